@@ -1,0 +1,18 @@
+package io.roominvites.functions.createinvite;
+
+import io.roominvites.app.App;
+import io.roominvites.email.ses.SesEmailGateway;
+import io.roominvites.http.Operation;
+import io.roominvites.lambda.LambdaApi;
+
+import java.util.EnumSet;
+
+/** Lambda handler for: CREATE_INVITE, RESEND_INVITE. Built once per container, at init. */
+public final class CreateInviteHandler extends LambdaApi {
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE);
+    private static final App APP = App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig);
+
+    public CreateInviteHandler() {
+        super(APP);
+    }
+}

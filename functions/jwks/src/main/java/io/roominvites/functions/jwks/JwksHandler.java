@@ -1,0 +1,17 @@
+package io.roominvites.functions.jwks;
+
+import io.roominvites.app.App;
+import io.roominvites.http.Operation;
+import io.roominvites.lambda.LambdaApi;
+
+import java.util.EnumSet;
+
+/** Lambda handler for: JWKS. Built once per container, at init. */
+public final class JwksHandler extends LambdaApi {
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.JWKS);
+    private static final App APP = App.fromEnvironment(OPERATIONS, null);
+
+    public JwksHandler() {
+        super(APP);
+    }
+}

@@ -1,0 +1,18 @@
+package io.roominvites.functions.managerreads;
+
+import io.roominvites.app.App;
+import io.roominvites.email.ses.SesEmailGateway;
+import io.roominvites.http.Operation;
+import io.roominvites.lambda.LambdaApi;
+
+import java.util.EnumSet;
+
+/** Lambda handler for: INVITE_OPTIONS, INVITEE_SUGGESTIONS, LIST_INVITES. Built once per container, at init. */
+public final class ManagerReadsHandler extends LambdaApi {
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.INVITE_OPTIONS, Operation.INVITEE_SUGGESTIONS, Operation.LIST_INVITES);
+    private static final App APP = App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig);
+
+    public ManagerReadsHandler() {
+        super(APP);
+    }
+}

@@ -1,0 +1,17 @@
+package io.roominvites.functions.promoteinvite;
+
+import io.roominvites.app.App;
+import io.roominvites.http.Operation;
+import io.roominvites.lambda.LambdaApi;
+
+import java.util.EnumSet;
+
+/** Lambda handler for: PROMOTE_INVITE. Built once per container, at init. */
+public final class PromoteInviteHandler extends LambdaApi {
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.PROMOTE_INVITE);
+    private static final App APP = App.fromEnvironment(OPERATIONS, null);
+
+    public PromoteInviteHandler() {
+        super(APP);
+    }
+}

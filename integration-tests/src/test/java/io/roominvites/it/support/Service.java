@@ -1,0 +1,269 @@
+package io.roominvites.it.support;
+
+import io.roominvites.email.EmailGateway;
+import io.roominvites.http.HttpRequest;
+import io.roominvites.http.HttpResponse;
+import io.roominvites.http.Json;
+import io.roominvites.local.DevClock;
+import io.roominvites.local.LocalServices;
+import io.roominvites.testing.Backend;
+import io.roominvites.testing.Backends;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole service in-process against a real backend (DynamoDB Local, or LocalStack), driven through the
+ * same router the Lambda handlers and the local runner use. Each instance has its own table.
+ */
+public final class Service implements AutoCloseable {
+    public static final String ADMIN = "admin@example.com";
+    public static final String OWNER = "owner@example.com";
+
+    private final LocalServices services;
+    private final CallCounter counter = new CallCounter();
+
+    public Service(Backend backend) {
+        this(backend, EmailGateway.NONE);
+    }
+
+    public Service(Backend backend, EmailGateway email) {
+        java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here
+        try {
+            LocalServices.Options o = new LocalServices.Options();
+            o.dynamoEndpoint = endpoint;
+            o.tableName = Backends.uniqueName("invites");
+            o.email = email;
+            o.interceptors.add(counter);
+            o.clock = new DevClock();
+            o.corsOrigins = java.util.Set.of("https://app.example.com");
+            this.services = LocalServices.start(o);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the service against " + backend.name(), e);
+        }
+    }
+
+    public LocalServices services() {
+        return services;
+    }
+
+    public DevClock clock() {
+        return services.clock();
+    }
+
+    public CallCounter calls() {
+        return counter;
+    }
+
+    /** A bearer token from the local identity provider, verified exactly like a real one. */
+    public String token(String email) {
+        return services.identityProvider().mint(email, "Given", "Family", false, Duration.ofHours(2));
+    }
+
+    public String token(String email, String first, String last) {
+        return services.identityProvider().mint(email, first, last, false, Duration.ofHours(2));
+    }
+
+    public String adminToken() {
+        return services.identityProvider().mint(ADMIN, "Site", "Admin", true, Duration.ofHours(2));
+    }
+
+    public Response call(String method, String path, String bearer, Object body) {
+        return call(method, path, bearer, body, Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    public Response call(String method, String path, String bearer, Object body, Map<String, String> headers) {
+        Map<String, String> h = new HashMap<>();
+        headers.forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        if (bearer != null) {
+            h.put("authorization", "Bearer " + bearer);
+        }
+        String raw = body == null ? null : body instanceof String s ? s : Json.write((Map<String, ?>) body);
+        String p = path;
+        Map<String, String> query = new HashMap<>();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            p = path.substring(0, q);
+            for (String pair : path.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        HttpResponse r = services.app().router().handle(new HttpRequest(method, p, h, query, raw,
+                UUID.randomUUID().toString(), "127.0.0.1"));
+        return new Response(r);
+    }
+
+    // ------------------------------------------------------------------ seeding through the API
+
+    /** Enables invitations with these blocked domains and template name. */
+    public Response settings(boolean enabled, String template, List<String> blocked, int ttlMinutes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("inviteToMediaEnabled", enabled);
+        body.put("emailTemplateName", template);
+        body.put("blockedDomains", blocked);
+        body.put("linkTtlMinutes", ttlMinutes);
+        body.put("linkBaseUrl", "https://events.example.com/join");
+        return call("PUT", "/admin/settings", adminToken(), body).expect(200);
+    }
+
+    public Response enableInvitations() {
+        return settings(true, null, List.of(), 1440);
+    }
+
+    /** A room owned by {@link #OWNER}, starting {@code startsIn} from now (negative: already open), lasting an hour. */
+    public Response room(String roomId, Duration startsIn) {
+        return room(roomId, startsIn, Duration.ofHours(1), true, List.of(), List.of(), List.of());
+    }
+
+    public Response room(String roomId, Duration startsIn, Duration length, boolean chatAndCollaboration,
+                         List<String> coOwners, List<String> coEditors, List<String> coPublishers) {
+        Instant start = clock().instant().plus(startsIn).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("title", "Next-Level Growth: Practical Strategies That Work");
+        body.put("description", "A focused 45-minute session.");
+        body.put("startsAt", start.toString());
+        body.put("endsAt", start.plus(length).toString());
+        body.put("chatAndCollaborationEnabled", chatAndCollaboration);
+        body.put("owner", OWNER);
+        body.put("coOwners", coOwners);
+        body.put("coEditors", coEditors);
+        body.put("coPublishers", coPublishers);
+        return call("PUT", "/admin/rooms/" + roomId, adminToken(), body).expect(200);
+    }
+
+    public static Map<String, Object> inviteBody(String email, String role) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("email", email);
+        body.put("firstName", "Gia");
+        body.put("lastName", "Guest");
+        body.put("role", role);
+        body.put("sendEmail", false);
+        return body;
+    }
+
+    /** Creates an invite as the owner; answers the created body. */
+    public Response invite(String roomId, String email, String role) {
+        return call("POST", "/rooms/" + roomId + "/invites", token(OWNER), inviteBody(email, role)).expect(201);
+    }
+
+    /** The link token inside a create answer's link. */
+    public static String linkToken(Response created) {
+        String link = (String) created.json().get("link");
+        return link.substring(link.indexOf("#invite=") + "#invite=".length());
+    }
+
+    public Response redeem(String token, String device, String email) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        body.put("deviceId", device);
+        if (email != null) {
+            body.put("email", email);
+        }
+        return call("POST", "/invites/redeem", null, body);
+    }
+
+    public Response preview(String token, String device) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (device != null) {
+            body.put("deviceId", device);
+        }
+        return call("POST", "/invites/preview", null, body);
+    }
+
+    public void advance(Duration d) {
+        clock().advance(d);
+    }
+
+    @Override
+    public void close() throws Exception {
+        services.close();
+    }
+
+    /** An answer with its JSON parsed. */
+    public static final class Response {
+        private final HttpResponse raw;
+        private Map<String, Object> json;
+
+        Response(HttpResponse raw) {
+            this.raw = raw;
+        }
+
+        public int status() {
+            return raw.status();
+        }
+
+        public String header(String name) {
+            for (Map.Entry<String, String> e : raw.headers().entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue();
+                }
+            }
+            return null;
+        }
+
+        public String body() {
+            return raw.body();
+        }
+
+        public Map<String, Object> json() {
+            if (json == null) {
+                try {
+                    json = raw.body() == null ? Map.of() : Json.parseObject(raw.body());
+                } catch (java.text.ParseException e) {
+                    throw new AssertionError("not JSON: " + raw.body());
+                }
+            }
+            return json;
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> obj(String name) {
+            return (Map<String, Object>) json().get(name);
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> list(String name) {
+            return new ArrayList<>((List<Map<String, Object>>) json().get(name));
+        }
+
+        /** The error code of an error answer, null otherwise. */
+        public String code() {
+            Map<String, Object> err = obj("error");
+            return err == null ? null : (String) err.get("code");
+        }
+
+        public Response expect(int status) {
+            if (raw.status() != status) {
+                throw new AssertionError("expected HTTP " + status + " but got " + raw.status() + ": " + raw.body());
+            }
+            return this;
+        }
+
+        /** Asserts an error answer with this status and code, in the contract's shape. */
+        public Response expectError(int status, String code) {
+            expect(status);
+            Map<String, Object> err = obj("error");
+            if (err == null || !code.equals(err.get("code")) || !(err.get("message") instanceof String m) || m.isBlank()
+                    || !(err.get("requestId") instanceof String)) {
+                throw new AssertionError("expected error " + code + " in the contract's shape but got " + raw.body());
+            }
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return raw.status() + " " + raw.body();
+        }
+    }
+}

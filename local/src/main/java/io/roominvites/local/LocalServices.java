@@ -1,0 +1,207 @@
+package io.roominvites.local;
+
+import io.roominvites.app.App;
+import io.roominvites.domain.Caller;
+import io.roominvites.email.EmailGateway;
+import io.roominvites.http.Cors;
+import io.roominvites.http.HttpResponse;
+import io.roominvites.http.Json;
+import io.roominvites.http.Operation;
+import io.roominvites.store.dynamo.DynamoInviteStore;
+import io.roominvites.store.dynamo.TableSetup;
+import io.roominvites.tokens.KeyRing;
+import io.roominvites.tokens.LocalIdentityProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole service assembled in one process, as the local runner and the integration tests use it:
+ * DynamoDB (an embedded DynamoDB Local, or an endpoint given), a generated signing key, a local
+ * identity provider, a movable clock and the local-only /dev routes.
+ */
+public final class LocalServices implements AutoCloseable {
+    public static final String IDP_AUDIENCE = "room-invites-local";
+
+    private final DevClock clock;
+    private final LocalIdentityProvider idp;
+    private final KeyRing keys;
+    private final DynamoDbClient db;
+    private final DynamoInviteStore store;
+    private final App app;
+    private final DynamoDBProxyServer embedded;
+    private final URI dynamoEndpoint;
+
+    /** How to assemble it. */
+    public static final class Options {
+        /** An existing DynamoDB endpoint; null starts an embedded DynamoDB Local. */
+        public URI dynamoEndpoint;
+        /** With the embedded DynamoDB Local: keep data in this folder; null keeps it in memory. */
+        public Path dataDir;
+        public String tableName = "room-invites";
+        public String issuerBase = "http://127.0.0.1:3000";
+        public EmailGateway email = EmailGateway.NONE;
+        public Set<String> corsOrigins = Set.of();
+        public Duration settingsMaxAge = Duration.ofSeconds(30);
+        public List<ExecutionInterceptor> interceptors = new ArrayList<>();
+        public DevClock clock = new DevClock();
+        public Set<Operation> operations = EnumSet.allOf(Operation.class);
+    }
+
+    private LocalServices(Options o) throws Exception {
+        this.clock = o.clock;
+        if (o.dynamoEndpoint == null) {
+            int port = freePort();
+            List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+            if (o.dataDir == null) {
+                args.add("-inMemory");
+            } else {
+                java.nio.file.Files.createDirectories(o.dataDir);
+                args.addAll(List.of("-dbPath", o.dataDir.toAbsolutePath().toString(), "-sharedDb"));
+            }
+            this.embedded = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            embedded.start();
+            this.dynamoEndpoint = URI.create("http://127.0.0.1:" + port);
+        } else {
+            this.embedded = null;
+            this.dynamoEndpoint = o.dynamoEndpoint;
+        }
+        this.db = DynamoDbClient.builder()
+                .endpointOverride(dynamoEndpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> o.interceptors.forEach(c::addExecutionInterceptor))
+                .build();
+        TableSetup.create(db, o.tableName);
+        this.store = new DynamoInviteStore(db, o.tableName);
+        this.keys = KeyRing.generate("local-1");
+        this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
+
+        App.Parts parts = new App.Parts();
+        parts.store = store;
+        parts.keys = keys;
+        parts.callers = idp.verifier(clock);
+        parts.email = o.email;
+        parts.clock = clock;
+        parts.issuer = o.issuerBase;
+        parts.settingsMaxAge = o.settingsMaxAge;
+        parts.cors = new Cors(o.corsOrigins);
+        if (o.operations.contains(Operation.DEV_TOKEN)) {
+            parts.extraHandlers.put(Operation.DEV_TOKEN, (r, p) -> devToken(r.body()));
+        }
+        if (o.operations.contains(Operation.DEV_CLOCK)) {
+            parts.extraHandlers.put(Operation.DEV_CLOCK, (r, p) -> devClock(r.body()));
+        }
+        Set<Operation> ops = EnumSet.copyOf(o.operations);
+        ops.removeIf(Operation::localOnly);
+        this.app = App.create(parts, ops.isEmpty() ? EnumSet.noneOf(Operation.class) : ops);
+    }
+
+    public static LocalServices start(Options options) throws Exception {
+        return new LocalServices(options);
+    }
+
+    private HttpResponse devToken(String body) {
+        Map<String, Object> json = parse(body);
+        Object email = json.get("email");
+        if (!(email instanceof String e) || !io.roominvites.domain.Emails.isValid(e)) {
+            return error(400, "INVALID_REQUEST", "email is required and must be an email address", "email");
+        }
+        String first = json.get("firstName") instanceof String s ? s : null;
+        String last = json.get("lastName") instanceof String s ? s : null;
+        boolean admin = Boolean.TRUE.equals(json.get("siteAdmin"));
+        String token = idp.mint(io.roominvites.domain.Emails.normalize(e), first, last, admin, Duration.ofHours(12));
+        return new HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(Map.of("token", token)));
+    }
+
+    private HttpResponse devClock(String body) {
+        Map<String, Object> json = parse(body);
+        if (!(json.get("advanceSeconds") instanceof Number n) || n.longValue() < 0 || n.longValue() > 366L * 86400) {
+            return error(400, "INVALID_REQUEST", "advanceSeconds must be a whole number from 0 to 31622400", "advanceSeconds");
+        }
+        return new HttpResponse(200, Map.of("Content-Type", "application/json"),
+                Json.write(Map.of("now", clock.advance(Duration.ofSeconds(n.longValue())).toString())));
+    }
+
+    private static Map<String, Object> parse(String body) {
+        try {
+            return body == null || body.isBlank() ? Map.of() : Json.parseObject(body);
+        } catch (ParseException e) {
+            return Map.of();
+        }
+    }
+
+    private static HttpResponse error(int status, String code, String message, String field) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code);
+        err.put("message", message);
+        err.put("fields", List.of(Map.of("field", field, "problem", message)));
+        return new HttpResponse(status, Map.of("Content-Type", "application/json"), Json.write(Map.of("error", err)));
+    }
+
+    /** A site administrator, for seeding without HTTP. */
+    public static Caller localAdmin() {
+        return new Caller("local|admin@example.com", "admin@example.com", "Site", "Admin", true);
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public DevClock clock() {
+        return clock;
+    }
+
+    public LocalIdentityProvider identityProvider() {
+        return idp;
+    }
+
+    public KeyRing keys() {
+        return keys;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return db;
+    }
+
+    public DynamoInviteStore store() {
+        return store;
+    }
+
+    public URI dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        db.close();
+        if (embedded != null) {
+            embedded.stop();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.roominvites.app;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.roominvites.email.EmailGateway;
+import io.roominvites.http.Api;
+import io.roominvites.http.Cors;
+import io.roominvites.http.Operation;
+import io.roominvites.http.Router;
+import io.roominvites.service.AdminService;
+import io.roominvites.service.Ids;
+import io.roominvites.service.InviteService;
+import io.roominvites.service.SettingsCache;
+import io.roominvites.store.dynamo.DynamoInviteStore;
+import io.roominvites.tokens.AccessTokens;
+import io.roominvites.tokens.CallerVerifier;
+import io.roominvites.tokens.KeyRing;
+import io.roominvites.tokens.LinkTokens;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The composition root: builds, once per container, what a function's operations need (clients, key
+ * material, services, the router) and nothing more. Tests and the local runner build it with their own
+ * clients, keys, identity provider and clock through {@link Parts}.
+ */
+public final class App {
+    /** Operations that sign or verify link and access tokens. */
+    static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
+            Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.JWKS);
+
+    private final Router router;
+    private final Parts parts;
+    private final InviteService invites;
+
+    private App(Parts parts, Set<Operation> operations) {
+        this.parts = parts;
+        SettingsCache settings = new SettingsCache(parts.store, parts.clock, parts.settingsMaxAge);
+        LinkTokens links = parts.keys == null ? null : new LinkTokens(parts.keys, parts.issuer);
+        AccessTokens access = parts.keys == null ? null : new AccessTokens(parts.keys, parts.issuer, parts.accessAudience);
+        this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
+                parts.accessTokenTtl);
+        AdminService admin = new AdminService(parts.store, settings, parts.clock);
+        Api api = new Api(invites, admin, parts.callers, access, parts.clock);
+        Map<Operation, Router.Handler> handlers = api.handlers(operations);
+        handlers.putAll(parts.extraHandlers);
+        this.router = new Router(handlers, parts.cors);
+    }
+
+    public static App create(Parts parts, Set<Operation> operations) {
+        return new App(parts, operations);
+    }
+
+    /**
+     * Builds a function's app from its environment (see {@link Config}), failing fast with a message that
+     * names every missing or malformed variable.
+     */
+    public static App fromEnvironment(Set<Operation> operations, Function<Config, EmailGateway> emailFactory) {
+        return fromConfig(Config.fromEnvironment(), operations, emailFactory);
+    }
+
+    public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory) {
+        boolean needsStore = !operations.equals(EnumSet.of(Operation.JWKS));
+        boolean needsKeys = operations.stream().anyMatch(SIGNING::contains);
+        boolean needsCallers = needsStore;
+        String table = needsStore ? config.required(Config.TABLE_NAME, "the DynamoDB table") : null;
+        String issuer = config.optional(Config.TOKEN_ISSUER, "room-invites");
+        String audience = config.optional(Config.ACCESS_TOKEN_AUDIENCE, "rooms");
+        int accessTtl = config.integer(Config.ACCESS_TOKEN_TTL_MINUTES, 60, 1, 1440);
+        int settingsAge = config.integer(Config.SETTINGS_CACHE_SECONDS, 30, 0, 3600);
+        String secretId = config.raw(Config.SIGNING_KEY_SECRET_ID);
+        String keysJson = config.raw(Config.SIGNING_KEYS_JSON);
+        if (needsKeys && secretId == null && keysJson == null) {
+            config.problem(Config.SIGNING_KEY_SECRET_ID + " is not set (the Secrets Manager secret holding the signing keys; "
+                    + Config.SIGNING_KEYS_JSON + " may hold them directly for local use)");
+        }
+        var jwksUrl = needsCallers ? config.url(Config.IDP_JWKS_URL, "the identity provider's JWKS URL") : null;
+        String idpIssuer = needsCallers ? config.required(Config.IDP_ISSUER, "the identity provider's issuer") : null;
+        String idpAudience = needsCallers ? config.required(Config.IDP_AUDIENCE, "the audience of the site's tokens") : null;
+        Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+        for (String a : config.list(Config.IDP_ALGORITHMS).isEmpty() ? Set.of("RS256") : config.list(Config.IDP_ALGORITHMS)) {
+            JWSAlgorithm alg = JWSAlgorithm.parse(a);
+            if (!JWSAlgorithm.Family.RSA.contains(alg) && !JWSAlgorithm.Family.EC.contains(alg)) {
+                config.problem(Config.IDP_ALGORITHMS + " may list only RSA or EC signature algorithms (got '" + a + "')");
+            }
+            algorithms.add(alg);
+        }
+        Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
+        config.validate();
+
+        Clock clock = Clock.systemUTC();
+        Parts parts = new Parts();
+        parts.clock = clock;
+        parts.issuer = issuer;
+        parts.accessAudience = audience;
+        parts.accessTokenTtl = Duration.ofMinutes(accessTtl);
+        parts.settingsMaxAge = Duration.ofSeconds(settingsAge);
+        parts.cors = new Cors(origins);
+        if (needsStore) {
+            DynamoDbClient db = AwsClients.dynamoDb();
+            parts.store = new DynamoInviteStore(db, table);
+        }
+        if (needsKeys) {
+            String secret = keysJson != null ? keysJson : AwsClients.secretString(secretId);
+            parts.keys = SigningKeys.fromSecret(secret);
+        }
+        if (needsCallers) {
+            parts.callers = CallerVerifier.remote(jwksUrl, idpIssuer, idpAudience, algorithms, clock);
+        }
+        parts.email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
+        return new App(parts, operations);
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public InviteService invites() {
+        return invites;
+    }
+
+    public Parts parts() {
+        return parts;
+    }
+
+    /** New random state after a SnapStart restore. */
+    public void afterRestore() {
+        parts.ids.reseed();
+    }
+
+    /** What an app is made of; fields are set by whoever assembles it (functions, local runner, tests). */
+    public static final class Parts {
+        public DynamoInviteStore store;
+        public KeyRing keys;
+        public CallerVerifier callers;
+        public EmailGateway email = EmailGateway.NONE;
+        public Clock clock = Clock.systemUTC();
+        public Ids ids = new Ids();
+        public String issuer = "room-invites";
+        public String accessAudience = "rooms";
+        public Duration accessTokenTtl = Duration.ofMinutes(60);
+        public Duration settingsMaxAge = Duration.ofSeconds(30);
+        public Cors cors = new Cors(Set.of());
+        public Map<Operation, Router.Handler> extraHandlers = new java.util.EnumMap<>(Operation.class);
+    }
+}

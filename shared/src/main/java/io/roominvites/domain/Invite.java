@@ -1,0 +1,56 @@
+package io.roominvites.domain;
+
+import java.time.Instant;
+
+/**
+ * An invitation for one person to one room, as stored.
+ *
+ * @param storedStatus        PENDING, REDEEMED or REVOKED (EXPIRED is derived, see {@link #status(Instant)})
+ * @param deviceId            the device the invite is bound to after its first redeem, else null
+ * @param failedEmailAttempts wrong emails typed in the lobby so far
+ * @param room                the copy of the room an invitee sees (schedule, title), kept in step with the room
+ * @param roomDeleted         true once the room was deleted
+ */
+public record Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
+                     InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
+                     Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt, String deviceId,
+                     int failedEmailAttempts, RoomView room, boolean roomDeleted, EmailDelivery emailDelivery) {
+
+    /** Wrong emails after which the invite locks. */
+    public static final int MAX_EMAIL_ATTEMPTS = 5;
+
+    /** The status callers see: a PENDING invite past its expiry is EXPIRED. */
+    public InviteStatus status(Instant now) {
+        if (storedStatus == InviteStatus.PENDING && !now.isBefore(expiresAt)) {
+            return InviteStatus.EXPIRED;
+        }
+        return storedStatus;
+    }
+
+    /** This invite after a promotion to {@code newRole} at {@code at}. */
+    public Invite withRole(Role newRole, Instant at) {
+        return new Invite(inviteId, roomId, email, firstName, lastName, newRole, storedStatus, createdAt, createdBy,
+                createdByName, expiresAt, redeemedAt, revokedAt, at, deviceId, failedEmailAttempts, room, roomDeleted,
+                emailDelivery);
+    }
+
+    public boolean locked() {
+        return failedEmailAttempts >= MAX_EMAIL_ATTEMPTS;
+    }
+
+    public boolean boundTo(String device) {
+        return storedStatus == InviteStatus.REDEEMED && deviceId != null && deviceId.equals(device);
+    }
+
+    /**
+     * The outcome of the latest attempt to email this invite.
+     *
+     * @param status    SENT or FAILED
+     * @param messageId the provider's id when sent
+     * @param error     a human reason when it failed
+     * @param at        when the attempt was made
+     * @param attempts  how many attempts were made so far
+     */
+    public record EmailDelivery(String status, String messageId, String error, Instant at, int attempts) {
+    }
+}

@@ -1,0 +1,50 @@
+package io.roominvites.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A live virtual room. Managers (owner, co-owners, co-editors, co-publishers) are identified by
+ * normalised email. A deleted room is kept as a tombstone so its links can say ROOM_DELETED.
+ */
+public record Room(String roomId, String title, String description, Instant startsAt, Instant endsAt,
+                   boolean chatAndCollaborationEnabled, String owner, List<String> coOwners,
+                   List<String> coEditors, List<String> coPublishers, boolean deleted, long version,
+                   Instant updatedAt) {
+
+    public Room {
+        coOwners = List.copyOf(coOwners);
+        coEditors = List.copyOf(coEditors);
+        coPublishers = List.copyOf(coPublishers);
+    }
+
+    /** Owner, co-owner, co-editor or co-publisher: the people who may invite. */
+    public boolean isManager(String email) {
+        if (email == null) {
+            return false;
+        }
+        String e = Emails.normalize(email);
+        return e.equals(owner) || coOwners.contains(e) || coEditors.contains(e) || coPublishers.contains(e);
+    }
+
+    public SessionState state(Instant now) {
+        return sessionState(startsAt, endsAt, now);
+    }
+
+    public RoomView view() {
+        return new RoomView(roomId, title, description, startsAt, endsAt);
+    }
+
+    public static SessionState sessionState(Instant startsAt, Instant endsAt, Instant now) {
+        if (now.isBefore(startsAt)) {
+            return SessionState.NOT_STARTED;
+        }
+        return now.isBefore(endsAt) ? SessionState.OPEN : SessionState.ENDED;
+    }
+
+    /** Whole seconds until the start, never negative. */
+    public static long secondsUntil(Instant start, Instant now) {
+        return Math.max(0, Duration.between(now, start).toSeconds() + (Duration.between(now, start).toNanosPart() > 0 ? 1 : 0));
+    }
+}

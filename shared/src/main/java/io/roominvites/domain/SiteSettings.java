@@ -1,0 +1,41 @@
+package io.roominvites.domain;
+
+import java.util.List;
+
+/**
+ * Site-wide settings an administrator controls.
+ *
+ * @param inviteToMediaEnabled the inviteToMedia module switch: invitations work only when it is on
+ * @param emailTemplateName    the SES template used to email invitations, or null when none is configured
+ * @param blockedDomains       email domains that may not be invited (a blocked domain also blocks its subdomains)
+ * @param linkTtlMinutes       how long a new link stays redeemable (5 to 43200)
+ * @param linkBaseUrl          the front end's join page; links are {@code linkBaseUrl#invite=token}
+ */
+public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                           int linkTtlMinutes, String linkBaseUrl) {
+    public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
+    public static final int MIN_LINK_TTL_MINUTES = 5;
+    public static final int MAX_LINK_TTL_MINUTES = 43200;
+
+    public SiteSettings {
+        blockedDomains = List.copyOf(blockedDomains);
+    }
+
+    /** What a site has before an administrator saves settings: invitations off. */
+    public static SiteSettings defaults() {
+        return new SiteSettings(false, null, List.of(), DEFAULT_LINK_TTL_MINUTES, null);
+    }
+
+    /** True when the email's domain, or a parent of it, is blocked. */
+    public boolean isBlocked(String email) {
+        if (blockedDomains.isEmpty()) {
+            return false;
+        }
+        for (String d : Emails.domainAndParents(email)) {
+            if (blockedDomains.contains(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,43 @@
+package io.roominvites.email;
+
+import java.util.Map;
+
+/**
+ * Sends invitation emails through a provider's stored templates (SES v2 in production). Plain Java:
+ * the SES adapter lives in the {@code email} module, so functions that never send mail do not carry it.
+ */
+public interface EmailGateway {
+
+    /** True when a template of that name exists at the provider (implementations may cache briefly). */
+    boolean templateExists(String templateName);
+
+    /**
+     * Sends one templated email. Never throws for a provider failure: the outcome says what happened,
+     * so the invite is kept and the manager can resend.
+     */
+    SendOutcome send(String to, String templateName, Map<String, Object> templateData);
+
+    /** The outcome of one send. */
+    record SendOutcome(boolean sent, String messageId, String error) {
+        public static SendOutcome sent(String messageId) {
+            return new SendOutcome(true, messageId, null);
+        }
+
+        public static SendOutcome failed(String reason) {
+            return new SendOutcome(false, null, reason);
+        }
+    }
+
+    /** For functions and set-ups without email: no template exists, so sending is never offered. */
+    EmailGateway NONE = new EmailGateway() {
+        @Override
+        public boolean templateExists(String templateName) {
+            return false;
+        }
+
+        @Override
+        public SendOutcome send(String to, String templateName, Map<String, Object> templateData) {
+            return SendOutcome.failed("Email sending is not available in this function.");
+        }
+    };
+}

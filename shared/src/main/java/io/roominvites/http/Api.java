@@ -1,0 +1,420 @@
+package io.roominvites.http;
+
+import io.roominvites.domain.Caller;
+import io.roominvites.domain.DirectoryUser;
+import io.roominvites.domain.Emails;
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.InviteException;
+import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Role;
+import io.roominvites.domain.Room;
+import io.roominvites.domain.SiteSettings;
+import io.roominvites.service.AdminService;
+import io.roominvites.service.InviteService;
+import io.roominvites.store.InviteStore;
+import io.roominvites.tokens.AccessTokens;
+import io.roominvites.tokens.CallerVerifier;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose. */
+public final class Api {
+    private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
+    private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
+    private static final int MAX_NAME = 100;
+
+    private final InviteService invites;
+    private final AdminService admin;
+    private final CallerVerifier callers;
+    private final AccessTokens accessTokens;
+    private final Clock clock;
+
+    public Api(InviteService invites, AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock) {
+        this.invites = invites;
+        this.admin = admin;
+        this.callers = callers;
+        this.accessTokens = accessTokens;
+        this.clock = clock;
+    }
+
+    /** The handlers of the given operations (the local-only ones are added by the local runner). */
+    public Map<Operation, Router.Handler> handlers(Set<Operation> operations) {
+        Map<Operation, Router.Handler> all = new EnumMap<>(Operation.class);
+        all.put(Operation.GET_SETTINGS, (r, p) -> ok(Views.settings(admin.settings(caller(r)))));
+        all.put(Operation.PUT_SETTINGS, this::putSettings);
+        all.put(Operation.PUT_ROOM, this::putRoom);
+        all.put(Operation.DELETE_ROOM, (r, p) -> {
+            Caller c = caller(r);
+            admin.deleteRoom(c, roomId(p));
+            return new HttpResponse(204, Map.of(), null);
+        });
+        all.put(Operation.PUT_USER, this::putUser);
+        all.put(Operation.INVITE_OPTIONS, this::inviteOptions);
+        all.put(Operation.INVITEE_SUGGESTIONS, this::suggestions);
+        all.put(Operation.CREATE_INVITE, this::create);
+        all.put(Operation.LIST_INVITES, this::list);
+        all.put(Operation.REVOKE_INVITE, (r, p) -> {
+            Caller c = caller(r);
+            return ok(Map.of("invite", Views.invite(invites.revoke(c, roomId(p), inviteId(p)), clock.instant())));
+        });
+        all.put(Operation.PROMOTE_INVITE, this::promote);
+        all.put(Operation.RESEND_INVITE, (r, p) -> {
+            Caller c = caller(r);
+            return created(200, invites.resend(c, roomId(p), inviteId(p)));
+        });
+        all.put(Operation.PREVIEW_INVITE, this::preview);
+        all.put(Operation.REDEEM_INVITE, this::redeem);
+        all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
+                "Cache-Control", "public, max-age=300"), accessTokens.jwksJson()));
+        Map<Operation, Router.Handler> selected = new EnumMap<>(Operation.class);
+        for (Operation op : operations) {
+            Router.Handler h = all.get(op);
+            if (h != null) {
+                selected.put(op, h);
+            }
+        }
+        return selected;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    private HttpResponse putSettings(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        Body b = Body.parse(r.body());
+        Boolean enabled = b.bool("inviteToMediaEnabled", true, null);
+        String template = b.string("emailTemplateName", false, 64);
+        if (template != null && !template.isEmpty() && !TEMPLATE_NAME.matcher(template).matches()) {
+            b.problem("emailTemplateName", "may contain only letters, digits, '-' and '_' (at most 64)");
+        }
+        List<String> domains = b.strings("blockedDomains", 500, 253);
+        Set<String> blocked = new LinkedHashSet<>();
+        for (String d : domains) {
+            String norm = d.toLowerCase(Locale.ROOT);
+            if (norm.startsWith("@")) {
+                norm = norm.substring(1);
+            }
+            if (!Emails.isValidDomain(norm)) {
+                b.problem("blockedDomains", "'" + d + "' is not a domain like example.com");
+            }
+            blocked.add(norm);
+        }
+        Long ttl = b.integer("linkTtlMinutes", false, SiteSettings.MIN_LINK_TTL_MINUTES, SiteSettings.MAX_LINK_TTL_MINUTES,
+                (long) SiteSettings.DEFAULT_LINK_TTL_MINUTES);
+        String base = b.string("linkBaseUrl", true, 512);
+        if (base != null && !isLinkBase(base)) {
+            b.problem("linkBaseUrl", "must be an https URL without a fragment (http only for localhost)");
+        }
+        b.check();
+        SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
+                List.copyOf(blocked), ttl.intValue(), base);
+        return ok(Views.settings(admin.saveSettings(c, s)));
+    }
+
+    private static boolean isLinkBase(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getFragment() != null || u.getHost() == null) {
+                return false;
+            }
+            return "https".equals(u.getScheme()) || ("http".equals(u.getScheme())
+                    && ("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost())));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private HttpResponse putRoom(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String roomId = roomId(p);
+        Body b = Body.parse(r.body());
+        String title = b.string("title", true, 200);
+        String description = b.string("description", false, 5000);
+        var startsAt = b.instant("startsAt", true);
+        var endsAt = b.instant("endsAt", true);
+        if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
+            b.problem("endsAt", "must be after startsAt");
+        }
+        Boolean cc = b.bool("chatAndCollaborationEnabled", true, null);
+        String owner = email(b, "owner", true);
+        List<String> coOwners = emails(b, "coOwners");
+        List<String> coEditors = emails(b, "coEditors");
+        List<String> coPublishers = emails(b, "coPublishers");
+        b.check();
+        Room room = new Room(roomId, title, description == null ? "" : description, startsAt, endsAt, cc, owner,
+                coOwners, coEditors, coPublishers, false, 0, null);
+        return ok(Views.room(admin.putRoom(c, room)));
+    }
+
+    private HttpResponse putUser(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String email = Emails.normalize(p.get("email"));
+        String problem = Emails.problem(email);
+        if (problem != null) {
+            throw InviteException.invalid("email", problem);
+        }
+        Body b = Body.parse(r.body());
+        String first = b.string("firstName", true, MAX_NAME);
+        String last = b.string("lastName", true, MAX_NAME);
+        b.check();
+        return ok(Views.user(admin.putUser(c, new DirectoryUser(email, first, last))));
+    }
+
+    // ------------------------------------------------------------------ managers
+
+    private HttpResponse inviteOptions(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        InviteService.InviteOptions o = invites.inviteOptions(c, roomId(p));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("canInvite", o.canInvite());
+        m.put("reasons", o.reasons().stream().map(Enum::name).toList());
+        m.put("roles", Views.roles());
+        m.put("sendEmailAvailable", o.sendEmailAvailable());
+        m.put("linkTtlMinutes", o.linkTtlMinutes());
+        return ok(m);
+    }
+
+    private HttpResponse suggestions(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String q = r.query().get("q");
+        if (q != null && q.length() > 254) {
+            throw InviteException.invalid("q", "must be at most 254 characters");
+        }
+        List<Object> users = new ArrayList<>();
+        for (DirectoryUser u : invites.suggestions(c, roomId(p), q)) {
+            users.add(Views.user(u));
+        }
+        return ok(Map.of("users", users));
+    }
+
+    private HttpResponse create(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String roomId = roomId(p);
+        String key = r.header("idempotency-key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw InviteException.invalid("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
+        }
+        Body b = Body.parse(r.body());
+        String email = email(b, "email", true);
+        String first = b.string("firstName", true, MAX_NAME);
+        String last = b.string("lastName", true, MAX_NAME);
+        Role role = role(b);
+        Boolean send = b.bool("sendEmail", false, false);
+        b.check();
+        InviteService.CreatedInvite created = invites.create(c, roomId,
+                new InviteService.NewInvite(email, first, last, role, send), key);
+        return created(201, created);
+    }
+
+    private HttpResponse created(int status, InviteService.CreatedInvite created) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("invite", Views.invite(created.invite(), clock.instant()));
+        m.put("link", created.link());
+        Map<String, Object> email = new LinkedHashMap<>();
+        email.put("status", created.emailStatus().name());
+        if (created.invite().emailDelivery() != null && created.emailStatus() != InviteService.EmailStatus.NOT_REQUESTED) {
+            if (created.invite().emailDelivery().messageId() != null) {
+                email.put("messageId", created.invite().emailDelivery().messageId());
+            }
+            if (created.invite().emailDelivery().error() != null) {
+                email.put("error", created.invite().emailDelivery().error());
+            }
+        }
+        m.put("email", email);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        if (created.replayed()) {
+            headers.put("Idempotent-Replayed", "true");
+        }
+        return new HttpResponse(status, headers, Json.write(m));
+    }
+
+    private HttpResponse list(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String roomId = roomId(p);
+        InviteStatus status = null;
+        String s = r.query().get("status");
+        if (s != null && !s.isEmpty()) {
+            try {
+                status = InviteStatus.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw InviteException.invalid("status", "must be one of PENDING, REDEEMED, REVOKED, EXPIRED");
+            }
+        }
+        int limit = 25;
+        String l = r.query().get("limit");
+        if (l != null && !l.isEmpty()) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 100) {
+                throw InviteException.invalid("limit", "must be a whole number from 1 to 100");
+            }
+        }
+        String cursor = r.query().get("cursor");
+        if (cursor != null && cursor.length() > 2048) {
+            throw InviteException.invalid("cursor", "is not a cursor from this listing; start again without it");
+        }
+        InviteStore.Page page = invites.list(c, roomId, status, limit, cursor);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("invites", Views.invites(page.invites(), clock.instant()));
+        m.put("nextCursor", page.nextCursor());
+        return ok(m);
+    }
+
+    private HttpResponse promote(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String roomId = roomId(p);
+        String inviteId = inviteId(p);
+        Body b = Body.parse(r.body());
+        Role role = role(b);
+        b.check();
+        InviteService.Promotion promotion = invites.promote(c, roomId, inviteId, role);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("invite", Views.invite(promotion.invite(), clock.instant()));
+        m.put("previousRole", promotion.previousRole().name());
+        return ok(m);
+    }
+
+    // ------------------------------------------------------------------ invitees
+
+    private HttpResponse preview(HttpRequest r, Map<String, String> p) {
+        Body b = Body.parse(r.body());
+        String token = b.string("token", true, 4096);
+        String device = deviceId(b, false);
+        b.check();
+        InviteService.Preview pv = invites.preview(token, device, optionalCaller(r));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", pv.state().name());
+        m.put("next", pv.next() == null ? null : pv.next().name());
+        m.put("startsAt", Views.time(pv.invite().room().startsAt()));
+        m.put("endsAt", Views.time(pv.invite().room().endsAt()));
+        m.put("secondsUntilStart", pv.secondsUntilStart());
+        m.put("room", Views.roomView(pv.invite().room(), false));
+        Map<String, Object> invitee = new LinkedHashMap<>();
+        invitee.put("firstName", pv.invite().firstName());
+        invitee.put("role", pv.invite().role().name());
+        m.put("invitee", invitee);
+        return ok(m);
+    }
+
+    private HttpResponse redeem(HttpRequest r, Map<String, String> p) {
+        Body b = Body.parse(r.body());
+        String token = b.string("token", true, 4096);
+        String device = deviceId(b, true);
+        String email = b.has("email") ? email(b, "email", false) : null;
+        b.check();
+        InviteService.Redemption red = invites.redeem(token, device, email, optionalCaller(r));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accessToken", red.accessToken());
+        m.put("expiresAt", Views.time(red.expiresAt()));
+        m.put("role", red.invite().role().name());
+        m.put("permissions", red.invite().role().permissionIds());
+        m.put("room", Views.roomView(red.invite().room(), true));
+        Map<String, Object> invitee = new LinkedHashMap<>();
+        invitee.put("email", red.invite().email());
+        invitee.put("firstName", red.invite().firstName());
+        invitee.put("lastName", red.invite().lastName());
+        m.put("invitee", invitee);
+        return ok(m);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Caller caller(HttpRequest r) {
+        return callers.verify(r.header("authorization"));
+    }
+
+    /** Invitees need no login: a bearer token is used when it is valid and ignored otherwise (the lobby remains). */
+    private Caller optionalCaller(HttpRequest r) {
+        String header = r.header("authorization");
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return callers.verify(header);
+        } catch (InviteException e) {
+            return null;
+        }
+    }
+
+    private static String roomId(Map<String, String> p) {
+        String id = p.get("roomId");
+        if (id == null || !ROOM_ID.matcher(id).matches()) {
+            throw InviteException.invalid("roomId", "must be 1 to 64 letters, digits, '-' or '_'");
+        }
+        return id;
+    }
+
+    private static String inviteId(Map<String, String> p) {
+        String id = p.get("inviteId");
+        if (!io.roominvites.service.Ids.isInviteId(id)) {
+            throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+        }
+        return id;
+    }
+
+    private static String email(Body b, String field, boolean required) {
+        String raw = b.string(field, required, 254);
+        if (raw == null) {
+            return null;
+        }
+        String problem = Emails.problem(raw);
+        if (problem != null) {
+            b.problem(field, problem);
+            return null;
+        }
+        return Emails.normalize(raw);
+    }
+
+    private static List<String> emails(Body b, String field) {
+        List<String> out = new ArrayList<>();
+        for (String e : b.strings(field, 100, 254)) {
+            String problem = Emails.problem(e);
+            if (problem != null) {
+                b.problem(field, "'" + e + "' " + problem);
+            } else if (!out.contains(Emails.normalize(e))) {
+                out.add(Emails.normalize(e));
+            }
+        }
+        return out;
+    }
+
+    private static Role role(Body b) {
+        String raw = b.string("role", true, 32);
+        if (raw == null) {
+            return null;
+        }
+        Role role = Role.parse(raw);
+        if (role == null) {
+            b.problem("role", "must be one of VIEWER, SPEAKER, MODERATOR");
+        }
+        return role;
+    }
+
+    private static String deviceId(Body b, boolean required) {
+        String d = b.string("deviceId", required, 128);
+        if (d != null && !DEVICE_ID.matcher(d).matches()) {
+            b.problem("deviceId", "must be 8 to 128 characters of A-Z, a-z, 0-9, '_' and '-'");
+            return null;
+        }
+        return d;
+    }
+
+    static HttpResponse ok(Map<String, ?> body) {
+        return new HttpResponse(200, Map.of("Content-Type", "application/json; charset=utf-8"), Json.write(body));
+    }
+}

@@ -1,0 +1,155 @@
+package io.roominvites.http;
+
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.FieldError;
+import io.roominvites.domain.InviteException;
+
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a JSON request body field by field, collecting every problem so that the caller gets them all
+ * at once in the contract's {@code fields} list.
+ */
+final class Body {
+    private final Map<String, Object> json;
+    private final List<FieldError> problems = new ArrayList<>();
+
+    private Body(Map<String, Object> json) {
+        this.json = json;
+    }
+
+    static Body parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new InviteException(ErrorCode.INVALID_REQUEST, "The request needs a JSON object body.");
+        }
+        try {
+            return new Body(Json.parseObject(raw));
+        } catch (ParseException | RuntimeException e) {
+            throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
+        }
+    }
+
+    boolean has(String field) {
+        return json.containsKey(field) && json.get(field) != null;
+    }
+
+    /** A string trimmed; null when absent and not required. */
+    String string(String field, boolean required, int maxLength) {
+        Object v = json.get(field);
+        if (v == null) {
+            if (required) {
+                problem(field, "is required");
+            }
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            problem(field, "must be a string");
+            return null;
+        }
+        String t = s.trim();
+        if (t.isEmpty() && required) {
+            problem(field, "is required");
+            return null;
+        }
+        if (t.length() > maxLength) {
+            problem(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            if (Character.isISOControl(t.charAt(i)) && t.charAt(i) != '\n' && t.charAt(i) != '\t') {
+                problem(field, "must not contain control characters");
+                return null;
+            }
+        }
+        return t;
+    }
+
+    Boolean bool(String field, boolean required, Boolean otherwise) {
+        Object v = json.get(field);
+        if (v == null) {
+            if (required) {
+                problem(field, "is required");
+            }
+            return otherwise;
+        }
+        if (!(v instanceof Boolean b)) {
+            problem(field, "must be true or false");
+            return otherwise;
+        }
+        return b;
+    }
+
+    Long integer(String field, boolean required, long min, long max, Long otherwise) {
+        Object v = json.get(field);
+        if (v == null) {
+            if (required) {
+                problem(field, "is required");
+            }
+            return otherwise;
+        }
+        if (!(v instanceof Number n) || (n instanceof Double d && (d != Math.rint(d) || d.isInfinite()))) {
+            problem(field, "must be a whole number");
+            return otherwise;
+        }
+        long value = n.longValue();
+        if (value < min || value > max) {
+            problem(field, "must be between " + min + " and " + max);
+            return otherwise;
+        }
+        return value;
+    }
+
+    Instant instant(String field, boolean required) {
+        String s = string(field, required, 64);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            problem(field, "must be an ISO-8601 UTC time like 2026-11-23T20:00:00Z");
+            return null;
+        }
+    }
+
+    /** A list of strings (trimmed, non-empty); an empty list when absent. */
+    List<String> strings(String field, int maxItems, int maxLength) {
+        Object v = json.get(field);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            problem(field, "must be a list of strings");
+            return List.of();
+        }
+        if (list.size() > maxItems) {
+            problem(field, "must have at most " + maxItems + " entries");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof String s) || s.isBlank() || s.trim().length() > maxLength) {
+                problem(field, "must be a list of non-empty strings of at most " + maxLength + " characters");
+                return List.of();
+            }
+            out.add(s.trim());
+        }
+        return out;
+    }
+
+    void problem(String field, String problem) {
+        problems.add(new FieldError(field, problem));
+    }
+
+    /** Throws INVALID_REQUEST with every field problem found so far. */
+    void check() {
+        if (!problems.isEmpty()) {
+            throw InviteException.invalid(problems);
+        }
+    }
+}

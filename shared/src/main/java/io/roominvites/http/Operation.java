@@ -1,0 +1,56 @@
+package io.roominvites.http;
+
+/**
+ * Every route the service answers. Each Lambda function serves a subset; the local runner serves all,
+ * including the local-only ones. The SAM template wires exactly the non-local routes.
+ */
+public enum Operation {
+    GET_SETTINGS("GET", "/admin/settings"),
+    PUT_SETTINGS("PUT", "/admin/settings"),
+    PUT_ROOM("PUT", "/admin/rooms/{roomId}"),
+    DELETE_ROOM("DELETE", "/admin/rooms/{roomId}"),
+    PUT_USER("PUT", "/admin/users/{email}"),
+    INVITE_OPTIONS("GET", "/rooms/{roomId}/invite-options"),
+    INVITEE_SUGGESTIONS("GET", "/rooms/{roomId}/invitee-suggestions"),
+    CREATE_INVITE("POST", "/rooms/{roomId}/invites"),
+    LIST_INVITES("GET", "/rooms/{roomId}/invites"),
+    REVOKE_INVITE("DELETE", "/rooms/{roomId}/invites/{inviteId}"),
+    PROMOTE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/promote"),
+    RESEND_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/resend"),
+    PREVIEW_INVITE("POST", "/invites/preview"),
+    REDEEM_INVITE("POST", "/invites/redeem"),
+    JWKS("GET", "/.well-known/jwks.json"),
+    DEV_TOKEN("POST", "/dev/token"),
+    DEV_CLOCK("POST", "/dev/clock");
+
+    private final String method;
+    private final String pathTemplate;
+    private final String[] segments;
+
+    Operation(String method, String pathTemplate) {
+        this.method = method;
+        this.pathTemplate = pathTemplate;
+        this.segments = pathTemplate.substring(1).split("/");
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String pathTemplate() {
+        return pathTemplate;
+    }
+
+    /** As API Gateway names it: {@code "POST /rooms/{roomId}/invites"}. */
+    public String routeKey() {
+        return method + " " + pathTemplate;
+    }
+
+    public boolean localOnly() {
+        return this == DEV_TOKEN || this == DEV_CLOCK;
+    }
+
+    String[] segments() {
+        return segments;
+    }
+}

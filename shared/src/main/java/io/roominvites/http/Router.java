@@ -1,0 +1,181 @@
+package io.roominvites.http;
+
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.FieldError;
+import io.roominvites.domain.InviteException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routes a request to its operation and turns every outcome into the contract's shape: one error body,
+ * a request id in every answer, CORS for configured origins, a body size limit. Shared by the Lambda
+ * handlers and the local runner so that both behave the same.
+ */
+public final class Router {
+    /** Bodies larger than this are refused with INVALID_REQUEST. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /** One operation's logic. */
+    @FunctionalInterface
+    public interface Handler {
+        HttpResponse handle(HttpRequest request, Map<String, String> pathParams);
+    }
+
+    private final Map<Operation, Handler> handlers;
+    private final Cors cors;
+
+    public Router(Map<Operation, Handler> handlers, Cors cors) {
+        this.handlers = new EnumMap<>(handlers);
+        this.cors = cors;
+    }
+
+    public Set<Operation> operations() {
+        return handlers.keySet();
+    }
+
+    public HttpResponse handle(HttpRequest request) {
+        long started = System.nanoTime();
+        Operation matched = null;
+        HttpResponse response;
+        try {
+            String[] path = split(request.path());
+            Map<String, String> params = new HashMap<>();
+            boolean pathKnown = false;
+            for (Map.Entry<Operation, Handler> e : handlers.entrySet()) {
+                params.clear();
+                if (matches(e.getKey(), path, params)) {
+                    pathKnown = true;
+                    if (e.getKey().method().equals(request.method())) {
+                        matched = e.getKey();
+                        break;
+                    }
+                }
+            }
+            if (matched == null) {
+                if (pathKnown && "OPTIONS".equals(request.method())) {
+                    Map<String, String> headers = baseHeaders(request);
+                    cors.addPreflight(headers, request);
+                    response = new HttpResponse(204, headers, null);
+                } else if (pathKnown) {
+                    response = error(request, 405, "METHOD_NOT_ALLOWED", "This route does not answer " + request.method() + ".",
+                            List.of(), Map.of());
+                } else {
+                    response = error(request, 404, "ROUTE_NOT_FOUND", "There is no such route. Check the URL against the API description.",
+                            List.of(), Map.of());
+                }
+            } else if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                response = error(request, ErrorCode.INVALID_REQUEST.status(), ErrorCode.INVALID_REQUEST.name(),
+                        "The request body is too large (at most " + MAX_BODY_BYTES / 1024 + " KB).", List.of(), Map.of());
+            } else {
+                HttpResponse raw = handlers.get(matched).handle(request, params);
+                Map<String, String> headers = baseHeaders(request);
+                headers.putAll(raw.headers());
+                response = new HttpResponse(raw.status(), headers, raw.body());
+            }
+        } catch (InviteException e) {
+            response = error(request, e.code().status(), e.code().name(), e.getMessage(), e.fields(), e.details());
+        } catch (RuntimeException | Error e) {
+            Log.error("unhandled error", Map.of("requestId", request.requestId(),
+                    "route", matched == null ? "?" : matched.routeKey()), e);
+            response = error(request, 500, ErrorCode.INTERNAL.name(),
+                    "Something went wrong on our side. Quote request id " + request.requestId() + " when you report it.",
+                    List.of(), Map.of());
+        }
+        Map<String, Object> access = new LinkedHashMap<>();
+        access.put("requestId", request.requestId());
+        access.put("route", matched == null ? request.method() + " ?" : matched.routeKey());
+        access.put("status", response.status());
+        access.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
+        Log.info("request", access);
+        return response;
+    }
+
+    private Map<String, String> baseHeaders(HttpRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Request-Id", request.requestId());
+        headers.put("Cache-Control", "no-store");
+        cors.addTo(headers, request);
+        return headers;
+    }
+
+    private HttpResponse error(HttpRequest request, int status, String code, String message, List<FieldError> fields,
+                               Map<String, Object> details) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code);
+        err.put("message", message);
+        err.put("requestId", request.requestId());
+        if (!fields.isEmpty()) {
+            List<Object> list = new ArrayList<>(fields.size());
+            for (FieldError f : fields) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("field", f.field());
+                m.put("problem", f.problem());
+                list.add(m);
+            }
+            err.put("fields", list);
+        }
+        err.putAll(details);
+        Map<String, String> headers = baseHeaders(request);
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        if (status == 503 || status == 429) {
+            headers.put("Retry-After", "2");
+        }
+        return new HttpResponse(status, headers, Json.write(Map.of("error", err)));
+    }
+
+    static String[] split(String path) {
+        String p = path == null ? "/" : path;
+        int q = p.indexOf('?');
+        if (q >= 0) {
+            p = p.substring(0, q);
+        }
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.startsWith("/") ? p.substring(1).split("/", -1) : p.split("/", -1);
+    }
+
+    private static boolean matches(Operation op, String[] path, Map<String, String> params) {
+        String[] template = op.segments();
+        if (template.length != path.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            if (t.startsWith("{")) {
+                String value = PathDecoder.decode(path[i]);
+                if (value == null || value.isEmpty()) {
+                    return false;
+                }
+                params.put(t.substring(1, t.length() - 1), value);
+            } else if (!t.equals(path[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Percent-decoding of one path segment ('+' stays '+'); null when malformed. */
+    static final class PathDecoder {
+        private PathDecoder() {
+        }
+
+        static String decode(String segment) {
+            if (segment.indexOf('%') < 0) {
+                return segment;
+            }
+            try {
+                return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.roominvites.http;
+
+import io.roominvites.domain.DirectoryUser;
+import io.roominvites.domain.Invite;
+import io.roominvites.domain.Role;
+import io.roominvites.domain.Room;
+import io.roominvites.domain.RoomView;
+import io.roominvites.domain.SiteSettings;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the contract, built from domain records. */
+final class Views {
+    private Views() {
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    static Map<String, Object> invite(Invite i, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("inviteId", i.inviteId());
+        m.put("roomId", i.roomId());
+        m.put("email", i.email());
+        m.put("firstName", i.firstName());
+        m.put("lastName", i.lastName());
+        m.put("role", i.role().name());
+        m.put("status", i.status(now).name());
+        m.put("createdAt", time(i.createdAt()));
+        m.put("createdBy", i.createdBy());
+        m.put("expiresAt", time(i.expiresAt()));
+        m.put("redeemedAt", time(i.redeemedAt()));
+        m.put("revokedAt", time(i.revokedAt()));
+        m.put("promotedAt", time(i.promotedAt()));
+        Invite.EmailDelivery d = i.emailDelivery();
+        if (d == null) {
+            m.put("emailDelivery", null);
+        } else {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("status", d.status());
+            e.put("messageId", d.messageId());
+            e.put("error", d.error());
+            e.put("at", time(d.at()));
+            e.put("attempts", d.attempts());
+            m.put("emailDelivery", e);
+        }
+        return m;
+    }
+
+    static List<Object> invites(List<Invite> invites, Instant now) {
+        List<Object> out = new ArrayList<>(invites.size());
+        for (Invite i : invites) {
+            out.add(invite(i, now));
+        }
+        return out;
+    }
+
+    static Map<String, Object> room(Room r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("roomId", r.roomId());
+        m.put("title", r.title());
+        m.put("description", r.description());
+        m.put("startsAt", time(r.startsAt()));
+        m.put("endsAt", time(r.endsAt()));
+        m.put("chatAndCollaborationEnabled", r.chatAndCollaborationEnabled());
+        m.put("owner", r.owner());
+        m.put("coOwners", r.coOwners());
+        m.put("coEditors", r.coEditors());
+        m.put("coPublishers", r.coPublishers());
+        m.put("updatedAt", time(r.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> roomView(RoomView r, boolean withSchedule) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("roomId", r.roomId());
+        m.put("title", r.title());
+        m.put("description", r.description());
+        if (withSchedule) {
+            m.put("startsAt", time(r.startsAt()));
+            m.put("endsAt", time(r.endsAt()));
+        }
+        return m;
+    }
+
+    static Map<String, Object> settings(SiteSettings s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("inviteToMediaEnabled", s.inviteToMediaEnabled());
+        m.put("emailTemplateName", s.emailTemplateName());
+        m.put("blockedDomains", s.blockedDomains());
+        m.put("linkTtlMinutes", s.linkTtlMinutes());
+        m.put("linkBaseUrl", s.linkBaseUrl());
+        return m;
+    }
+
+    static Map<String, Object> user(DirectoryUser u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("email", u.email());
+        m.put("firstName", u.firstName());
+        m.put("lastName", u.lastName());
+        return m;
+    }
+
+    static List<Object> roles() {
+        List<Object> out = new ArrayList<>();
+        for (Role r : Role.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.name());
+            m.put("label", r.label());
+            m.put("permissions", r.permissionIds());
+            m.put("permissionLabels", r.permissionLabels());
+            out.add(m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,46 @@
+package io.roominvites.store.dynamo;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Creates the table as template.yaml declares it (keys, the status index, TTL). For the local runner,
+ * tests and the benchmark; in AWS the SAM template creates it.
+ */
+public final class TableSetup {
+    private TableSetup() {
+    }
+
+    public static void create(DynamoDbClient db, String table) {
+        try {
+            db.createTable(b -> b.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            attr(TableSchema.PK), attr(TableSchema.SK), attr(TableSchema.GSI1_PK), attr(TableSchema.GSI1_SK))
+                    .keySchema(key(TableSchema.PK, KeyType.HASH), key(TableSchema.SK, KeyType.RANGE))
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(TableSchema.GSI1)
+                            .keySchema(key(TableSchema.GSI1_PK, KeyType.HASH), key(TableSchema.GSI1_SK, KeyType.RANGE))
+                            .projection(p -> p.projectionType(ProjectionType.ALL)).build()));
+        } catch (ResourceInUseException exists) {
+            return;
+        }
+        db.waiter().waitUntilTableExists(b -> b.tableName(table));
+        db.updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName(TableSchema.TTL).enabled(true)));
+    }
+
+    private static AttributeDefinition attr(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}

@@ -1,0 +1,95 @@
+package io.roominvites.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/** Package-private helpers shared by the token classes. Never puts a token or a key into a message. */
+final class Jws {
+
+    private Jws() {
+    }
+
+    /**
+     * True when {@code token} is a compact JWS shape: exactly three non-empty-header base64url parts
+     * ({@code [A-Za-z0-9_-]}, no padding, no white space) and at most {@code maxLength} characters.
+     */
+    static boolean looksCompact(String token, int maxLength) {
+        if (token == null || token.isEmpty() || token.length() > maxLength) {
+            return false;
+        }
+        int dots = 0;
+        int partLength = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (partLength == 0) {
+                    return false; // empty header or payload
+                }
+                dots++;
+                partLength = 0;
+            } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                partLength++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 2 && partLength > 0;
+    }
+
+    /**
+     * Parses and verifies a compact ES256 JWS signed by one of the ring's keys with the given {@code typ}.
+     * Returns the claims, or null when anything is wrong (shape, alg, typ, crit, kid, signature, JSON).
+     */
+    static JWTClaimsSet verifyOwn(String token, int maxLength, KeyRing ring, JOSEObjectType typ) {
+        if (!looksCompact(token, maxLength)) {
+            return null;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWSHeader header = jwt.getHeader();
+            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+                return null;
+            }
+            if (!typ.equals(header.getType())) {
+                return null;
+            }
+            if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+                return null; // we define no critical extensions
+            }
+            JWSVerifier verifier = ring.verifier(header.getKeyID());
+            if (verifier == null || !jwt.verify(verifier)) {
+                return null;
+            }
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** True when {@code exp} has passed at {@code now}, allowing {@code leeway} (exp is exclusive). */
+    static boolean expired(Date exp, Instant now, Duration leeway) {
+        return exp == null || !now.isBefore(exp.toInstant().plus(leeway));
+    }
+
+    /** True when {@code nbf} is present and still in the future at {@code now}, allowing {@code leeway}. */
+    static boolean notYetValid(Date nbf, Instant now, Duration leeway) {
+        return nbf != null && now.plus(leeway).isBefore(nbf.toInstant());
+    }
+
+    static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,12 @@
+package io.roominvites.tokens;
+
+import java.time.Instant;
+
+/**
+ * What a verified invitation link says.
+ *
+ * @param inviteId  the invitation the link opens ({@code inv})
+ * @param expiresAt the link's expiry ({@code exp}); may be in the past: the caller decides what that means
+ */
+public record LinkClaims(String inviteId, Instant expiresAt) {
+}

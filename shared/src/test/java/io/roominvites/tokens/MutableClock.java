@@ -1,0 +1,43 @@
+package io.roominvites.tokens;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A test clock that stands still until moved. */
+final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+        this.now = start;
+    }
+
+    static MutableClock at(String isoInstant) {
+        return new MutableClock(Instant.parse(isoInstant));
+    }
+
+    void set(Instant instant) {
+        this.now = instant;
+    }
+
+    void advance(Duration d) {
+        this.now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}
