@@ -17,11 +17,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -47,7 +43,7 @@ public final class LocalServices implements AutoCloseable {
     private final DynamoDbClient db;
     private final DynamoInviteStore store;
     private final App app;
-    private final DynamoDBProxyServer embedded;
+    private final DynamoDbLocalServer embedded;
     private final URI dynamoEndpoint;
 
     /** How to assemble it. */
@@ -69,17 +65,8 @@ public final class LocalServices implements AutoCloseable {
     private LocalServices(Options o) throws Exception {
         this.clock = o.clock;
         if (o.dynamoEndpoint == null) {
-            int port = freePort();
-            List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
-            if (o.dataDir == null) {
-                args.add("-inMemory");
-            } else {
-                java.nio.file.Files.createDirectories(o.dataDir);
-                args.addAll(List.of("-dbPath", o.dataDir.toAbsolutePath().toString(), "-sharedDb"));
-            }
-            this.embedded = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-            embedded.start();
-            this.dynamoEndpoint = URI.create("http://127.0.0.1:" + port);
+            this.embedded = DynamoDbLocalServer.launch(o.dataDir);
+            this.dynamoEndpoint = embedded.endpoint();
         } else {
             this.embedded = null;
             this.dynamoEndpoint = o.dynamoEndpoint;
@@ -191,17 +178,11 @@ public final class LocalServices implements AutoCloseable {
         return dynamoEndpoint;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Override
     public void close() throws Exception {
         db.close();
         if (embedded != null) {
-            embedded.stop();
+            embedded.close();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.roominvites.testing;
 
+import io.roominvites.local.DynamoDbLocalServer;
+
 import java.net.URI;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.roominvites.testing;
+package io.roominvites.local;
 
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -13,11 +13,12 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  * HTTP server on a free loopback port.
  *
  * <p>Tests normally use {@link #shared()}: one server per JVM, started on first use and stopped by a
- * shutdown hook. Each test class should use its own table names (see {@link Backends#uniqueName}).
+ * shutdown hook. Each test class should use its own table names. The local runner uses
+ * {@link #launch(java.nio.file.Path)} with a data folder when asked to keep data.
  *
  * <p>DynamoDB Local puts the Apache and Netty SDK HTTP clients on the classpath, so every SDK client
  * pointed at it must set {@code .httpClient(UrlConnectionHttpClient.create())} explicitly (the
- * {@link Backend#dynamoDbClient()} helper does).
+ * test backends' clients do).
  *
  * <p>Notes on the 3.x jar: the classes live in {@code software.amazon.dynamodb.services.local.*}
  * (not the 1.x {@code com.amazonaws.services.dynamodbv2.local.*}); the sqlite4java native libraries
@@ -43,14 +44,32 @@ public final class DynamoDbLocalServer implements AutoCloseable {
 
   /** Starts a new in-memory DynamoDB Local on a free loopback port. */
   public static DynamoDbLocalServer launch() {
+    return launch(null);
+  }
+
+  /**
+   * Starts a new DynamoDB Local on a free loopback port: in memory when {@code dataDir} is null, else
+   * keeping its data in that folder (one shared database file).
+   */
+  public static DynamoDbLocalServer launch(java.nio.file.Path dataDir) {
+    if (dataDir != null) {
+      try {
+        java.nio.file.Files.createDirectories(dataDir);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Could not create " + dataDir, e);
+      }
+    }
     Exception last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = FreePorts.pick();
+      int port = freePort();
       DynamoDBProxyServer server = null;
       try {
         server =
             ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)});
+                dataDir == null
+                    ? new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)}
+                    : new String[] {"-dbPath", dataDir.toAbsolutePath().toString(), "-sharedDb",
+                        "-disableTelemetry", "-port", Integer.toString(port)});
         Server jetty = jettyOf(server);
         bindToLoopback(jetty);
         server.start();
@@ -94,7 +113,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
   }
 
   /** The host Jetty's connector was bound to ("127.0.0.1"), or null if it could not be inspected. */
-  String boundHost() {
+  public String boundHost() {
     Server jetty = jettyOf(server);
     if (jetty != null) {
       for (Connector connector : jetty.getConnectors()) {
@@ -155,6 +174,16 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       if (connector instanceof ServerConnector serverConnector) {
         serverConnector.setHost("127.0.0.1");
       }
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not find a free loopback port", e);
     }
   }
 
