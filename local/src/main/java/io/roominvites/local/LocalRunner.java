@@ -57,6 +57,7 @@ public final class LocalRunner {
 
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.createContext("/", exchange -> serve(services.app().router(), exchange));
+        server.createContext("/join", LocalRunner::joinPage);
         LocalEmail.addRoutes(server, options.email);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -97,6 +98,7 @@ public final class LocalRunner {
 
                 room-invites local runner
                   API         %1$s   (all routes of ../shared/API.md, plus POST /dev/token and POST /dev/clock)
+                  Join page   %1$s/join#invite=<token>   (where links point: countdown, lobby, entry)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)
                   DynamoDB    %2$s (%3$s)
@@ -139,6 +141,20 @@ public final class LocalRunner {
                 try (OutputStream os = exchange.getResponseBody()) {
                     os.write(out);
                 }
+            }
+        }
+    }
+
+    /** The local stand-in for the site's join page, where invitation links point. */
+    static void joinPage(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream page = LocalRunner.class.getResourceAsStream("join.html")) {
+            byte[] html = page.readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, html.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(html);
             }
         }
     }

@@ -2,6 +2,8 @@ package io.roominvites.local;
 
 import io.roominvites.app.App;
 import io.roominvites.domain.Caller;
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.InviteException;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.Cors;
 import io.roominvites.http.HttpResponse;
@@ -24,7 +26,6 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,7 +112,7 @@ public final class LocalServices implements AutoCloseable {
         Map<String, Object> json = parse(body);
         Object email = json.get("email");
         if (!(email instanceof String e) || !io.roominvites.domain.Emails.isValid(e)) {
-            return error(400, "INVALID_REQUEST", "email is required and must be an email address", "email");
+            throw InviteException.invalid("email", "is required and must be an email address");
         }
         String first = json.get("firstName") instanceof String s ? s : null;
         String last = json.get("lastName") instanceof String s ? s : null;
@@ -122,8 +123,9 @@ public final class LocalServices implements AutoCloseable {
 
     private HttpResponse devClock(String body) {
         Map<String, Object> json = parse(body);
-        if (!(json.get("advanceSeconds") instanceof Number n) || n.longValue() < 0 || n.longValue() > 366L * 86400) {
-            return error(400, "INVALID_REQUEST", "advanceSeconds must be a whole number from 0 to 31622400", "advanceSeconds");
+        if (!(json.get("advanceSeconds") instanceof Number n) || n instanceof Double || n.longValue() < 0
+                || n.longValue() > 366L * 86400) {
+            throw InviteException.invalid("advanceSeconds", "must be a whole number from 0 to 31622400");
         }
         return new HttpResponse(200, Map.of("Content-Type", "application/json"),
                 Json.write(Map.of("now", clock.advance(Duration.ofSeconds(n.longValue())).toString())));
@@ -131,18 +133,10 @@ public final class LocalServices implements AutoCloseable {
 
     private static Map<String, Object> parse(String body) {
         try {
-            return body == null || body.isBlank() ? Map.of() : Json.parseObject(body);
-        } catch (ParseException e) {
-            return Map.of();
+            return Json.parseObject(body == null ? "" : body);
+        } catch (ParseException | RuntimeException e) {
+            throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
         }
-    }
-
-    private static HttpResponse error(int status, String code, String message, String field) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code);
-        err.put("message", message);
-        err.put("fields", List.of(Map.of("field", field, "problem", message)));
-        return new HttpResponse(status, Map.of("Content-Type", "application/json"), Json.write(Map.of("error", err)));
     }
 
     /** A site administrator, for seeding without HTTP. */

@@ -55,7 +55,8 @@ public final class AdminService {
         return user;
     }
 
-    private static void requireAdmin(Caller caller) {
+    /** FORBIDDEN unless the caller is a site administrator (checked before anything else is looked at). */
+    public static void requireAdmin(Caller caller) {
         if (!caller.siteAdmin()) {
             throw new InviteException(ErrorCode.FORBIDDEN);
         }

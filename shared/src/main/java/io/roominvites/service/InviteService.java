@@ -104,10 +104,10 @@ public final class InviteService {
                     null, now);
         }
         InviteStore.CreateContext context = store.loadForCreate(roomId, key);
+        Room room = requireManagedRoom(caller, context.room());
         if (context.earlierUse() != null) {
             return replay(context.earlierUse(), key);
         }
-        Room room = requireManagedRoom(caller, context.room());
         SiteSettings s = settings.get();
         ErrorCode refusal = InviteRules.createRefusal(room, s, now);
         if (refusal != null) {
@@ -179,8 +179,9 @@ public final class InviteService {
         Room room = managedRoom(caller, roomId);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         SiteSettings s = settings.get();
-        if (!s.inviteToMediaEnabled()) {
-            throw new InviteException(ErrorCode.FEATURE_DISABLED);
+        ErrorCode refusal = InviteRules.createRefusal(room, s, now);
+        if (refusal != null) {
+            throw new InviteException(refusal);
         }
         Invite invite = store.findInvite(roomId, inviteId).orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
         if (invite.status(now) != InviteStatus.PENDING) {
