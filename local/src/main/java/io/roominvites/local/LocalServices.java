@@ -133,7 +133,7 @@ public final class LocalServices implements AutoCloseable {
 
     private static Map<String, Object> parse(String body) {
         try {
-            return Json.parseObject(body == null ? "" : body);
+            return java.util.Objects.requireNonNull(Json.parseObject(body == null ? "" : body)); // "null" parses to null
         } catch (ParseException | RuntimeException e) {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
         }

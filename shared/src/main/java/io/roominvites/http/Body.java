@@ -28,7 +28,7 @@ final class Body {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request needs a JSON object body.");
         }
         try {
-            return new Body(Json.parseObject(raw));
+            return new Body(java.util.Objects.requireNonNull(Json.parseObject(raw))); // "null" parses to null
         } catch (ParseException | RuntimeException e) {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
         }
@@ -110,7 +110,13 @@ final class Body {
             return null;
         }
         try {
-            return Instant.parse(s);
+            Instant t = Instant.parse(s);
+            if (t.isBefore(Instant.EPOCH) || !t.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) {
+                // far years overflow the store's epoch milliseconds (a 500): no room is scheduled there
+                problem(field, "must be a time between the years 1970 and 9999");
+                return null;
+            }
+            return t;
         } catch (DateTimeParseException e) {
             problem(field, "must be an ISO-8601 UTC time like 2026-11-23T20:00:00Z");
             return null;

@@ -328,7 +328,14 @@ public final class InviteService {
                         + left + (left == 1 ? " attempt" : " attempts") + " left).";
                 return new InviteException(ErrorCode.EMAIL_MISMATCH, message, List.of(), Map.of("attemptsLeft", left));
             }
-            return new InviteException(ErrorCode.INVITE_LOCKED);
+            // refused: locked, or changed since the redeem was refused (redeemed or revoked meanwhile): say which
+            Invite latest = ((WriteResult.Refused) counted).current();
+            if (latest == null) {
+                return missing(ref, now);
+            }
+            ErrorCode changed = InviteRules.entryRefusal(latest, null, List.of(typed), settings.get(), now);
+            return changed == null || changed == ErrorCode.EMAIL_MISMATCH
+                    ? new InviteException(ErrorCode.INVITE_LOCKED) : refusal(changed, latest);
         }
         return refusal(code, current);
     }
@@ -347,6 +354,10 @@ public final class InviteService {
             expiresAt = invite.room().endsAt();
         }
         expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+        if (!expiresAt.isAfter(now)) {
+            // the room ends within this (fractional) second: no token can expire later than now and no later than the end
+            throw new InviteException(ErrorCode.SESSION_ENDED);
+        }
         String token = access.issue(new AccessGrant(invite.email(), invite.roomId(), invite.role().name(),
                 invite.role().permissionIds(), invite.inviteId(), deviceId, now, expiresAt));
         return new Redemption(token, expiresAt, invite);

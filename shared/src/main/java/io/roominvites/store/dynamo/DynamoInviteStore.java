@@ -600,6 +600,13 @@ public final class DynamoInviteStore implements InviteStore {
                         || !parts[2].startsWith(Items.INVITE_PREFIX)) {
                     throw new IllegalArgumentException("cursor of another listing");
                 }
+                // the index key parts must be this listing's own (none for ALL): DynamoDB refuses any other start key (a 500)
+                String indexPk = "ALL".equals(listing) ? "" : Items.statusPartition(roomId,
+                        "EXPIRED".equals(listing) ? InviteStatus.PENDING : InviteStatus.valueOf(listing));
+                String indexSk = indexPk.isEmpty() ? "" : parts[2].substring(Items.INVITE_PREFIX.length());
+                if (!parts[3].equals(indexPk) || !parts[4].equals(indexSk)) {
+                    throw new IllegalArgumentException("cursor of another listing");
+                }
                 Map<String, AttributeValue> key = new HashMap<>();
                 key.put(TableSchema.PK, s(parts[1]));
                 key.put(TableSchema.SK, s(parts[2]));

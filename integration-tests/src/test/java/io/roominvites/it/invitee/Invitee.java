@@ -1,0 +1,199 @@
+package io.roominvites.it.invitee;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.roominvites.domain.Invite;
+import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Response;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The invitee's side of the API, as a front end calls it, plus the checks every invitee test shares. */
+final class Invitee {
+    static final List<String> VIEWER_PERMISSIONS = List.of("chat", "answer_interactions", "qna");
+    static final List<String> SPEAKER_PERMISSIONS = List.of("backchannel", "interactions", "qna");
+    static final List<String> MODERATOR_PERMISSIONS = List.of("backchannel", "initiate_interactions", "qna");
+
+    /** Members an error object may carry besides code, message and requestId. */
+    private static final Set<String> ERROR_MEMBERS = Set.of("code", "message", "requestId", "fields", "startsAt",
+            "attemptsLeft");
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private Invitee() {
+    }
+
+    /** A room id unique within the JVM (every test makes its own rooms, so tests never share state). */
+    static String roomId(String prefix) {
+        return prefix + "-" + SEQ.incrementAndGet();
+    }
+
+    static Response preview(Service s, String token, String deviceId, String bearer) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (deviceId != null) {
+            body.put("deviceId", deviceId);
+        }
+        return s.call("POST", "/invites/preview", bearer, body);
+    }
+
+    static Response redeem(Service s, String token, String deviceId, String email, String bearer) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (deviceId != null) {
+            body.put("deviceId", deviceId);
+        }
+        if (email != null) {
+            body.put("email", email);
+        }
+        return s.call("POST", "/invites/redeem", bearer, body);
+    }
+
+    static String inviteId(Response created) {
+        return (String) created.obj("invite").get("inviteId");
+    }
+
+    /** The invite as the room's manager sees it in GET /rooms/{roomId}/invites. */
+    static Map<String, Object> listed(Service s, String roomId, String inviteId) {
+        Response list = s.call("GET", "/rooms/" + roomId + "/invites?limit=100", s.token(Service.OWNER), null).expect(200);
+        for (Map<String, Object> i : list.list("invites")) {
+            if (inviteId.equals(i.get("inviteId"))) {
+                return i;
+            }
+        }
+        throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
+    }
+
+    /** The stored record (for what the API does not show: the bound device and the wrong-email counter). */
+    static Invite stored(Service s, String roomId, String inviteId) {
+        return s.services().store().findInvite(roomId, inviteId)
+                .orElseThrow(() -> new AssertionError("invite " + inviteId + " is not stored"));
+    }
+
+    /**
+     * Asserts an error answer in the contract's one shape: {@code {"error": {code, message, requestId, ...}}},
+     * the request id echoed in X-Request-Id, no stack trace or class name, and no fields unless INVALID_REQUEST.
+     */
+    static Response expectError(Response r, int status, String code) {
+        r.expectError(status, code);
+        assertEquals(Set.of("error"), r.json().keySet(), () -> "one top-level member: " + r);
+        Map<String, Object> err = r.obj("error");
+        assertTrue(ERROR_MEMBERS.containsAll(err.keySet()), () -> "unexpected members in " + r);
+        assertEquals(r.header("X-Request-Id"), err.get("requestId"), () -> "requestId echoed in the header: " + r);
+        String message = (String) err.get("message");
+        assertFalse(message.contains("Exception") || message.contains("software.amazon") || message.contains("\tat "),
+                () -> "an internal detail reached the caller: " + r);
+        if (!"INVALID_REQUEST".equals(code)) {
+            assertNull(err.get("fields"), () -> "fields only for INVALID_REQUEST: " + r);
+        }
+        return r;
+    }
+
+    /** INVALID_REQUEST naming exactly these fields. */
+    static Response expectInvalid(Response r, String... fields) {
+        expectError(r, 400, "INVALID_REQUEST");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list = (List<Map<String, Object>>) r.obj("error").get("fields");
+        assertNotNull(list, () -> "fields expected: " + r);
+        assertEquals(Set.of(fields), Set.copyOf(list.stream().map(f -> (String) f.get("field")).toList()), r::toString);
+        for (Map<String, Object> f : list) {
+            assertTrue(f.get("problem") instanceof String p && !p.isBlank(), r::toString);
+        }
+        return r;
+    }
+
+    static long number(Map<String, Object> m, String name) {
+        Object v = m.get(name);
+        if (!(v instanceof Number n)) {
+            throw new AssertionError(name + " is not a number in " + m);
+        }
+        return n.longValue();
+    }
+
+    /**
+     * Verifies an access token the way a room would: the key from GET /.well-known/jwks.json by kid, ES256,
+     * typ at+jwt; answers its claims.
+     */
+    static JWTClaimsSet verifyAccessToken(Service s, String accessToken) {
+        Response jwks = s.call("GET", "/.well-known/jwks.json", null, null).expect(200);
+        try {
+            JWKSet set = JWKSet.parse(jwks.body());
+            assertFalse(set.getKeys().isEmpty(), "the JWKS has keys");
+            for (JWK k : set.getKeys()) {
+                assertFalse(k.isPrivate(), "the JWKS must hold public keys only");
+            }
+            SignedJWT jwt = SignedJWT.parse(accessToken);
+            assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
+            assertEquals("at+jwt", jwt.getHeader().getType().getType());
+            String kid = jwt.getHeader().getKeyID();
+            assertNotNull(kid, "the access token names its key");
+            JWK key = set.getKeyByKeyId(kid);
+            assertNotNull(key, "the JWKS holds the key " + kid);
+            assertTrue(jwt.verify(new ECDSAVerifier(key.toECKey())), "the access token's signature verifies");
+            return jwt.getJWTClaimsSet();
+        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+            fail("the access token does not verify: " + e.getMessage());
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The access token's claims, checked against the invite and the redeem answer. */
+    static JWTClaimsSet checkAccessToken(Service s, Response redeemed, String email, String roomId, String inviteId,
+                                         String deviceId, String role, List<String> permissions) {
+        JWTClaimsSet c = verifyAccessToken(s, (String) redeemed.json().get("accessToken"));
+        try {
+            assertEquals(s.services().app().parts().issuer, c.getIssuer());
+            assertEquals(List.of("rooms"), c.getAudience());
+            assertEquals(email, c.getSubject());
+            assertEquals(roomId, c.getStringClaim("room_id"));
+            assertEquals(role, c.getStringClaim("role"));
+            assertEquals(permissions, c.getStringListClaim("permissions"));
+            assertEquals(inviteId, c.getStringClaim("invite_id"));
+            assertEquals(deviceId, c.getStringClaim("device_id"));
+            assertNotNull(c.getJWTID(), "jti");
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+        Instant exp = c.getExpirationTime().toInstant();
+        Instant roomEnd = Instant.parse((String) redeemed.obj("room").get("endsAt"));
+        assertFalse(exp.isAfter(roomEnd), "the access token expires no later than the room's end");
+        assertEquals(Instant.parse((String) redeemed.json().get("expiresAt")), exp, "expiresAt is the token's exp");
+        assertTrue(exp.isAfter(s.clock().instant()), "the access token is valid now");
+        assertFalse(c.getIssueTime().toInstant().isAfter(s.clock().instant()), "iat is not in the future");
+        return c;
+    }
+
+    /** A 200 redeem answer with the contract's fields for this role. */
+    static Response expectEntered(Response r, String role) {
+        r.expect(200);
+        assertTrue(r.json().get("accessToken") instanceof String t && !t.isBlank(), r::toString);
+        assertNotNull(r.json().get("expiresAt"), r::toString);
+        assertEquals(role, r.json().get("role"));
+        assertEquals(switch (role) {
+            case "VIEWER" -> VIEWER_PERMISSIONS;
+            case "SPEAKER" -> SPEAKER_PERMISSIONS;
+            case "MODERATOR" -> MODERATOR_PERMISSIONS;
+            default -> throw new IllegalArgumentException(role);
+        }, r.json().get("permissions"));
+        Map<String, Object> room = r.obj("room");
+        assertNotNull(room, r::toString);
+        assertTrue(room.keySet().containsAll(Set.of("roomId", "title", "description")), r::toString);
+        return r;
+    }
+}

@@ -1,0 +1,127 @@
+package io.roominvites.it.invitee;
+
+import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Response;
+import io.roominvites.it.support.ServiceTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static io.roominvites.it.invitee.Invitee.expectEntered;
+import static io.roominvites.it.invitee.Invitee.expectError;
+import static io.roominvites.it.invitee.Invitee.preview;
+import static io.roominvites.it.invitee.Invitee.redeem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DynamoDB round trips per request, counted on the service's own client once the settings are cached
+ * (SettingsCache keeps them 30 s per container): redeem is one conditional write, preview one read.
+ */
+class RoundTripBudgetTest extends ServiceTest {
+    private static final String GET = "DynamoDb:GetItem";
+    private static final String UPDATE = "DynamoDb:UpdateItem";
+    private static final String GUEST = "guest@example.org";
+
+    @Override
+    protected void afterStart() {
+        service.enableInvitations();
+    }
+
+    /** Warms the settings cache with one request, then answers the DynamoDB calls {@code call} makes. */
+    private List<String> calls(Supplier<Response> call) {
+        preview(service, "warm-up", null, null); // reads the settings if they are not cached; LINK_INVALID
+        service.calls().reset();
+        call.get();
+        return service.calls().calls();
+    }
+
+    private String openLink(String email) {
+        String room = Invitee.roomId("budget");
+        service.room(room, Duration.ofMinutes(-5));
+        return Service.linkToken(service.invite(room, email, "VIEWER"));
+    }
+
+    @Test
+    void aHappyPathRedeemIsOneUpdateItem() {
+        String token = openLink(GUEST);
+        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, token, "device-budget-1", GUEST, null),
+                "VIEWER")));
+        String bearerToken = openLink("signed@example.org");
+        String bearer = service.token("signed@example.org");
+        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, bearerToken, "device-budget-2", null,
+                bearer), "VIEWER")), "signed in: also one write (the bearer is verified without a call)");
+    }
+
+    @Test
+    void aSameDeviceReentryIsOneUpdateItem() {
+        String token = openLink(GUEST);
+        expectEntered(redeem(service, token, "device-budget-3", GUEST, null), "VIEWER");
+        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, token, "device-budget-3", null, null),
+                "VIEWER")));
+    }
+
+    @Test
+    void aPreviewIsOneGetItem() {
+        String token = openLink(GUEST);
+        assertEquals(List.of(GET), calls(() -> preview(service, token, null, null).expect(200)));
+        assertEquals(List.of(GET), calls(() -> preview(service, token, "device-budget-4", service.token(GUEST)).expect(200)));
+        expectEntered(redeem(service, token, "device-budget-4", GUEST, null), "VIEWER");
+        assertEquals(List.of(GET), calls(() -> preview(service, token, "device-budget-4", null).expect(200)));
+        assertEquals(List.of(GET), calls(() -> expectError(preview(service, token, "device-budget-5", null), 409,
+                "LINK_ALREADY_USED")));
+    }
+
+    @Test
+    void refusalsReadTheirReasonFromTheRefusedWrite() {
+        String token = openLink(GUEST);
+        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-6", null, null), 401,
+                "EMAIL_REQUIRED")));
+        assertEquals(List.of(UPDATE, UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-6",
+                "wrong@example.org", null), 403, "EMAIL_MISMATCH")), "the refused redeem, then the counted attempt");
+        expectEntered(redeem(service, token, "device-budget-6", GUEST, null), "VIEWER");
+        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-7", GUEST, null), 409,
+                "LINK_ALREADY_USED")));
+        assertEquals(List.of(), calls(() -> expectError(redeem(service, "forged.link.token", "device-budget-7", GUEST,
+                null), 400, "LINK_INVALID")), "a forged link costs no DynamoDB call");
+
+        String room = Invitee.roomId("budget-early");
+        service.room(room, Duration.ofMinutes(30));
+        String early = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
+        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, early, "device-budget-8", GUEST, null), 409,
+                "SESSION_NOT_STARTED")));
+    }
+
+    @Test
+    void creatingAnInviteIsAtMostTwoCalls() {
+        String room = Invitee.roomId("budget-create");
+        service.room(room, Duration.ofMinutes(30));
+        List<String> plain = calls(() -> service.invite(room, GUEST, "VIEWER"));
+        assertTrue(plain.size() <= 2, "at most two calls: " + plain);
+        assertEquals("DynamoDb:TransactWriteItems", plain.getLast(), "one transactional write: " + plain);
+
+        Map<String, Object> body = Service.inviteBody("keyed@example.org", "SPEAKER");
+        Map<String, String> key = Map.of("Idempotency-Key", "budget-key-1");
+        List<String> keyed = calls(() -> service.call("POST", "/rooms/" + room + "/invites", service.token(Service.OWNER),
+                body, key).expect(201));
+        assertTrue(keyed.size() <= 2, "with an Idempotency-Key too: " + keyed);
+        List<String> replay = calls(() -> service.call("POST", "/rooms/" + room + "/invites", service.token(Service.OWNER),
+                body, key).expect(201));
+        assertTrue(replay.size() <= 2, "a replay too: " + replay);
+    }
+
+    @Test
+    void coldSettingsCostOneMoreReadAndAreCachedAfterwards() {
+        String token = openLink(GUEST);
+        service.advance(Duration.ofSeconds(31)); // past the settings cache's 30 s
+        service.calls().reset();
+        preview(service, token, null, null).expect(200);
+        assertEquals(List.of(GET, GET), service.calls().calls(), "the settings, then the invite");
+        service.calls().reset();
+        preview(service, token, null, null).expect(200);
+        assertEquals(List.of(GET), service.calls().calls(), "the settings are cached now");
+    }
+}
