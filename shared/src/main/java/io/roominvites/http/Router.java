@@ -48,10 +48,12 @@ public final class Router {
             String[] path = split(request.path());
             Map<String, String> params = new HashMap<>();
             boolean pathKnown = false;
+            List<String> allow = new ArrayList<>();
             for (Map.Entry<Operation, Handler> e : handlers.entrySet()) {
                 params.clear();
                 if (matches(e.getKey(), path, params)) {
                     pathKnown = true;
+                    allow.add(e.getKey().method());
                     if (e.getKey().method().equals(request.method())) {
                         matched = e.getKey();
                         break;
@@ -66,6 +68,7 @@ public final class Router {
                 } else if (pathKnown) {
                     response = error(request, 405, "METHOD_NOT_ALLOWED", "This route does not answer " + request.method() + ".",
                             List.of(), Map.of());
+                    response.headers().put("Allow", String.join(", ", allow) + ", OPTIONS"); // a 405 must name what is allowed
                 } else {
                     response = error(request, 404, "ROUTE_NOT_FOUND", "There is no such route. Check the URL against the API description.",
                             List.of(), Map.of());

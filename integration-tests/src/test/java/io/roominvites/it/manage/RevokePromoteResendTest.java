@@ -1,0 +1,264 @@
+package io.roominvites.it.manage;
+
+import io.roominvites.it.support.Service;
+import io.roominvites.it.support.ServiceTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DELETE (revoke), POST .../promote and POST .../resend on one invite. */
+class RevokePromoteResendTest extends ServiceTest {
+    private static final String UNKNOWN_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+
+    @BeforeEach
+    void invitationsOn() {
+        service.enableInvitations();
+    }
+
+    private String owner() {
+        return service.token(Service.OWNER);
+    }
+
+    private String newRoom(String prefix) {
+        String room = Manage.roomId(prefix);
+        service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
+        return room;
+    }
+
+    private String newInvite(String room, String role) {
+        return (String) service.invite(room, "guest-" + System.nanoTime() + "@example.org", role).obj("invite").get("inviteId");
+    }
+
+    private Service.Response revoke(String room, String id) {
+        return service.call("DELETE", Manage.invite(room, id), owner(), null);
+    }
+
+    private Service.Response promote(String room, String id, Object role) {
+        return service.call("POST", Manage.invite(room, id) + "/promote", owner(), role == null ? Map.of() : Map.of("role", role));
+    }
+
+    private Service.Response resend(String room, String id) {
+        return service.call("POST", Manage.invite(room, id) + "/resend", owner(), null);
+    }
+
+    // ------------------------------------------------------------------ revoke
+
+    @Test
+    void revokeAnswersTheRevokedInviteAndAgainKeepsTheFirstRevokedAt() {
+        String room = newRoom("rev");
+        String id = newInvite(room, "VIEWER");
+        Service.Response first = revoke(room, id).expect(200);
+        assertEquals(Set.of("invite"), first.json().keySet());
+        Map<String, Object> invite = first.obj("invite");
+        assertTrue(invite.keySet().containsAll(Manage.INVITE_FIELDS));
+        assertEquals(id, invite.get("inviteId"));
+        assertEquals("REVOKED", invite.get("status"));
+        String revokedAt = (String) invite.get("revokedAt");
+        assertNotNull(revokedAt);
+        Instant.parse(revokedAt);
+
+        service.advance(Duration.ofMinutes(1));
+        Service.Response again = revoke(room, id).expect(200);
+        assertEquals("REVOKED", again.obj("invite").get("status"));
+        assertEquals(revokedAt, again.obj("invite").get("revokedAt"));
+        assertEquals(List.of(id), service.call("GET", Manage.invites(room) + "?status=REVOKED", owner(), null).expect(200)
+                .list("invites").stream().map(i -> i.get("inviteId")).toList());
+    }
+
+    @Test
+    void revokingARedeemedInvite() {
+        String room = newRoom("rev-redeemed");
+        Service.Response created = service.invite(room, "inside@example.org", "VIEWER");
+        String id = (String) created.obj("invite").get("inviteId");
+        service.redeem(Service.linkToken(created), "device-rev-1", "inside@example.org").expect(200);
+        Map<String, Object> invite = revoke(room, id).expect(200).obj("invite");
+        assertEquals("REVOKED", invite.get("status"));
+        assertNotNull(invite.get("redeemedAt"));
+        service.redeem(Service.linkToken(created), "device-rev-1", null).expectError(410, "INVITE_REVOKED");
+    }
+
+    @Test
+    void revokeUnknownOrForeignInvites() {
+        String room = newRoom("rev-unknown");
+        String other = newRoom("rev-other");
+        String foreign = newInvite(other, "VIEWER");
+        revoke(room, UNKNOWN_ID).expectError(404, "INVITE_NOT_FOUND");
+        revoke(room, "not-an-invite-id").expectError(404, "INVITE_NOT_FOUND");
+        revoke(room, UNKNOWN_ID.toLowerCase()).expectError(404, "INVITE_NOT_FOUND");
+        // the right id under the wrong room
+        revoke(room, foreign).expectError(404, "INVITE_NOT_FOUND");
+        assertEquals("PENDING", service.call("GET", Manage.invites(other), owner(), null).expect(200)
+                .list("invites").getFirst().get("status"));
+        // the room path is checked before the invite
+        service.call("DELETE", Manage.invite(Manage.roomId("rev-nowhere"), foreign), owner(), null).expectError(404, "ROOM_NOT_FOUND");
+    }
+
+    @Test
+    void onlyManagersMayRevoke() {
+        String room = newRoom("rev-who");
+        String id = newInvite(room, "VIEWER");
+        service.call("DELETE", Manage.invite(room, id), service.token(Manage.STRANGER), null).expectError(403, "NOT_ROOM_MANAGER");
+        service.call("DELETE", Manage.invite(room, id), null, null).expectError(401, "UNAUTHENTICATED");
+        assertEquals("PENDING", service.call("GET", Manage.invites(room), owner(), null).expect(200)
+                .list("invites").getFirst().get("status"));
+    }
+
+    // ------------------------------------------------------------------ promote
+
+    @Test
+    void promotionGoesUpOneStepAtATime() {
+        String room = newRoom("pro");
+        String id = newInvite(room, "VIEWER");
+        Service.Response toSpeaker = promote(room, id, "SPEAKER").expect(200);
+        assertEquals(Set.of("invite", "previousRole"), toSpeaker.json().keySet());
+        assertEquals("VIEWER", toSpeaker.json().get("previousRole"));
+        assertEquals("SPEAKER", toSpeaker.obj("invite").get("role"));
+        assertEquals("PENDING", toSpeaker.obj("invite").get("status"));
+        assertTrue(toSpeaker.obj("invite").keySet().containsAll(Manage.INVITE_FIELDS));
+        Service.Response toModerator = promote(room, id, "moderator").expect(200);
+        assertEquals("SPEAKER", toModerator.json().get("previousRole"));
+        assertEquals("MODERATOR", toModerator.obj("invite").get("role"));
+        assertEquals("MODERATOR", service.call("GET", Manage.invites(room), owner(), null).expect(200)
+                .list("invites").getFirst().get("role"));
+    }
+
+    @Test
+    void promotionMaySkipARole() {
+        String room = newRoom("pro-skip");
+        String id = newInvite(room, "VIEWER");
+        Service.Response r = promote(room, id, "MODERATOR").expect(200);
+        assertEquals("VIEWER", r.json().get("previousRole"));
+        assertEquals("MODERATOR", r.obj("invite").get("role"));
+    }
+
+    @Test
+    void sameOrLowerRoleIsNotHigher() {
+        String room = newRoom("pro-lower");
+        String viewer = newInvite(room, "VIEWER");
+        promote(room, viewer, "VIEWER").expectError(409, "ROLE_NOT_HIGHER");
+        String speaker = newInvite(room, "SPEAKER");
+        promote(room, speaker, "SPEAKER").expectError(409, "ROLE_NOT_HIGHER");
+        promote(room, speaker, "VIEWER").expectError(409, "ROLE_NOT_HIGHER");
+        String moderator = newInvite(room, "MODERATOR");
+        promote(room, moderator, "MODERATOR").expectError(409, "ROLE_NOT_HIGHER");
+        promote(room, moderator, "SPEAKER").expectError(409, "ROLE_NOT_HIGHER");
+        promote(room, moderator, "VIEWER").expectError(409, "ROLE_NOT_HIGHER");
+        assertEquals("SPEAKER", service.call("GET", Manage.invites(room) + "?limit=100", owner(), null).expect(200)
+                .list("invites").stream().filter(i -> speaker.equals(i.get("inviteId"))).findFirst().orElseThrow().get("role"));
+    }
+
+    @Test
+    void revokedInvitesAreNotActive() {
+        String room = newRoom("pro-revoked");
+        String id = newInvite(room, "VIEWER");
+        revoke(room, id).expect(200);
+        promote(room, id, "SPEAKER").expectError(409, "INVITE_NOT_ACTIVE");
+        promote(room, id, "VIEWER").expectError(409, "INVITE_NOT_ACTIVE");
+    }
+
+    @Test
+    void expiredPendingInvitesAreNotActiveButRedeemedOnesMayBePromoted() {
+        String room = newRoom("pro-expired");
+        service.settings(true, null, List.of(), 5);
+        String pending = newInvite(room, "VIEWER");
+        Service.Response redeemedCreated = service.invite(room, "in-room@example.org", "VIEWER");
+        String redeemed = (String) redeemedCreated.obj("invite").get("inviteId");
+        service.redeem(Service.linkToken(redeemedCreated), "device-pro-1", "in-room@example.org").expect(200);
+        service.advance(Duration.ofMinutes(6));
+        promote(room, pending, "SPEAKER").expectError(409, "INVITE_NOT_ACTIVE");
+        Service.Response r = promote(room, redeemed, "SPEAKER").expect(200);
+        assertEquals("REDEEMED", r.obj("invite").get("status"));
+        assertEquals("SPEAKER", service.redeem(Service.linkToken(redeemedCreated), "device-pro-1", null).expect(200).json().get("role"));
+    }
+
+    @Test
+    void badPromoteRequests() {
+        String room = newRoom("pro-bad");
+        String id = newInvite(room, "VIEWER");
+        for (Object role : new Object[]{null, "", "ADMIN", "OWNER", 2, List.of("SPEAKER"), true}) {
+            try {
+                Manage.expectFields(promote(room, id, role), "role");
+            } catch (AssertionError e) {
+                throw new AssertionError("role " + role + ": " + e.getMessage(), e);
+            }
+        }
+        for (String raw : List.of("", "nope", "[]", "{\"role\":")) {
+            service.call("POST", Manage.invite(room, id) + "/promote", owner(), raw).expectError(400, "INVALID_REQUEST");
+        }
+        service.call("POST", Manage.invite(room, id) + "/promote", owner(), null).expectError(400, "INVALID_REQUEST");
+        promote(room, UNKNOWN_ID, "SPEAKER").expectError(404, "INVITE_NOT_FOUND");
+        promote(room, "nope", "SPEAKER").expectError(404, "INVITE_NOT_FOUND");
+        service.call("POST", Manage.invite(room, id) + "/promote", service.token(Manage.STRANGER), Map.of("role", "SPEAKER"))
+                .expectError(403, "NOT_ROOM_MANAGER");
+        assertEquals("VIEWER", service.call("GET", Manage.invites(room), owner(), null).expect(200)
+                .list("invites").getFirst().get("role"));
+    }
+
+    @Test
+    void promotingAfterTheSessionEnded() {
+        String room = Manage.roomId("pro-ended");
+        service.room(room, Duration.ofMinutes(-5), Duration.ofMinutes(30), true, List.of(), List.of(), List.of());
+        String id = newInvite(room, "VIEWER");
+        service.advance(Duration.ofMinutes(40));
+        promote(room, id, "SPEAKER").expectError(410, "SESSION_ENDED");
+    }
+
+    // ------------------------------------------------------------------ resend
+
+    @Test
+    void resendWithoutATemplate() {
+        String room = newRoom("res");
+        String id = newInvite(room, "VIEWER");
+        resend(room, id).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
+        service.settings(true, "room-invite", List.of(), 1440);
+        resend(room, id).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
+        // nothing was recorded on the invite
+        assertNull(service.call("GET", Manage.invites(room), owner(), null).expect(200).list("invites").getFirst().get("emailDelivery"));
+    }
+
+    @Test
+    void resendARevokedOrExpiredInvite() {
+        String room = newRoom("res-revoked");
+        String id = newInvite(room, "VIEWER");
+        revoke(room, id).expect(200);
+        resend(room, id).expectError(409, "INVITE_NOT_ACTIVE");
+        service.settings(true, null, List.of(), 5);
+        String expiring = newInvite(room, "VIEWER");
+        service.advance(Duration.ofMinutes(6));
+        resend(room, expiring).expectError(409, "INVITE_NOT_ACTIVE");
+    }
+
+    @Test
+    void resendFollowsTheCreateRules() {
+        String room = Manage.roomId("res-rules");
+        service.room(room, Duration.ofMinutes(-5), Duration.ofMinutes(30), true, List.of(), List.of(), List.of());
+        String id = newInvite(room, "VIEWER");
+        service.room(room, Duration.ofMinutes(-5), Duration.ofMinutes(30), false, List.of(), List.of(), List.of());
+        resend(room, id).expectError(409, "CHAT_AND_COLLABORATION_DISABLED");
+        service.room(room, Duration.ofMinutes(-5), Duration.ofMinutes(30), true, List.of(), List.of(), List.of());
+        service.advance(Duration.ofMinutes(40));
+        resend(room, id).expectError(410, "SESSION_ENDED");
+    }
+
+    @Test
+    void resendUnknownOrByAStranger() {
+        String room = newRoom("res-unknown");
+        String id = newInvite(room, "VIEWER");
+        resend(room, UNKNOWN_ID).expectError(404, "INVITE_NOT_FOUND");
+        service.call("POST", Manage.invite(room, id) + "/resend", service.token(Manage.STRANGER), null)
+                .expectError(403, "NOT_ROOM_MANAGER");
+        service.call("POST", Manage.invite(room, id) + "/resend", null, null).expectError(401, "UNAUTHENTICATED");
+        service.settings(false, null, List.of(), 1440);
+        resend(room, id).expectError(403, "FEATURE_DISABLED");
+    }
+}
