@@ -1,0 +1,92 @@
+package io.roominvites.email.template;
+
+import io.roominvites.http.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A stored email template as SES v2 keeps it: a name, a subject, an HTML part and a text part, each a
+ * Handlebars template over the data of ../shared/API.md ("Email template data").
+ *
+ * <p>The default invitation template is {@code email-templates/invitation.json} at the repository
+ * root, in the shape of SES v2 CreateEmailTemplate ({@code aws sesv2 create-email-template
+ * --cli-input-json file://email-templates/invitation.json}); the build copies it onto the classpath.
+ */
+public record EmailTemplate(String name, String subject, String html, String text) {
+    /** The name the default template is created under, and the local runner's settings use. */
+    public static final String DEFAULT_NAME = "RoomInvitation";
+    static final String DEFAULT_RESOURCE = "/email-templates/invitation.json";
+
+    public EmailTemplate {
+        if (name == null || name.isBlank() || subject == null || (html == null && text == null)) {
+            throw new IllegalArgumentException("a template needs a name, a subject and an HTML or text part");
+        }
+    }
+
+    /** The default invitation template shipped in email-templates/invitation.json. */
+    public static EmailTemplate defaultInvitation() {
+        try (InputStream in = EmailTemplate.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULT_RESOURCE + " is not on the classpath (the email module's build copies it from email-templates/)");
+            }
+            return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the SES v2 CreateEmailTemplate shape: {@code {TemplateName, TemplateContent: {Subject, Html, Text}}}. */
+    @SuppressWarnings("unchecked")
+    public static EmailTemplate fromJson(String json) {
+        try {
+            Map<String, Object> root = Json.parseObject(json);
+            if (!(root.get("TemplateContent") instanceof Map<?, ?> content)) {
+                throw new IllegalArgumentException("TemplateContent is missing");
+            }
+            Map<String, Object> c = (Map<String, Object>) content;
+            return new EmailTemplate((String) root.get("TemplateName"), (String) c.get("Subject"), (String) c.get("Html"),
+                    (String) c.get("Text"));
+        } catch (ParseException | ClassCastException e) {
+            throw new IllegalArgumentException("not an SES v2 CreateEmailTemplate document: " + e.getMessage(), e);
+        }
+    }
+
+    /** The same template under another name. */
+    public EmailTemplate named(String newName) {
+        return new EmailTemplate(newName, subject, html, text);
+    }
+
+    /** The SES v2 CreateEmailTemplate document. */
+    public String toJson() {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("Subject", subject);
+        if (html != null) {
+            content.put("Html", html);
+        }
+        if (text != null) {
+            content.put("Text", text);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("TemplateName", name);
+        root.put("TemplateContent", content);
+        return Json.write(root);
+    }
+
+    /** What SES would send for this data: each part rendered, values made HTML-safe first (see {@link TemplateValues}). */
+    public Rendered render(Map<String, ?> data) {
+        Map<String, Object> safe = TemplateValues.htmlSafe(data);
+        return new Rendered(TemplateRenderer.render(subject, safe),
+                html == null ? null : TemplateRenderer.render(html, safe),
+                text == null ? null : TemplateRenderer.render(text, safe));
+    }
+
+    /** One rendered message. */
+    public record Rendered(String subject, String html, String text) {
+    }
+}

@@ -1,0 +1,220 @@
+package io.roominvites.it.email;
+
+import io.roominvites.email.DeliveryFailure;
+import io.roominvites.email.ses.SesEmailGateway;
+import io.roominvites.email.template.EmailTemplate;
+import io.roominvites.it.support.Service;
+import io.roominvites.it.support.ServiceTest;
+import io.roominvites.testing.Backend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Failure never loses the invite: when SES throttles (bounded retries), rejects the message, or can't be
+ * reached (a closed port, or the emulator process stopped), create still answers 201 with the invite,
+ * email.status FAILED and a human reason without AWS text; the attempt is recorded on the invite, and
+ * POST .../resend sends it once SES is back, recording that attempt too.
+ */
+class EmailFailureTest extends ServiceTest {
+    private static final String ROOM = "email-failures";
+
+    private final EmailSupport.Faults faults = new EmailSupport.Faults();
+    private SesV2Client ses;
+
+    @Override
+    protected Service createService(Backend backend) throws Exception {
+        ses = EmailSupport.sesClient(backend, faults);
+        EmailSupport.requireSesV2(backend, ses);
+        EmailSupport.prepare(backend, ses, EmailTemplate.defaultInvitation());
+        return new Service(backend, new SesEmailGateway(ses, EmailSupport.FROM, null, Duration.ofSeconds(60),
+                java.time.Clock.systemUTC()));
+    }
+
+    @Override
+    protected void afterStart() {
+        service.settings(true, EmailTemplate.DEFAULT_NAME, List.of(), 1440);
+        service.room(ROOM, Duration.ofMinutes(10));
+    }
+
+    @AfterEach
+    void noMoreFaults() {
+        faults.set(EmailSupport.Faults.Mode.NONE);
+    }
+
+    private String owner() {
+        return service.token(Service.OWNER, "Olivia", "Owner");
+    }
+
+    private Service.Response create(String to) {
+        return service.call("POST", "/rooms/" + ROOM + "/invites", owner(),
+                EmailSupport.invite(to, "Gia", "Guest", "VIEWER", true)).expect(201);
+    }
+
+    private Service.Response resend(Service.Response created) {
+        return service.call("POST", "/rooms/" + ROOM + "/invites/" + created.obj("invite").get("inviteId") + "/resend",
+                owner(), null);
+    }
+
+    private boolean available() {
+        return Boolean.TRUE.equals(service.call("GET", "/rooms/" + ROOM + "/invite-options", owner(), null).expect(200)
+                .json().get("sendEmailAvailable"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> listed(Service.Response created) {
+        Object id = created.obj("invite").get("inviteId");
+        return service.call("GET", "/rooms/" + ROOM + "/invites", owner(), null).expect(200).list("invites").stream()
+                .filter(i -> id.equals(i.get("inviteId"))).findFirst()
+                .orElseThrow(() -> new AssertionError("the invite was lost"));
+    }
+
+    /** The failed answer: invite kept, FAILED with this human reason, nothing from AWS in the body. */
+    @SuppressWarnings("unchecked")
+    private void assertKeptAsFailed(Service.Response created, DeliveryFailure why) {
+        assertEquals("FAILED", created.obj("email").get("status"));
+        assertEquals(why.reason(), created.obj("email").get("error"));
+        assertFalse(created.obj("email").containsKey("messageId"));
+        String said = io.roominvites.http.Json.write(created.obj("email")) + io.roominvites.http.Json.write(EmailSupport.emailDelivery(created));
+        for (String aws : List.of("Exception", "TooManyRequests", "MessageRejected", "not verified",
+                "rate exceeded", "SdkClient", "Unable to execute", "amazonaws", "Connection refused")) {
+            assertFalse(said.contains(aws), "AWS text '" + aws + "' reached the caller: " + said);
+        }
+        assertEquals("PENDING", created.obj("invite").get("status"));
+        Map<String, Object> delivery = EmailSupport.emailDelivery(created);
+        assertEquals("FAILED", delivery.get("status"));
+        assertEquals(why.reason(), delivery.get("error"));
+        assertEquals(1L, ((Number) delivery.get("attempts")).longValue());
+        assertEquals("FAILED", ((Map<String, Object>) listed(created).get("emailDelivery")).get("status"));
+    }
+
+    /** Resend after the failure: SENT, the attempt counted and timed, one email at the backend. */
+    private void assertResendSucceeds(Service.Response created, String to) {
+        Instant firstAttempt = Instant.parse((String) EmailSupport.emailDelivery(created).get("at"));
+        service.advance(Duration.ofSeconds(30));
+        Service.Response resent = resend(created).expect(200);
+        assertEquals("SENT", resent.obj("email").get("status"));
+        assertTrue(resent.obj("email").get("messageId") instanceof String);
+        assertEquals(EmailSupport.inviteClaim((String) created.json().get("link")),
+                EmailSupport.inviteClaim((String) resent.json().get("link")), "a link to the same invitation");
+        Map<String, Object> delivery = EmailSupport.emailDelivery(resent);
+        assertEquals("SENT", delivery.get("status"));
+        assertEquals(2L, ((Number) delivery.get("attempts")).longValue());
+        assertEquals(null, delivery.get("error"));
+        assertNotEquals(firstAttempt, Instant.parse((String) delivery.get("at")));
+        Map<String, Object> stored = listed(created);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> storedDelivery = (Map<String, Object>) stored.get("emailDelivery");
+        assertEquals("SENT", storedDelivery.get("status"));
+        assertEquals(2L, ((Number) storedDelivery.get("attempts")).longValue());
+        var mail = EmailSupport.mailTo(backend, to);
+        assertEquals(1, mail.size(), mail.toString());
+        if (mail.getFirst().text() != null) {
+            assertEquals(resent.json().get("link"), EmailSupport.linkIn(mail.getFirst().text()));
+        }
+    }
+
+    @Test
+    void throttlingIsRetriedABoundedNumberOfTimesThenTheInviteIsKeptAndResendSucceeds() {
+        String to = EmailSupport.uniqueEmail("throttled");
+        faults.set(EmailSupport.Faults.Mode.THROTTLE);
+        long start = System.nanoTime();
+        Service.Response created = create(to);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(SesEmailGateway.MAX_ATTEMPTS, faults.attempts(), "SendEmail attempts");
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "create took " + took + " (API Gateway allows 30 s)");
+        assertEquals("The email service is busy; the invitation was created — resend it in a minute or copy the link.",
+                created.obj("email").get("error"));
+        assertKeptAsFailed(created, DeliveryFailure.THROTTLED);
+        assertTrue(available(), "throttled sends don't make the template unavailable");
+
+        faults.set(EmailSupport.Faults.Mode.NONE);
+        assertResendSucceeds(created, to);
+    }
+
+    @Test
+    void aRejectedMessageKeepsTheInviteAndIsNotRetried() {
+        String to = EmailSupport.uniqueEmail("rejected");
+        faults.set(EmailSupport.Faults.Mode.REJECT);
+        Service.Response created = create(to);
+        assertEquals(1, faults.attempts());
+        assertKeptAsFailed(created, DeliveryFailure.REJECTED);
+        assertTrue(available());
+        faults.set(EmailSupport.Faults.Mode.NONE);
+        assertResendSucceeds(created, to);
+    }
+
+    @Test
+    void anUnreachableServiceKeepsTheInviteAndResendSucceedsLater() {
+        String to = EmailSupport.uniqueEmail("unreachable");
+        faults.set(EmailSupport.Faults.Mode.UNREACHABLE);
+        Service.Response created = create(to);
+        assertKeptAsFailed(created, DeliveryFailure.UNREACHABLE);
+        // a failed resend is recorded as a further attempt
+        service.advance(Duration.ofSeconds(5));
+        Service.Response again = resend(created).expect(200);
+        assertEquals("FAILED", again.obj("email").get("status"));
+        assertEquals(2L, ((Number) EmailSupport.emailDelivery(again).get("attempts")).longValue());
+        faults.set(EmailSupport.Faults.Mode.NONE);
+        service.advance(Duration.ofSeconds(30));
+        Service.Response resent = resend(created).expect(200);
+        assertEquals("SENT", resent.obj("email").get("status"));
+        assertEquals(3L, ((Number) EmailSupport.emailDelivery(resent).get("attempts")).longValue());
+        assertEquals(1, EmailSupport.mailTo(backend, to).size());
+    }
+
+    @Test
+    void anEmailServiceOutageKeepsTheInviteAndResendSucceedsAfterIt() {
+        assumeTrue(backend.supportsEmailOutage(), "this backend can't stop SES alone");
+        String to = EmailSupport.uniqueEmail("outage");
+        assertTrue(available());
+        Service.Response created;
+        backend.stopEmail();
+        try {
+            long start = System.nanoTime();
+            created = create(to);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "create took " + took);
+            assertKeptAsFailed(created, DeliveryFailure.UNREACHABLE);
+            assertTrue(available(), "during an outage the container's last answer stands");
+        } finally {
+            backend.startEmail();
+        }
+        assertResendSucceeds(created, to);
+    }
+
+    @Test
+    void resendIsForPendingInvitesOfTheRoomsManagers() {
+        String owner = owner();
+        // revoked
+        Service.Response revoked = create(EmailSupport.uniqueEmail("revoked"));
+        service.call("DELETE", "/rooms/" + ROOM + "/invites/" + revoked.obj("invite").get("inviteId"), owner, null).expect(200);
+        resend(revoked).expectError(409, "INVITE_NOT_ACTIVE");
+        // unknown
+        service.call("POST", "/rooms/" + ROOM + "/invites/01JUNKNOWN000000000000000/resend", owner, null)
+                .expectError(404, "INVITE_NOT_FOUND");
+        // not a manager of the room
+        Service.Response pending = create(EmailSupport.uniqueEmail("pending"));
+        service.call("POST", "/rooms/" + ROOM + "/invites/" + pending.obj("invite").get("inviteId") + "/resend",
+                service.token("stranger@example.org"), null).expectError(403, "NOT_ROOM_MANAGER");
+        // an invite created without email can be emailed later
+        String to = EmailSupport.uniqueEmail("later");
+        Service.Response quiet = service.call("POST", "/rooms/" + ROOM + "/invites", owner,
+                EmailSupport.invite(to, "Gia", "Guest", "VIEWER", false)).expect(201);
+        Service.Response sent = resend(quiet).expect(200);
+        assertEquals("SENT", sent.obj("email").get("status"));
+        assertEquals(1L, ((Number) EmailSupport.emailDelivery(sent).get("attempts")).longValue());
+        assertEquals(1, EmailSupport.mailTo(backend, to).size());
+    }
+}

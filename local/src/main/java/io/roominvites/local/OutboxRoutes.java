@@ -1,0 +1,220 @@
+package io.roominvites.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.roominvites.http.Json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /dev/outbox} on the local runner (never deployed):
+ * <ul>
+ *   <li>{@code GET /dev/outbox}: the emails, newest first: a page for a browser ({@code Accept: text/html}
+ *       or {@code ?format=html}), else JSON ({@code ?format=json}, curl): {@code {mode, dir, emails: [{id,
+ *       to, subject, sentAt, template, inviteLinks, html, text, eml}]}};
+ *   <li>{@code GET /dev/outbox/{id}.html}, {@code .txt}, {@code .eml}: one message's HTML part, text part,
+ *       raw file;
+ *   <li>{@code DELETE /dev/outbox}: empties the folder.
+ * </ul>
+ * When the runner sends through an SES v2 endpoint instead, {@code GET /dev/outbox} says where the mail went.
+ */
+final class OutboxRoutes implements HttpHandler {
+    static final String PATH = "/dev/outbox";
+    /** A message's HTML is shown as it is, without running anything it might contain. */
+    private static final String CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
+
+    private final OutboxEmailGateway outbox;
+    private final URI sesEndpoint;
+
+    private OutboxRoutes(OutboxEmailGateway outbox, URI sesEndpoint) {
+        this.outbox = outbox;
+        this.sesEndpoint = sesEndpoint;
+    }
+
+    static OutboxRoutes forOutbox(OutboxEmailGateway outbox) {
+        return new OutboxRoutes(outbox, null);
+    }
+
+    static OutboxRoutes forSesEndpoint(URI endpoint) {
+        return new OutboxRoutes(null, endpoint);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String rest = exchange.getRequestURI().getPath().substring(PATH.length());
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            if (rest.isEmpty() || rest.equals("/")) {
+                switch (method) {
+                    case "GET", "HEAD" -> index(exchange);
+                    case "DELETE" -> {
+                        if (outbox == null) {
+                            send(exchange, 409, "application/json", Json.write(Map.of("error", Map.of("code", "INVALID_REQUEST",
+                                    "message", "Emails go to the SES v2 endpoint " + sesEndpoint + "; clear them there."))));
+                        } else {
+                            outbox.clear();
+                            send(exchange, 204, null, null);
+                        }
+                    }
+                    default -> methodNotAllowed(exchange, "GET, HEAD, DELETE");
+                }
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                methodNotAllowed(exchange, "GET, HEAD");
+                return;
+            }
+            int dot = rest.lastIndexOf('.');
+            String id = dot > 1 ? rest.substring(1, dot) : "";
+            String kind = dot > 1 ? rest.substring(dot + 1) : "";
+            Optional<OutboxEmailGateway.OutboxEmail> found = outbox == null ? Optional.empty() : outbox.find(id);
+            if (found.isEmpty()) {
+                send(exchange, 404, "text/plain; charset=utf-8", "No such email in the local outbox.\n");
+                return;
+            }
+            OutboxEmailGateway.OutboxEmail e = found.get();
+            switch (kind) {
+                case "html" -> {
+                    exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
+                    send(exchange, 200, "text/html; charset=utf-8", e.html() == null ? "" : e.html());
+                }
+                case "txt" -> send(exchange, 200, "text/plain; charset=utf-8", e.text() == null ? "" : e.text());
+                case "eml" -> {
+                    exchange.getResponseHeaders().set("Content-Disposition", "inline; filename=\"" + e.id() + ".eml\"");
+                    send(exchange, 200, "message/rfc822", e.raw());
+                }
+                default -> send(exchange, 404, "text/plain; charset=utf-8", "No such email in the local outbox.\n");
+            }
+        }
+    }
+
+    private void index(HttpExchange exchange) throws IOException {
+        // a browser (Accept: text/html) gets the page, curl and scripts get JSON; ?format= decides otherwise
+        String format = query(exchange, "format");
+        boolean json = format != null ? format.equals("json") : !accepts(exchange, "text/html");
+        if (outbox == null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mode", "ses");
+            m.put("endpoint", sesEndpoint.toString());
+            m.put("message", "Emails are sent through the SES v2 endpoint " + sesEndpoint
+                    + " (AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL); aws-ses-v2-local lists them at " + sesEndpoint + "/");
+            if (json) {
+                send(exchange, 200, "application/json; charset=utf-8", Json.write(m));
+            } else {
+                send(exchange, 200, "text/html; charset=utf-8", page("Outbox",
+                        "<p>Emails are sent through the SES v2 endpoint <a href=\"" + esc(sesEndpoint.toString()) + "/\">"
+                                + esc(sesEndpoint.toString()) + "</a> (set by AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL), "
+                                + "not kept here. aws-ses-v2-local shows them at that address.</p>"));
+            }
+            return;
+        }
+        List<OutboxEmailGateway.OutboxEmail> emails = outbox.list();
+        if (json) {
+            List<Object> list = new ArrayList<>();
+            for (OutboxEmailGateway.OutboxEmail e : emails) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", e.id());
+                m.put("messageId", e.messageId());
+                m.put("from", e.from());
+                m.put("to", e.to());
+                m.put("subject", e.subject());
+                m.put("sentAt", e.sentAt() == null ? null : e.sentAt().toString());
+                m.put("template", e.template());
+                m.put("inviteLinks", e.inviteLinks());
+                m.put("html", PATH + "/" + e.id() + ".html");
+                m.put("text", PATH + "/" + e.id() + ".txt");
+                m.put("eml", PATH + "/" + e.id() + ".eml");
+                list.add(m);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("mode", "outbox");
+            body.put("dir", outbox.dir().toString());
+            body.put("emails", list);
+            send(exchange, 200, "application/json; charset=utf-8", Json.write(body));
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("<p>Emails the local runner \"sent\", newest first. Files: <code>").append(esc(outbox.dir().toString()))
+                .append("</code> &middot; <a href=\"").append(PATH).append("?format=json\">JSON</a></p>");
+        if (emails.isEmpty()) {
+            sb.append("<p class=\"empty\">No emails yet. Create an invite with <code>\"sendEmail\": true</code>.</p>");
+        } else {
+            sb.append("<table><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th><th>Template</th><th>Open</th></tr></thead><tbody>");
+            for (OutboxEmailGateway.OutboxEmail e : emails) {
+                String base = PATH + "/" + esc(e.id());
+                sb.append("<tr><td>").append(e.sentAt() == null ? "" : esc(e.sentAt().toString().replace('T', ' ')))
+                        .append("</td><td>").append(esc(e.to()))
+                        .append("</td><td><a href=\"").append(base).append(".html\">").append(esc(e.subject())).append("</a>")
+                        .append("</td><td>").append(esc(e.template()))
+                        .append("</td><td><a href=\"").append(base).append(".html\">HTML</a> &middot; <a href=\"")
+                        .append(base).append(".txt\">text</a> &middot; <a href=\"").append(base).append(".eml\">.eml</a>")
+                        .append("</td></tr>");
+            }
+            sb.append("</tbody></table>");
+        }
+        send(exchange, 200, "text/html; charset=utf-8", page("Outbox (" + emails.size() + ")", sb.toString()));
+    }
+
+    private static String page(String title, String body) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>room-invites local "
+                + esc(title) + "</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}"
+                + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb;"
+                + "vertical-align:top}th{background:#f9fafb}code{background:#f3f4f6;padding:0 .2rem}.empty{color:#6b7280}</style>"
+                + "</head><body><h1>room-invites local " + esc(title) + "</h1>" + body + "</body></html>";
+    }
+
+    private static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    private static boolean accepts(HttpExchange exchange, String type) {
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(type);
+    }
+
+    private static String query(HttpExchange exchange, String name) {
+        String q = exchange.getRequestURI().getRawQuery();
+        if (q == null) {
+            return null;
+        }
+        for (String pair : q.split("&")) {
+            if (pair.equals(name) || pair.startsWith(name + "=")) {
+                return pair.length() > name.length() + 1 ? pair.substring(name.length() + 1) : "";
+            }
+        }
+        return null;
+    }
+
+    private static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
+        exchange.getResponseHeaders().set("Allow", allow);
+        send(exchange, 405, "text/plain; charset=utf-8", "Method not allowed.\n");
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (type != null) {
+            exchange.getResponseHeaders().set("Content-Type", type);
+        }
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+        exchange.sendResponseHeaders(status, bytes.length == 0 || head ? -1 : bytes.length);
+        if (bytes.length > 0 && !head) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
+    }
+}
