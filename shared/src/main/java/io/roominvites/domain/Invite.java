@@ -50,7 +50,24 @@ public record Invite(String inviteId, String roomId, String email, String firstN
      * @param error     a human reason when it failed
      * @param at        when the attempt was made
      * @param attempts  how many attempts were made so far
+     * @param history   every attempt's outcome and time, oldest first
      */
-    public record EmailDelivery(String status, String messageId, String error, Instant at, int attempts) {
+    public record EmailDelivery(String status, String messageId, String error, Instant at, int attempts,
+                                java.util.List<Attempt> history) {
+        public EmailDelivery {
+            history = history == null ? java.util.List.of() : java.util.List.copyOf(history);
+        }
+
+        /** The first attempt's record. */
+        public static EmailDelivery first(String status, String messageId, String error, Instant at) {
+            return new EmailDelivery(status, messageId, error, at, 1, java.util.List.of(new Attempt(status, at, error)));
+        }
     }
+
+    /** One attempt to email the invite: SENT or FAILED, when, and why it failed. */
+    public record Attempt(String status, Instant at, String error) {
+    }
+
+    /** How many times one invite may be emailed (the first send and resends): a bound on mail to one address. */
+    public static final int MAX_EMAIL_SENDS = 10;
 }

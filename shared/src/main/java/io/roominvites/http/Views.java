@@ -47,6 +47,15 @@ final class Views {
             e.put("error", d.error());
             e.put("at", time(d.at()));
             e.put("attempts", d.attempts());
+            List<Object> history = new ArrayList<>(d.history().size());
+            for (Invite.Attempt a : d.history()) {
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("status", a.status());
+                h.put("at", time(a.at()));
+                h.put("error", a.error());
+                history.add(h);
+            }
+            e.put("history", history);
             m.put("emailDelivery", e);
         }
         return m;

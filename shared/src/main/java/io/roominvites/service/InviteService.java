@@ -135,8 +135,8 @@ public final class InviteService {
             // sent before the write so that the invite and the outcome are one write (two DynamoDB calls in all)
             EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
                     templateData(invite, room, caller, link));
-            Invite.EmailDelivery delivery = new Invite.EmailDelivery(outcome.sent() ? "SENT" : "FAILED",
-                    outcome.messageId(), outcome.error(), now, 1);
+            Invite.EmailDelivery delivery = Invite.EmailDelivery.first(outcome.sent() ? "SENT" : "FAILED",
+                    outcome.messageId(), outcome.error(), now);
             invite = withDelivery(invite, delivery);
             emailStatus = EmailStatus.of(delivery);
         }
@@ -195,12 +195,17 @@ public final class InviteService {
         if (!sendEmailAvailable(s)) {
             throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
         }
+        if (invite.emailDelivery() != null && invite.emailDelivery().attempts() >= Invite.MAX_EMAIL_SENDS) {
+            throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
+                    + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
+        }
         String link = link(s, invite, now);
         EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
                 templateData(invite, room, caller, link));
         int attempts = invite.emailDelivery() == null ? 1 : invite.emailDelivery().attempts() + 1;
-        Invite.EmailDelivery delivery = new Invite.EmailDelivery(outcome.sent() ? "SENT" : "FAILED",
-                outcome.messageId(), outcome.error(), now, attempts);
+        String status = outcome.sent() ? "SENT" : "FAILED";
+        Invite.EmailDelivery delivery = new Invite.EmailDelivery(status, outcome.messageId(), outcome.error(), now,
+                attempts, List.of(new Invite.Attempt(status, now, outcome.error())));
         Invite updated = store.recordEmailDelivery(roomId, inviteId, delivery)
                 .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
         return new CreatedInvite(updated, link, EmailStatus.of(delivery), false);

@@ -77,7 +77,7 @@ public interface InviteStore {
     /** Raises the invite's role, only if it is active, its session not over, and {@code role} is higher. */
     WriteResult promote(String roomId, String inviteId, Role role, Instant now);
 
-    /** Records the outcome of an attempt to email the invite. */
+    /** Records the outcome of an attempt to email the invite, appending {@code delivery.history()} to its history. */
     Optional<Invite> recordEmailDelivery(String roomId, String inviteId, Invite.EmailDelivery delivery);
 
     /** The outcome of a conditional write. */

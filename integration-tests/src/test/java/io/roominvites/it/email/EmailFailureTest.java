@@ -172,6 +172,27 @@ class EmailFailureTest extends ServiceTest {
         assertEquals("SENT", resent.obj("email").get("status"));
         assertEquals(3L, ((Number) EmailSupport.emailDelivery(resent).get("attempts")).longValue());
         assertEquals(1, EmailSupport.mailTo(backend, to).size());
+        // every attempt's outcome and time is kept on the invite, oldest first
+        @SuppressWarnings("unchecked")
+        java.util.List<java.util.Map<String, Object>> history =
+                (java.util.List<java.util.Map<String, Object>>) EmailSupport.emailDelivery(resent).get("history");
+        assertEquals(java.util.List.of("FAILED", "FAILED", "SENT"), history.stream().map(h -> h.get("status")).toList());
+        assertEquals(DeliveryFailure.UNREACHABLE.reason(), history.get(0).get("error"));
+        assertEquals(null, history.get(2).get("error"));
+        java.time.Instant first = java.time.Instant.parse((String) history.get(0).get("at"));
+        java.time.Instant last = java.time.Instant.parse((String) history.get(2).get("at"));
+        assertTrue(!last.isBefore(first.plusSeconds(35)), "times follow the clock: " + history);
+    }
+
+    @Test
+    void anInviteIsEmailedAtMostTenTimes() {
+        String to = EmailSupport.uniqueEmail("limit");
+        Service.Response created = create(to);
+        for (int i = 2; i <= io.roominvites.domain.Invite.MAX_EMAIL_SENDS; i++) {
+            assertEquals((long) i, ((Number) EmailSupport.emailDelivery(resend(created).expect(200)).get("attempts")).longValue());
+        }
+        resend(created).expectError(429, "RATE_LIMITED");
+        assertEquals(io.roominvites.domain.Invite.MAX_EMAIL_SENDS, EmailSupport.mailTo(backend, to).size());
     }
 
     @Test

@@ -490,7 +490,10 @@ public final class DynamoInviteStore implements InviteStore {
         values.put(":status", s(d.status()));
         values.put(":at", time(d.at()));
         values.put(":one", n(1));
-        String set = "SET emailStatus = :status, emailAt = :at";
+        values.put(":attempt", Items.attempts(d.history()));
+        values.put(":none", AttributeValue.fromL(List.of()));
+        String set = "SET emailStatus = :status, emailAt = :at, "
+                + "emailHistory = list_append(if_not_exists(emailHistory, :none), :attempt)";
         String remove = "";
         if (d.messageId() != null) {
             values.put(":mid", s(d.messageId()));

@@ -133,6 +133,7 @@ final class Items {
             if (d.error() != null) {
                 item.put("emailError", s(d.error()));
             }
+            item.put("emailHistory", attempts(d.history()));
         }
         item.put("roomDeleted", AttributeValue.fromBool(inv.roomDeleted()));
         item.put(TableSchema.GSI1_PK, s(statusPartition(inv.roomId(), inv.storedStatus())));
@@ -153,7 +154,8 @@ final class Items {
         Invite.EmailDelivery delivery = null;
         if (item.containsKey("emailStatus")) {
             delivery = new Invite.EmailDelivery(str(item, "emailStatus"), str(item, "emailMessageId"),
-                    str(item, "emailError"), instant(item, "emailAt"), (int) num(item, "emailAttempts", 1));
+                    str(item, "emailError"), instant(item, "emailAt"), (int) num(item, "emailAttempts", 1),
+                    attempts(item.get("emailHistory")));
         }
         String roomId = str(item, "roomId");
         return new Invite(str(item, "inviteId"), roomId, str(item, "email"), str(item, "firstName"),
@@ -164,6 +166,32 @@ final class Items {
                 new RoomView(roomId, str(item, "roomTitle"), str(item, "roomDescription"),
                         instant(item, "roomStartsAt"), instant(item, "roomEndsAt")),
                 bool(item, "roomDeleted"), delivery);
+    }
+
+    static AttributeValue attempts(java.util.List<Invite.Attempt> attempts) {
+        java.util.List<AttributeValue> out = new java.util.ArrayList<>(attempts.size());
+        for (Invite.Attempt a : attempts) {
+            Map<String, AttributeValue> m = new HashMap<>();
+            m.put("status", s(a.status()));
+            m.put("at", time(a.at()));
+            if (a.error() != null) {
+                m.put("error", s(a.error()));
+            }
+            out.add(AttributeValue.fromM(m));
+        }
+        return AttributeValue.fromL(out);
+    }
+
+    static java.util.List<Invite.Attempt> attempts(AttributeValue list) {
+        if (list == null || !list.hasL()) {
+            return java.util.List.of();
+        }
+        java.util.List<Invite.Attempt> out = new java.util.ArrayList<>(list.l().size());
+        for (AttributeValue v : list.l()) {
+            Map<String, AttributeValue> m = v.m();
+            out.add(new Invite.Attempt(str(m, "status"), instant(m, "at"), str(m, "error")));
+        }
+        return out;
     }
 
     // ---- users
