@@ -92,6 +92,8 @@ public final class App {
             algorithms.add(alg);
         }
         Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
+        // the email gateway reads and validates its own variables here, so one message names every problem
+        EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
         config.validate();
 
         Clock clock = Clock.systemUTC();
@@ -113,7 +115,7 @@ public final class App {
         if (needsCallers) {
             parts.callers = CallerVerifier.remote(jwksUrl, idpIssuer, idpAudience, algorithms, clock);
         }
-        parts.email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
+        parts.email = email;
         return new App(parts, operations);
     }
 
