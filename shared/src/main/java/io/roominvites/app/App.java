@@ -38,10 +38,11 @@ public final class App {
     private final Router router;
     private final Parts parts;
     private final InviteService invites;
+    private final SettingsCache settings;
 
     private App(Parts parts, Set<Operation> operations) {
         this.parts = parts;
-        SettingsCache settings = new SettingsCache(parts.store, parts.clock, parts.settingsMaxAge);
+        this.settings = new SettingsCache(parts.store, parts.clock, parts.settingsMaxAge);
         LinkTokens links = parts.keys == null ? null : new LinkTokens(parts.keys, parts.issuer);
         AccessTokens access = parts.keys == null ? null : new AccessTokens(parts.keys, parts.issuer, parts.accessAudience);
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
@@ -134,6 +135,7 @@ public final class App {
     /** New random state after a SnapStart restore. */
     public void afterRestore() {
         parts.ids.reseed();
+        settings.invalidate(); // no settings (or their load time) carried across a restore
     }
 
     /** What an app is made of; fields are set by whoever assembles it (functions, local runner, tests). */

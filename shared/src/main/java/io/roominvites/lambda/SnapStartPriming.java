@@ -197,7 +197,7 @@ public final class SnapStartPriming implements Resource {
 
     @FunctionalInterface
     private interface Step<T> {
-        T run() throws Exception;
+        T run();
     }
 
     static APIGatewayV2HTTPEvent event(String method, String path, String bearer, String body) {

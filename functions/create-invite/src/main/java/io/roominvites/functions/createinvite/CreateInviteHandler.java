@@ -4,13 +4,14 @@ import io.roominvites.app.App;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.http.Operation;
 import io.roominvites.lambda.LambdaApi;
+import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: CREATE_INVITE, RESEND_INVITE. Built once per container, at init. */
+/** Lambda handler for: CREATE_INVITE, RESEND_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class CreateInviteHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE);
-    private static final App APP = App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig);
+    private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig), OPERATIONS);
 
     public CreateInviteHandler() {
         super(APP);

@@ -3,13 +3,14 @@ package io.roominvites.functions.promoteinvite;
 import io.roominvites.app.App;
 import io.roominvites.http.Operation;
 import io.roominvites.lambda.LambdaApi;
+import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: PROMOTE_INVITE. Built once per container, at init. */
+/** Lambda handler for: PROMOTE_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class PromoteInviteHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.PROMOTE_INVITE);
-    private static final App APP = App.fromEnvironment(OPERATIONS, null);
+    private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null), OPERATIONS);
 
     public PromoteInviteHandler() {
         super(APP);

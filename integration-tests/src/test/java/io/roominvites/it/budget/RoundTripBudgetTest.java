@@ -1,0 +1,201 @@
+package io.roominvites.it.budget;
+
+import io.roominvites.email.ses.SesEmailGateway;
+import io.roominvites.it.support.CallCounter;
+import io.roominvites.it.support.Service;
+import io.roominvites.it.support.ServiceTest;
+import io.roominvites.testing.Backend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The round-trip budget of the hot requests, counted on the SDK clients themselves (an
+ * {@link software.amazon.awssdk.core.interceptor.ExecutionInterceptor} on the DynamoDB client and on the
+ * SES v2 client). These are the floors, so a change that adds a call fails here:
+ * <ul>
+ * <li>redeem (happy path, and the same device coming back): exactly one DynamoDB call, the conditional UpdateItem;</li>
+ * <li>preview: exactly one DynamoDB read, the GetItem of the invite;</li>
+ * <li>create: at most two DynamoDB calls (the room read, the transactional write), plus exactly one SES call
+ * (SendEmail) when sendEmail is asked.</li>
+ * </ul>
+ * Per-container caches and their bounded staleness: site settings for SETTINGS_CACHE_SECONDS (30 s by
+ * default; the first request after that pays one extra GetItem, tested below), and whether an SES template
+ * exists for EMAIL_TEMPLATE_CACHE_SECONDS. Rooms and invites are never cached: a deleted room or a revoked
+ * invite stops working on the very next request (tested below).
+ */
+class RoundTripBudgetTest extends ServiceTest {
+    private static final String FROM = "invites@example.com";
+    private static final String UPDATE = "DynamoDb:UpdateItem";
+    private static final String GET = "DynamoDb:GetItem";
+    private static final String BATCH_GET = "DynamoDb:BatchGetItem";
+    private static final String TRANSACT = "DynamoDb:TransactWriteItems";
+    private static final String SEND = "SesV2:SendEmail";
+
+    private final CallCounter sesCalls = new CallCounter();
+    private SesV2Client ses;
+    private String template;
+
+    @Override
+    protected Service createService(Backend backend) {
+        backend.dynamoDbEndpoint(); // aborts (SKIPPED) here for a backend that can't run
+        ses = SesV2Client.builder()
+                .endpointOverride(backend.sesEndpoint())
+                .region(backend.region())
+                .credentialsProvider(backend.credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(sesCalls))
+                .build();
+        SesEmailGateway email = new SesEmailGateway(ses, FROM, null, Duration.ofMinutes(10), Clock.systemUTC());
+        return new Service(backend, email);
+    }
+
+    @Override
+    protected void afterStart() {
+        backend.verifySender(FROM);
+        template = "budget-" + UUID.randomUUID().toString().substring(0, 8);
+        ses.createEmailTemplate(b -> b.templateName(template).templateContent(c -> c
+                .subject("You are invited to {{roomTitle}}")
+                .text("Hello {{firstName}}, join at {{inviteLink}}")
+                .html("<p>Hello {{firstName}}, <a href=\"{{inviteLink}}\">join</a></p>")));
+        service.settings(true, template, List.of("blocked.example"), 1440);
+    }
+
+    @AfterParameterizedClassInvocation
+    void closeSes() {
+        if (ses != null) {
+            ses.close();
+            ses = null;
+        }
+    }
+
+    /** Loads the site settings into the container's cache, as any earlier request in a warm container has. */
+    private void warm() {
+        service.preview("not.a.token", null).expectError(400, "LINK_INVALID");
+        service.calls().reset();
+        sesCalls.reset();
+    }
+
+    private String inviteLink(String roomId, String email) {
+        return Service.linkToken(service.invite(roomId, email, "VIEWER"));
+    }
+
+    @Test
+    void aHappyPathRedeemIsOneConditionalWrite() {
+        service.room("budget-redeem", Duration.ofMinutes(-5));
+        String token = inviteLink("budget-redeem", "redeem@example.org");
+        warm();
+        service.redeem(token, "device-budget-1", "redeem@example.org").expect(200);
+        assertEquals(List.of(UPDATE), service.calls().calls());
+
+        // the same device coming back for a fresh token (a refresh): still one write
+        service.calls().reset();
+        service.redeem(token, "device-budget-1", null).expect(200);
+        assertEquals(List.of(UPDATE), service.calls().calls());
+    }
+
+    @Test
+    void aRefusedRedeemStillTellsItsReasonInOneCall() {
+        service.room("budget-used", Duration.ofMinutes(-5));
+        String token = inviteLink("budget-used", "used@example.org");
+        service.redeem(token, "device-budget-a", "used@example.org").expect(200);
+        warm();
+        service.redeem(token, "device-budget-b", "used@example.org").expectError(409, "LINK_ALREADY_USED");
+        assertEquals(List.of(UPDATE), service.calls().calls(), "ReturnValuesOnConditionCheckFailure answers the why");
+    }
+
+    @Test
+    void aPreviewIsOneRead() {
+        service.room("budget-preview", Duration.ofMinutes(-5));
+        String token = inviteLink("budget-preview", "preview@example.org");
+        warm();
+        service.preview(token, "device-budget-2").expect(200);
+        assertEquals(List.of(GET), service.calls().calls());
+    }
+
+    @Test
+    void aCreateIsAtMostTwoDynamoDbCalls() {
+        service.room("budget-create", Duration.ofMinutes(30));
+        warm();
+        service.call("POST", "/rooms/budget-create/invites", service.token(Service.OWNER),
+                Service.inviteBody("create@example.org", "VIEWER")).expect(201);
+        assertEquals(List.of(GET, TRANSACT), service.calls().calls());
+        assertEquals(List.of(), sesCalls.calls());
+    }
+
+    @Test
+    void aCreateWithAnIdempotencyKeyIsStillTwoDynamoDbCalls() {
+        service.room("budget-idem", Duration.ofMinutes(30));
+        warm();
+        service.call("POST", "/rooms/budget-idem/invites", service.token(Service.OWNER),
+                Service.inviteBody("idem@example.org", "VIEWER"), Map.of("Idempotency-Key", "budget-key-1")).expect(201);
+        assertEquals(List.of(BATCH_GET, TRANSACT), service.calls().calls());
+    }
+
+    @Test
+    void aCreateThatSendsTheEmailAddsExactlyTheSesCall() {
+        service.room("budget-email", Duration.ofMinutes(30));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Service.inviteBody("first@example.org", "VIEWER"));
+        body.put("sendEmail", true);
+        // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
+        service.call("POST", "/rooms/budget-email/invites", service.token(Service.OWNER), body).expect(201);
+        warm();
+
+        body.put("email", "mail@example.org");
+        Service.Response created = service.call("POST", "/rooms/budget-email/invites", service.token(Service.OWNER), body)
+                .expect(201);
+        assertEquals("SENT", created.obj("email").get("status"), created.body());
+        assertEquals(List.of(GET, TRANSACT), service.calls().calls());
+        assertEquals(List.of(SEND), sesCalls.calls());
+    }
+
+    @Test
+    void cachedSettingsCostOneReadOnlyOncePerMaxAge() {
+        service.room("budget-settings", Duration.ofMinutes(-5));
+        String token = inviteLink("budget-settings", "settings@example.org");
+        warm();
+        service.advance(Duration.ofSeconds(31)); // past the default SETTINGS_CACHE_SECONDS
+        service.preview(token, null).expect(200);
+        assertEquals(List.of(GET, GET), service.calls().calls(), "settings reloaded once, then the invite");
+        service.calls().reset();
+        service.preview(token, null).expect(200);
+        assertEquals(List.of(GET), service.calls().calls());
+    }
+
+    @Test
+    void aRevokedInviteStopsWorkingAtOnce() {
+        service.room("budget-revoke", Duration.ofMinutes(-5));
+        Service.Response created = service.invite("budget-revoke", "revoke@example.org", "VIEWER");
+        String token = Service.linkToken(created);
+        service.preview(token, null).expect(200);
+        service.call("DELETE", "/rooms/budget-revoke/invites/" + created.obj("invite").get("inviteId"),
+                service.token(Service.OWNER), null).expect(200);
+        warm();
+        service.preview(token, null).expectError(410, "INVITE_REVOKED");
+        service.redeem(token, "device-budget-3", "revoke@example.org").expectError(410, "INVITE_REVOKED");
+        assertEquals(List.of(GET, UPDATE), service.calls().calls());
+    }
+
+    @Test
+    void aDeletedRoomStopsItsInvitesAtOnce() {
+        service.room("budget-delete", Duration.ofMinutes(-5));
+        String token = inviteLink("budget-delete", "delete@example.org");
+        String redeemed = inviteLink("budget-delete", "delete2@example.org");
+        service.redeem(redeemed, "device-budget-4", "delete2@example.org").expect(200);
+        service.call("DELETE", "/admin/rooms/budget-delete", service.adminToken(), null).expect(204);
+        warm();
+        service.preview(token, null).expectError(410, "ROOM_DELETED");
+        service.redeem(token, "device-budget-5", "delete@example.org").expectError(410, "ROOM_DELETED");
+        service.redeem(redeemed, "device-budget-4", null).expectError(410, "ROOM_DELETED");
+        assertEquals(List.of(GET, UPDATE, UPDATE), service.calls().calls());
+    }
+}

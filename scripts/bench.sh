@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The benchmark command (bench/README.md): builds everything with the `bench` profile (tests skipped), then
+# measures warm latency against the floor, contention, cold start and artifact sizes against DynamoDB Local
+# on loopback, prints the table and writes it to bench/results/latest.md. Not part of the test command.
+#   scripts/bench.sh            full run (a few minutes on 2 cores)
+#   BENCH_QUICK=1 scripts/bench.sh   small samples, for a smoke run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
+    if [ -x "$candidate/bin/java" ]; then export JAVA_HOME="$candidate"; break; fi
+  done
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+started=$(date +%s)
+echo "Building (mvn -Pbench package, tests skipped)..." >&2
+mvn -B -q -ntp -Pbench -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+  ${BENCH_MVN_ARGS:-}
+built=$(date +%s)
+echo "Built in $((built - started)) s; running the benchmark..." >&2
+java -Dbench.root="$PWD" -Dbench.quick="${BENCH_QUICK:+true}" \
+  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.roominvites.bench.Bench
+echo "Benchmark command wall time: $(( $(date +%s) - started )) s (build $((built - started)) s)" | tee -a bench/results/latest.md
