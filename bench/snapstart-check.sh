@@ -5,12 +5,7 @@
 # (scripts/bench.sh or mvn package); not part of the test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
-    if [ -x "$candidate/bin/java" ]; then export JAVA_HOME="$candidate"; break; fi
-  done
-fi
-export PATH="$JAVA_HOME/bin:$PATH"
+. scripts/jdk.sh
 lib=bench/target/snapstart-check/lib
 if [ ! -d "$lib" ]; then
   mvn -B -q -ntp -f bench/snapstart-check/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$lib"

@@ -27,7 +27,7 @@ class EmailAvailabilityTest extends ServiceTest {
     private static final Duration CACHE = Duration.ofSeconds(60);
 
     private final EmailSupport.Capture capture = new EmailSupport.Capture();
-    private final EmailSupport.MovableClock gatewayClock = new EmailSupport.MovableClock();
+    private final io.roominvites.local.DevClock gatewayClock = new io.roominvites.local.DevClock();
     private SesV2Client ses;
 
     @Override
