@@ -7,4 +7,13 @@ cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 # npm is needed by the SES v2 emulator; the tests install it from testing/ses-emulator/package-lock.json
 command -v npm >/dev/null || { echo "npm is required (Node.js 20+)" >&2; exit 1; }
-exec mvn -B -ntp verify "$@"
+status=0
+mvn -B -ntp verify "$@" || status=$?
+# say plainly what was skipped and why (surefire only counts skips; the reasons are in its reports)
+reasons=$(grep -ho '<skipped message="[^"]*"' */target/surefire-reports/TEST-*.xml 2>/dev/null \
+  | sed -E 's/<skipped message="([^"]*)"/\1/' | sort | uniq -c | sort -rn || true)
+if [ -n "$reasons" ]; then
+  echo "Skipped tests, by reason:"
+  echo "$reasons"
+fi
+exit "$status"
