@@ -4,8 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,25 +25,7 @@ final class Events {
     }
 
     static APIGatewayV2HTTPEvent event(String method, String path, String bearer, String body) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("content-type", "application/json");
-        headers.put("user-agent", "room-invites-bench");
-        if (bearer != null) {
-            headers.put("authorization", "Bearer " + bearer);
-        }
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(headers)
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method).withPath(path).withSourceIp("127.0.0.1").build())
-                        .build())
-                .build();
+        return io.roominvites.lambda.SnapStartPriming.event(method, path, bearer, body, UUID.randomUUID().toString());
     }
 
     static APIGatewayV2HTTPEvent redeem(String token, String device, String email) {

@@ -133,7 +133,7 @@ public final class LocalServices implements AutoCloseable {
 
     private static Map<String, Object> parse(String body) {
         try {
-            return java.util.Objects.requireNonNull(Json.parseObject(body == null ? "" : body)); // "null" parses to null
+            return Json.parseObject(body == null ? "" : body);
         } catch (ParseException | RuntimeException e) {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
         }

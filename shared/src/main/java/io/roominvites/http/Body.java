@@ -28,7 +28,7 @@ final class Body {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request needs a JSON object body.");
         }
         try {
-            return new Body(java.util.Objects.requireNonNull(Json.parseObject(raw))); // "null" parses to null
+            return new Body(Json.parseObject(raw));
         } catch (ParseException | RuntimeException e) {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The request body is not a valid JSON object.");
         }

@@ -10,9 +10,13 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses a JSON object; throws {@link ParseException} for anything else. */
+    /** Parses a JSON object; throws {@link ParseException} for anything else (including the literal {@code null}). */
     public static Map<String, Object> parseObject(String text) throws ParseException {
-        return JSONObjectUtils.parse(text);
+        Map<String, Object> object = JSONObjectUtils.parse(text);
+        if (object == null) {
+            throw new ParseException("not a JSON object", 0);
+        }
+        return object;
     }
 
     public static String write(Map<String, ?> object) {

@@ -201,8 +201,13 @@ public final class SnapStartPriming implements Resource {
     }
 
     static APIGatewayV2HTTPEvent event(String method, String path, String bearer, String body) {
-        Map<String, String> headers = bearer == null ? Map.of("content-type", "application/json", "user-agent", REQUEST_ID)
-                : Map.of("content-type", "application/json", "user-agent", REQUEST_ID, "authorization", "Bearer " + bearer);
+        return event(method, path, bearer, body, REQUEST_ID);
+    }
+
+    /** An API Gateway HTTP API (payload 2.0) event as the runtime hands it over; the benchmark builds its requests with it too. */
+    public static APIGatewayV2HTTPEvent event(String method, String path, String bearer, String body, String requestId) {
+        Map<String, String> headers = bearer == null ? Map.of("content-type", "application/json", "user-agent", requestId)
+                : Map.of("content-type", "application/json", "user-agent", requestId, "authorization", "Bearer " + bearer);
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(method + " " + path)
@@ -211,7 +216,7 @@ public final class SnapStartPriming implements Resource {
                 .withBody(body)
                 .withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId(REQUEST_ID)
+                        .withRequestId(requestId)
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(method).withPath(path).withSourceIp("127.0.0.1").build())
                         .build())
