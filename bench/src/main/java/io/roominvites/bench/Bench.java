@@ -337,25 +337,24 @@ public final class Bench {
         md.append("| operation | handler p50 | handler p99 | floor p50 | floor p99 | ratio p50 | ratio p99 | n | floor = |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         row(md, "preview (first use of each link)", "preview", "GetItem (consistent) of the invite");
-        row(md, "preview polled again (verified-link cache)", "preview-again", "GetItem (consistent) of the invite");
         row(md, "redeem", "redeem", "the conditional UpdateItem (ALL_NEW) of a first redemption");
         row(md, "create", "create", "GetItem of the room + TransactWriteItems (room check + invite put)");
         row(md, "preview, C1 only (Lambda flags)", "preview", "-c1", "as above");
         row(md, "redeem, C1 only (Lambda flags)", "redeem", "-c1", "as above");
-        double v = results.get("es256-verify")[1];
+        double v = results.get("link-verify")[1];
         double sg = results.get("es256-sign")[1];
-        md.append("\nWhere the handler's time over the floor goes (p50, same JVM): verifying the ES256 link token alone takes ")
-                .append(f2(v)).append(" ms and signing the ES256 access token ").append(f2(sg))
+        md.append("\nWhere the handler's time over the floor goes (p50, same JVM): checking the HS256 link token takes ")
+                .append(f3(v)).append(" ms and signing the ES256 access token ").append(f2(sg))
                 .append(" ms (JDK ").append(Runtime.version().feature()).append(" P-256 in pure Java: this CPU has no "
                 + "AVX-512 for the JDK's P-256 intrinsic). So preview spends ")
                 .append(f2(results.get("preview-handler")[1] - results.get("preview-floor")[1] - v))
                 .append(" ms on everything else (event mapping, JSON, rules, the answer, the log line) and redeem ")
                 .append(f2(results.get("redeem-handler")[1] - results.get("redeem-floor")[1] - v - sg))
-                .append(" ms. Under the C1-only flags: verify ").append(f2(results.get("es256-verify-c1")[1]))
+                .append(" ms. Under the C1-only flags: link check ").append(f3(results.get("link-verify-c1")[1]))
                 .append(" ms, sign ").append(f2(results.get("es256-sign-c1")[1])).append(" ms.\n");
         md.append("\nHandler = API Gateway v2 event in, `handleRequest`, response out (settings cached, as in any warm container; "
                 + "create verifies the caller's RS256 bearer token against the cached IdP JWKS, signs the link; preview and "
-                + "redeem verify the ES256 link token; redeem signs the ES256 access token). Milliseconds.\n");
+                + "redeem check the HS256 link token, a fresh one each time; redeem signs the ES256 access token). Milliseconds.\n");
 
         md.append("\n## Contention: ").append(contentionAttempts).append(" redeem attempts on ").append(contentionLinks)
                 .append(" links from ").append(contentionThreads).append(" threads (real handler, one JVM)\n\n");
@@ -413,11 +412,7 @@ public final class Bench {
 
                 ## Not changed here, recommended
 
-                - Done since: each container remembers the link tokens it verified (`LinkTokens.verify`, bounded, valid tokens
-                  only), so a preview polled again (row above) and the redeem that follows a preview in the same container
-                  skip the ES256 verify; `App.afterRestore()` drops the settings cache.
-                - Not done: sign link tokens with HMAC-SHA256 (only this service verifies them; access tokens stay ES256 for
-                  the JWKS consumers): a first-use verify would cost microseconds.
+                - TODO
                 """);
         for (String n : notes) {
             md.append("\n").append(n).append('\n');
@@ -502,6 +497,10 @@ public final class Bench {
         List<String> command = new ArrayList<>();
         command.add(javaCmd);
         command.addAll(flags);
+        // -Dbench.profile=true: a JFR recording of each warm run, in bench/target/logs/<name>.jfr (`jfr print` it)
+        if (Boolean.getBoolean("bench.profile")) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
+        }
         command.add("-cp");
         command.add(String.join(java.io.File.pathSeparator, cp));
         command.add(main.getName());
@@ -706,6 +705,10 @@ public final class Bench {
 
     static String f2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String f3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     static String f0(double v) {

@@ -94,7 +94,7 @@ public final class AccessTokens {
      */
     public Map<String, Object> verify(String token, Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        JWTClaimsSet claims = Jws.verifyOwn(token, MAX_LENGTH, ring, TYPE);
+        JWTClaimsSet claims = Jws.verifyOwn(token, MAX_LENGTH, JWSAlgorithm.ES256, ring::verifier, TYPE);
         if (claims == null
                 || !issuer.equals(claims.getIssuer())
                 || claims.getAudience() == null || !claims.getAudience().contains(audience)) {

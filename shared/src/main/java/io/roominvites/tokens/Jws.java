@@ -12,6 +12,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.Function;
 
 /** Package-private helpers shared by the token classes. Never puts a token or a key into a message. */
 final class Jws {
@@ -47,17 +48,19 @@ final class Jws {
     }
 
     /**
-     * Parses and verifies a compact ES256 JWS signed by one of the ring's keys with the given {@code typ}.
-     * Returns the claims, or null when anything is wrong (shape, alg, typ, crit, kid, signature, JSON).
+     * Parses and verifies a compact JWS of exactly algorithm {@code alg} and type {@code typ}, signed by the key
+     * that {@code verifiers} gives for its {@code kid}. Returns the claims, or null when anything is wrong (shape,
+     * alg, typ, crit, kid, signature, JSON).
      */
-    static JWTClaimsSet verifyOwn(String token, int maxLength, KeyRing ring, JOSEObjectType typ) {
+    static JWTClaimsSet verifyOwn(String token, int maxLength, JWSAlgorithm alg, Function<String, JWSVerifier> verifiers,
+                                  JOSEObjectType typ) {
         if (!looksCompact(token, maxLength)) {
             return null;
         }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
-            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+            if (!alg.equals(header.getAlgorithm())) {
                 return null;
             }
             if (!typ.equals(header.getType())) {
@@ -66,7 +69,7 @@ final class Jws {
             if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
                 return null; // we define no critical extensions
             }
-            JWSVerifier verifier = ring.verifier(header.getKeyID());
+            JWSVerifier verifier = verifiers.apply(header.getKeyID());
             if (verifier == null || !jwt.verify(verifier)) {
                 return null;
             }

@@ -6,6 +6,8 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -13,7 +15,12 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,6 +33,11 @@ import java.util.Optional;
  * The service's own ES256 (EC P-256) signing keys, identified by {@code kid}. One key is active (signs new
  * tokens); the others are kept only to verify tokens issued before a rotation, until they are retired.
  *
+ * <p>Each key also yields a 256-bit HMAC key for the invitation links, which only this service reads: HKDF-SHA256
+ * (RFC 5869) of the private scalar, so the secret's format stays one EC JWK per kid and a rotation or retirement
+ * moves both together. A MAC costs microseconds where a P-256 verification costs most of a millisecond. The HMAC
+ * key is as secret as the private key; it never leaves the ring.
+ *
  * <p>Immutable and thread-safe. Signers and verifiers are built once per key, when the key enters a ring, and
  * are shared by the rings derived from it with {@link #rotate} and {@link #retire}.
  *
@@ -37,14 +49,44 @@ public final class KeyRing {
 
     static final int MAX_KID_LENGTH = 128;
 
-    /** One key with its signer and verifier, built once. */
-    private record Entry(ECKey key, JWSSigner signer, JWSVerifier verifier) {
+    /** HKDF salt and info of the link-token HMAC key: fixed, so every container derives the same key. */
+    private static final byte[] LINK_KEY_SALT = "room-invites/key-ring/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINK_KEY_INFO = "invite-link-token HS256".getBytes(StandardCharsets.US_ASCII);
+
+    /** One key with its signers and verifiers (ES256 for access tokens, HS256 for links), built once. */
+    private record Entry(ECKey key, JWSSigner signer, JWSVerifier verifier, JWSSigner linkSigner, JWSVerifier linkVerifier) {
         static Entry of(ECKey key) {
             try {
-                return new Entry(key, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK()));
-            } catch (JOSEException e) {
+                byte[] linkKey = linkKey(key);
+                // nimbus keeps the array it is given (no copy): each gets its own, and neither may be wiped
+                return new Entry(key, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK()),
+                        new MACSigner(linkKey.clone()), new MACVerifier(linkKey));
+            } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
                 // the message of nimbus's exception is not relied upon: it must not reach our callers
                 throw new IllegalArgumentException("key '" + key.getKeyID() + "' is not a usable P-256 signing key");
+            }
+        }
+    }
+
+    /**
+     * HKDF-SHA256 (RFC 5869), one output block: Extract(salt, d), then Expand(prk, info, 32), where d is the private
+     * scalar as a 32-byte big-endian integer (the JWK's {@code d}, RFC 7518 6.2.2.1).
+     */
+    static byte[] linkKey(ECKey key) throws GeneralSecurityException, JOSEException {
+        byte[] d = fixed32(key.toECPrivateKey().getS());
+        byte[] prk = null;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(LINK_KEY_SALT, "HmacSHA256"));
+            prk = mac.doFinal(d);
+            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+            mac.update(LINK_KEY_INFO);
+            mac.update((byte) 1);
+            return mac.doFinal();
+        } finally {
+            Arrays.fill(d, (byte) 0);
+            if (prk != null) {
+                Arrays.fill(prk, (byte) 0);
             }
         }
     }
@@ -200,15 +242,35 @@ public final class KeyRing {
         return publicJwksJson;
     }
 
-    /** The signer of the active key (thread-safe, shared). */
+    /** The ES256 signer of the active key (thread-safe, shared). */
     JWSSigner activeSigner() {
         return entries.get(activeKid).signer();
     }
 
-    /** The verifier for {@code kid}, or null when the ring has no such key. */
+    /** The ES256 verifier for {@code kid}, or null when the ring has no such key. */
     JWSVerifier verifier(String kid) {
         Entry e = kid == null ? null : entries.get(kid);
         return e == null ? null : e.verifier();
+    }
+
+    /** The HS256 link signer of the active key (thread-safe, shared). */
+    JWSSigner activeLinkSigner() {
+        return entries.get(activeKid).linkSigner();
+    }
+
+    /** The HS256 link verifier for {@code kid}, or null when the ring has no such key. */
+    JWSVerifier linkVerifier(String kid) {
+        Entry e = kid == null ? null : entries.get(kid);
+        return e == null ? null : e.linkVerifier();
+    }
+
+    private static byte[] fixed32(java.math.BigInteger s) {
+        byte[] raw = s.toByteArray(); // minimal two's complement: may have a leading 0 or fewer than 32 bytes
+        byte[] out = new byte[32];
+        int n = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - n, out, 32 - n, n);
+        Arrays.fill(raw, (byte) 0);
+        return out;
     }
 
     private static String buildPublicJwksJson(Map<String, Entry> entries) {

@@ -34,6 +34,22 @@ class KeyRingTest {
     }
 
     @Test
+    void linkKeyIsHkdfOfThePrivateScalarAndStable() throws Exception {
+        // RFC 7515 A.3's P-256 key. Expected value computed independently (Python hmac/hashlib, RFC 5869 HKDF-SHA256,
+        // salt "room-invites/key-ring/v1", info "invite-link-token HS256", 32 bytes). Changing the derivation would
+        // invalidate every link already sent: this pins it.
+        ECKey key = ECKey.parse("{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"a3\","
+                + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\","
+                + "\"d\":\"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X9fCE9-E9LI\"}");
+        assertEquals("e64c3e01ca670e4a3fb4a9fed577dafe1de1649a0cf4840f4e569814ced5b2db",
+                java.util.HexFormat.of().formatHex(KeyRing.linkKey(key)));
+        // every key has its own link key
+        KeyRing ring = KeyRing.generate("k1").rotate("k2");
+        assertFalse(java.util.Arrays.equals(KeyRing.linkKey(ring.key("k1").orElseThrow()),
+                KeyRing.linkKey(ring.key("k2").orElseThrow())));
+    }
+
+    @Test
     void jsonRoundTripKeepsKeysAndActiveKid() throws Exception {
         KeyRing ring = KeyRing.generate("k1").rotate("k2");
         String json = ring.toJson();

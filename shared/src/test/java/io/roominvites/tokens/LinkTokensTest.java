@@ -51,7 +51,7 @@ class LinkTokensTest {
     void headerAndClaimsAreExactlyAsSpecified() throws Exception {
         String token = links.issue("inv_123", EXP.plusMillis(900), NOW.plusMillis(400));
         Map<String, Object> header = JSONObjectUtils.parse(Forge.headerJson(token));
-        assertEquals("ES256", header.get("alg"));
+        assertEquals("HS256", header.get("alg"));
         assertEquals("k1", header.get("kid"));
         assertEquals("invite-link+jwt", header.get("typ"));
         Map<String, Object> payload = JSONObjectUtils.parse(Forge.payloadJson(token));
@@ -125,6 +125,26 @@ class LinkTokensTest {
     }
 
     @Test
+    void es256SignedWithTheRingsOwnKeyIsRefused() throws Exception {
+        // the algorithm is pinned: a valid ES256 signature by the very key the link MAC derives from is not a link
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(new JOSEObjectType("invite-link+jwt")).build(),
+                linkClaims(ISS, "inv_123"));
+        jwt.sign(new ECDSASigner(ring.activeKey()));
+        assertLinkInvalid(links, jwt.serialize());
+    }
+
+    @Test
+    void hs256WithAnotherKidsKeyIsRefused() throws Exception {
+        KeyRing two = ring.rotate("k2");
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k2").type(new JOSEObjectType("invite-link+jwt")).build(),
+                linkClaims(ISS, "inv_123"));
+        jwt.sign(new MACSigner(KeyRing.linkKey(ring.activeKey()))); // k1's link key under k2's kid
+        assertLinkInvalid(new LinkTokens(two, ISS), jwt.serialize());
+    }
+
+    @Test
     void otherEcAlgorithmIsRefused() throws Exception {
         SignedJWT jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.ES384).keyID("k1").type(new JOSEObjectType("invite-link+jwt")).build(),
@@ -136,7 +156,7 @@ class LinkTokensTest {
     @Test
     void wrongTypIsRefused() throws Exception {
         for (JOSEObjectType typ : new JOSEObjectType[]{null, JOSEObjectType.JWT, new JOSEObjectType("at+jwt")}) {
-            assertLinkInvalid(links, signWithRing(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(typ).build(),
+            assertLinkInvalid(links, signWithRing(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").type(typ).build(),
                     linkClaims(ISS, "inv_123")));
         }
     }
@@ -156,7 +176,7 @@ class LinkTokensTest {
 
     @Test
     void missingInvOrExpIsRefused() throws Exception {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(new JOSEObjectType("invite-link+jwt")).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").type(new JOSEObjectType("invite-link+jwt")).build();
         assertLinkInvalid(links, signWithRing(header, new JWTClaimsSet.Builder().issuer(ISS)
                 .expirationTime(Date.from(EXP)).build()));
         assertLinkInvalid(links, signWithRing(header, new JWTClaimsSet.Builder().issuer(ISS)
@@ -171,7 +191,7 @@ class LinkTokensTest {
 
     @Test
     void critHeaderIsRefused() throws Exception {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").type(new JOSEObjectType("invite-link+jwt"))
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").type(new JOSEObjectType("invite-link+jwt"))
                 .criticalParams(java.util.Set.of("exp")).customParam("exp", 1).build();
         assertLinkInvalid(links, signWithRing(header, linkClaims(ISS, "inv_123")));
     }
@@ -221,9 +241,10 @@ class LinkTokensTest {
                 .issueTime(Date.from(NOW)).expirationTime(Date.from(EXP)).build();
     }
 
+    /** Signed with the ring's own link key: only what the test changes in header or claims makes it invalid. */
     private String signWithRing(JWSHeader header, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(header, claims);
-        jwt.sign(new ECDSASigner(ring.activeKey()));
+        jwt.sign(new MACSigner(KeyRing.linkKey(ring.activeKey())));
         return jwt.serialize();
     }
 }
