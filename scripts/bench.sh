@@ -5,6 +5,7 @@
 #   scripts/bench.sh            full run (a few minutes on 2 cores)
 #   BENCH_QUICK=1 scripts/bench.sh   small samples, for a smoke run
 #   BENCH_PROFILE=1 scripts/bench.sh JFR recordings of the warm runs in bench/target/logs/*.jfr
+#   BENCH_ONLY=warm-redeem,cold scripts/bench.sh   only those parts (no report written), e.g. with BENCH_PROFILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -15,5 +16,6 @@ mvn -B -q -ntp -Pbench -DskipTests package dependency:build-classpath -Dmdep.out
 built=$(date +%s)
 echo "Built in $((built - started)) s; running the benchmark..." >&2
 java -Dbench.root="$PWD" -Dbench.quick="${BENCH_QUICK:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" \
+  -Dbench.only="${BENCH_ONLY:-}" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.roominvites.bench.Bench
-echo "Benchmark command wall time: $(( $(date +%s) - started )) s (build $((built - started)) s)" | tee -a bench/results/latest.md
+X

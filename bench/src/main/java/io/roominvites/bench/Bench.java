@@ -6,7 +6,7 @@ import io.roominvites.domain.Caller;
 import io.roominvites.domain.Role;
 import io.roominvites.http.HttpRequest;
 import io.roominvites.http.HttpResponse;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.local.LocalServices;
 import io.roominvites.service.InviteService;
 
@@ -60,6 +60,9 @@ public final class Bench {
 
     // sizes (a full run stays well under 10 minutes on 2 cores; -Dbench.quick=true for a smoke run)
     final boolean quick = Boolean.getBoolean("bench.quick");
+    /** -Dbench.only=warm-redeem,cold: run only the parts whose names start so (for profiling); no report is written. */
+    final List<String> only = Arrays.stream(System.getProperty("bench.only", "").split(",")).map(String::trim)
+            .filter(x -> !x.isEmpty()).toList();
     final int previewWarmup = quick ? 200 : 2000;
     final int previews = quick ? 300 : 3000;
     final int redeemWarmup = quick ? 200 : 1000;
@@ -127,6 +130,10 @@ public final class Bench {
             bench.children.forEach(Process::destroyForcibly);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (!bench.only.isEmpty()) {
+            System.out.println("bench.only=" + bench.only + ": partial run, results/latest.md left as it was");
+            System.exit(0);
+        }
         String report = bench.report(seconds);
         System.out.println(report);
         Path out = bench.root.resolve("bench/results/latest.md");
@@ -269,7 +276,7 @@ public final class Bench {
         envKeys.put("SIGNING_KEYS_JSON", secret);
         Map<String, List<double[]>> cold = new LinkedHashMap<>();
         kinds.forEach(k -> cold.put(k, new ArrayList<>()));
-        for (int run = -1; run < coldRuns; run++) {
+        for (int run = -1; run < (skipped("cold") ? -1 : coldRuns); run++) {
             for (String kind : kinds) {
                 List<String> args;
                 List<String> cp;
@@ -288,8 +295,10 @@ public final class Bench {
                 }
             }
         }
-        cold.forEach((k, runs) -> results.put("cold-" + k, new double[]{median(runs, 0), median(runs, 1), median(runs, 2),
-                runs.size()}));
+        if (!skipped("cold")) {
+            cold.forEach((k, runs) -> results.put("cold-" + k, new double[]{median(runs, 0), median(runs, 1),
+                    median(runs, 2), runs.size()}));
+        }
         side.stop(0);
         services.close();
     }
@@ -493,7 +502,14 @@ public final class Bench {
     }
 
     /** Runs a measuring child to the end and keeps its RESULT and CONTENTION lines. */
+    boolean skipped(String name) {
+        return !only.isEmpty() && only.stream().noneMatch(name::startsWith);
+    }
+
     void runChild(String name, List<String> flags, List<String> cp, Class<?> main, List<String> args) throws Exception {
+        if (skipped(name)) {
+            return;
+        }
         List<String> command = new ArrayList<>();
         command.add(javaCmd);
         command.addAll(flags);

@@ -35,7 +35,6 @@ public final class ColdStart {
         }
         long t2 = System.nanoTime();
         System.out.println("DONE " + status + " " + (t1 - t0) / 1_000_000.0 + " " + (t2 - t1) / 1_000_000.0);
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        Exit.now();
     }
 }

@@ -80,7 +80,6 @@ public final class WarmCreate {
         }
         System.out.println(handlerCreate.result("create-handler"));
         System.out.println(floorCreate.result("create-floor"));
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        Exit.now();
     }
 }

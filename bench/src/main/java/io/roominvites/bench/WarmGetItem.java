@@ -26,7 +26,6 @@ public final class WarmGetItem {
             }
         }
         System.out.println(stats.result("getitem-" + variant));
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        Exit.now();
     }
 }

@@ -144,8 +144,7 @@ public final class WarmRedeem {
         System.out.println(sign.result("es256-sign" + suffix));
 
         if (attempts == 0) {
-            System.out.flush();
-            Runtime.getRuntime().halt(0);
+            Exit.now();
         }
 
         // ---- contention: every link attacked by many devices at once; exactly one may win each
@@ -183,8 +182,7 @@ public final class WarmRedeem {
                 + String.format(java.util.Locale.ROOT, "%.3f", seconds) + " " + linksWonOnce + " " + linksWonTwice);
         new TreeMap<>(outcomes).forEach((k, v) -> line.append(' ').append(k).append('=').append(v.sum()));
         System.out.println(line);
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        Exit.now();
     }
 
     /** The store's redeem write (see DynamoInviteStore.redeem) for a device proving one email, bare. */

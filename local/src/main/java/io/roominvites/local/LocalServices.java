@@ -7,7 +7,7 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.Cors;
 import io.roominvites.http.HttpResponse;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.http.Operation;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 import io.roominvites.store.dynamo.TableSetup;

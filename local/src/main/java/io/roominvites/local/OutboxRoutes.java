@@ -2,7 +2,7 @@ package io.roominvites.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;

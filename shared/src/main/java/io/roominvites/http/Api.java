@@ -1,5 +1,6 @@
 package io.roominvites.http;
 
+import io.roominvites.json.Json;
 import io.roominvites.domain.Caller;
 import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.Emails;

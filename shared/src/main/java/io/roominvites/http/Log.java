@@ -1,5 +1,6 @@
 package io.roominvites.http;
 
+import io.roominvites.json.Json;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package io.roominvites.http;
 
+import io.roominvites.json.Json;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.FieldError;
 import io.roominvites.domain.InviteException;

@@ -5,7 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 
@@ -13,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,11 +33,15 @@ public final class AccessTokens {
     private final KeyRing ring;
     private final String issuer;
     private final String audience;
+    private final JWSHeader header;
+    private final String encodedHeader;
 
     public AccessTokens(KeyRing ring, String issuer, String audience) {
         this.ring = Objects.requireNonNull(ring, "ring");
         this.issuer = Jws.requireText(issuer, "issuer");
         this.audience = Jws.requireText(audience, "audience");
+        this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ring.activeKid()).type(TYPE).build();
+        this.encodedHeader = header.toBase64URL().toString();
     }
 
     public String issue(AccessGrant g) {
@@ -51,33 +54,27 @@ public final class AccessTokens {
         if (!g.expiresAt().isAfter(g.issuedAt())) {
             throw new IllegalArgumentException("expiresAt must be after issuedAt");
         }
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .keyID(ring.activeKid())
-                .type(TYPE)
-                .build();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .audience(audience)
-                .subject(g.email())
-                .claim("room_id", g.roomId())
-                .claim("role", g.role())
-                .claim("permissions", List.copyOf(g.permissions()))
-                .issueTime(Date.from(g.issuedAt()))
-                .expirationTime(Date.from(g.expiresAt()))
-                .jwtID(UUID.randomUUID().toString());
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("aud", audience);
+        claims.put("sub", g.email());
+        claims.put("room_id", g.roomId());
+        claims.put("role", g.role());
+        claims.put("permissions", List.copyOf(g.permissions()));
+        claims.put("iat", g.issuedAt().getEpochSecond());
+        claims.put("exp", g.expiresAt().getEpochSecond());
+        claims.put("jti", UUID.randomUUID().toString());
         if (g.inviteId() != null) {
-            claims.claim("invite_id", g.inviteId());
+            claims.put("invite_id", g.inviteId());
         }
         if (g.deviceId() != null) {
-            claims.claim("device_id", g.deviceId());
+            claims.put("device_id", g.deviceId());
         }
-        SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
-            jwt.sign(ring.activeSigner());
+            return Jws.sign(ring.activeSigner(), header, encodedHeader, claims);
         } catch (JOSEException e) {
             throw new IllegalStateException("could not sign the access token");
         }
-        return jwt.serialize();
     }
 
     /** The public keys that verify these tokens: {@link KeyRing#publicJwksJson()}. */

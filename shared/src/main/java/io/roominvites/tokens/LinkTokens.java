@@ -5,12 +5,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,10 +34,14 @@ public final class LinkTokens {
 
     private final KeyRing ring;
     private final String issuer;
+    private final JWSHeader header;
+    private final String encodedHeader;
 
     public LinkTokens(KeyRing ring, String issuer) {
         this.ring = Objects.requireNonNull(ring, "ring");
         this.issuer = Jws.requireText(issuer, "issuer");
+        this.header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(TYPE).build();
+        this.encodedHeader = header.toBase64URL().toString();
     }
 
     /** A signed link token for {@code inviteId}, valid until {@code expiresAt} (both instants in whole seconds). */
@@ -44,23 +49,17 @@ public final class LinkTokens {
         Jws.requireText(inviteId, "inviteId");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(now, "now");
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256)
-                .keyID(ring.activeKid())
-                .type(TYPE)
-                .build();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .claim(INVITE_CLAIM, inviteId)
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(expiresAt))
-                .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put(INVITE_CLAIM, inviteId);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", expiresAt.getEpochSecond());
+        String token;
         try {
-            jwt.sign(ring.activeLinkSigner());
+            token = Jws.sign(ring.activeLinkSigner(), header, encodedHeader, claims);
         } catch (JOSEException e) {
             throw new IllegalStateException("could not sign the link token");
         }
-        String token = jwt.serialize();
         if (token.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("inviteId is too long for a link token");
         }

@@ -7,7 +7,7 @@ import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.email.template.TemplateValues;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.http.Log;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;

@@ -1,6 +1,6 @@
 package io.roominvites.email.template;
 
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

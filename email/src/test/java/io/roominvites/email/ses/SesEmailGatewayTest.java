@@ -3,7 +3,7 @@ package io.roominvites.email.ses;
 import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway.SendOutcome;
 import io.roominvites.email.template.EmailTemplate;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.http.Log;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

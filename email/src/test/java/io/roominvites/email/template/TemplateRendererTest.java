@@ -1,6 +1,6 @@
 package io.roominvites.email.template;
 
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

@@ -93,7 +93,7 @@ class DefaultTemplateDeploymentTest {
     @Test
     @SuppressWarnings("unchecked")
     void theSampleDataForPreviewsHasExactlyTheContractsNames() throws Exception {
-        Map<String, Object> data = io.roominvites.http.Json.parseObject(
+        Map<String, Object> data = io.roominvites.json.Json.parseObject(
                 Files.readString(root().resolve("email-templates/sample-data.json")));
         assertEquals(EmailSupport.CONTRACT_DATA, data.keySet());
         EmailTemplate.Rendered r = EmailTemplate.defaultInvitation().render(data);

@@ -86,7 +86,7 @@ class EmailFailureTest extends ServiceTest {
         assertEquals("FAILED", created.obj("email").get("status"));
         assertEquals(why.reason(), created.obj("email").get("error"));
         assertFalse(created.obj("email").containsKey("messageId"));
-        String said = io.roominvites.http.Json.write(created.obj("email")) + io.roominvites.http.Json.write(EmailSupport.emailDelivery(created));
+        String said = io.roominvites.json.Json.write(created.obj("email")) + io.roominvites.json.Json.write(EmailSupport.emailDelivery(created));
         for (String aws : List.of("Exception", "TooManyRequests", "MessageRejected", "not verified",
                 "rate exceeded", "SdkClient", "Unable to execute", "amazonaws", "Connection refused")) {
             assertFalse(said.contains(aws), "AWS text '" + aws + "' reached the caller: " + said);

@@ -113,7 +113,7 @@ final class EmailSupport {
     static String inviteClaim(String link) {
         String[] parts = tokenOf(link).split("\\.");
         try {
-            return (String) io.roominvites.http.Json.parseObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+            return (String) io.roominvites.json.Json.parseObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
                     StandardCharsets.UTF_8)).get("inv");
         } catch (java.text.ParseException e) {
             throw new AssertionError("not a JWS: " + link, e);

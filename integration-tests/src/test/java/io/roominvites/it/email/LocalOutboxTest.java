@@ -2,7 +2,7 @@ package io.roominvites.it.email;
 
 import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.template.EmailTemplate;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
 import io.roominvites.local.LocalEmail;

@@ -1,6 +1,6 @@
 package io.roominvites.it.manage;
 
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.BeforeEach;

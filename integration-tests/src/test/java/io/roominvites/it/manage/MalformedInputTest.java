@@ -118,7 +118,7 @@ class MalformedInputTest extends ServiceTest {
             for (String f : FIELDS) {
                 m.put(f, wrong);
             }
-            b.put("every field " + wrong, io.roominvites.http.Json.write(m));
+            b.put("every field " + wrong, io.roominvites.json.Json.write(m));
         }
         b.put("unicode", "{\"email\":\"ü@ü.ü\",\"firstName\":\"\uD83D\uDE00\",\"lastName\":\"\u202Eevil\",\"role\":\"VİEWER\","
                 + "\"sendEmail\":false,\"token\":\"ü\",\"deviceId\":\"ü-ü-ü-ü-ü\",\"title\":\"\u0000\"}");

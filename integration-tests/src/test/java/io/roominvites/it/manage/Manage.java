@@ -110,7 +110,7 @@ final class Manage {
     /** The claims of the link token in a create answer. */
     static Map<String, Object> linkClaims(Service.Response created) {
         try {
-            return io.roominvites.http.Json.parseObject(jwsPayload(Service.linkToken(created)));
+            return io.roominvites.json.Json.parseObject(jwsPayload(Service.linkToken(created)));
         } catch (java.text.ParseException e) {
             throw new AssertionError(e);
         }

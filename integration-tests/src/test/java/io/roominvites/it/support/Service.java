@@ -3,7 +3,7 @@ package io.roominvites.it.support;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.HttpRequest;
 import io.roominvites.http.HttpResponse;
-import io.roominvites.http.Json;
+import io.roominvites.json.Json;
 import io.roominvites.local.DevClock;
 import io.roominvites.local.LocalServices;
 import io.roominvites.testing.Backend;
