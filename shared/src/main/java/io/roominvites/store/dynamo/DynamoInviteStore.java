@@ -350,6 +350,22 @@ public final class DynamoInviteStore implements InviteStore {
         return new CreateContext(Optional.ofNullable(room), earlier);
     }
 
+    @Override
+    public ResendContext loadForResend(String roomId, String inviteId) {
+        String inviteSk = Items.INVITE_PREFIX + inviteId;
+        Room room = null;
+        Invite invite = null;
+        for (Map<String, AttributeValue> item : batchGet(List.of(Items.roomKey(roomId), Items.inviteKey(roomId, inviteId)))) {
+            String sk = Attr.str(item, TableSchema.SK);
+            if (Items.ROOM_SK.equals(sk)) {
+                room = Items.room(item);
+            } else if (inviteSk.equals(sk)) {
+                invite = Items.invite(item);
+            }
+        }
+        return new ResendContext(Optional.ofNullable(room), Optional.ofNullable(invite));
+    }
+
     /**
      * Reads {@code keys} (distinct, at most 100) of this table with one consistent BatchGetItem. The keys DynamoDB
      * leaves unprocessed (throttling, size limits) are asked for again, consistently, after a short backoff, at most

@@ -145,4 +145,66 @@ class BatchGetTest {
         assertEquals(6, db.requests.size(), "the first call and five more");
         assertAllConsistent(db.requests);
     }
+
+    // ---------------------------------------------------------------- resend
+
+    private static final String INVITE_ID = "01J0000000000000000000000A";
+
+    private static Map<String, AttributeValue> resendItems(Map<String, AttributeValue> key) {
+        if (sk(key).equals("#ROOM")) {
+            return roomItem(key, "room-2");
+        }
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put("inviteId", AttributeValue.fromS(INVITE_ID));
+        item.put("roomId", AttributeValue.fromS("room-2"));
+        item.put("email", AttributeValue.fromS("guest@example.org"));
+        item.put("role", AttributeValue.fromS("VIEWER"));
+        item.put("st", AttributeValue.fromS("PENDING"));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(AT.plusSeconds(600).toEpochMilli())));
+        return item;
+    }
+
+    @Test
+    void resendReadsTheRoomAndTheInviteInOneConsistentCall() {
+        StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, 0);
+        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID);
+
+        assertEquals(1, db.requests.size());
+        assertEquals(List.of("#ROOM", "INVITE#" + INVITE_ID), sortKeys(db.requests.getFirst()));
+        assertAllConsistent(db.requests);
+        assertEquals("room-2", context.room().orElseThrow().roomId());
+        assertEquals(INVITE_ID, context.invite().orElseThrow().inviteId());
+        assertEquals("guest@example.org", context.invite().orElseThrow().email());
+    }
+
+    @Test
+    void resendAsksForTheUnprocessedKeysAgainConsistently() {
+        StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, 2);
+        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID);
+
+        assertEquals(3, db.requests.size());
+        assertEquals(List.of("INVITE#" + INVITE_ID), sortKeys(db.requests.get(1)));
+        assertEquals(List.of("INVITE#" + INVITE_ID), sortKeys(db.requests.get(2)));
+        assertAllConsistent(db.requests);
+        assertTrue(context.room().isPresent());
+        assertEquals(INVITE_ID, context.invite().orElseThrow().inviteId());
+    }
+
+    @Test
+    void resendOfNothingStoredAnswersTwoEmpties() {
+        StubDynamoDb db = new StubDynamoDb(key -> null, 0);
+        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-3", INVITE_ID);
+        assertEquals(1, db.requests.size());
+        assertTrue(context.room().isEmpty());
+        assertTrue(context.invite().isEmpty());
+    }
+
+    @Test
+    void resendGivesUpAfterBoundedRetries() {
+        StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, Integer.MAX_VALUE);
+        InviteException e = assertThrows(InviteException.class,
+                () -> new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID));
+        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
+        assertEquals(6, db.requests.size());
+    }
 }
