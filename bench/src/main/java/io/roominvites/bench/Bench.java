@@ -414,6 +414,7 @@ public final class Bench {
                 | preview | 1: DynamoDB `GetItem` |
                 | create | 2: DynamoDB `GetItem` + `TransactWriteItems` (`BatchGetItem` + `TransactWriteItems` with an Idempotency-Key) |
                 | create with sendEmail | the same 2 + 1 SES `SendEmail` |
+                | resend | 2: DynamoDB `BatchGetItem` (room + invite) + `UpdateItem` (the attempt) + 1 SES `SendEmail`; refused: the `BatchGetItem` alone |
 
                 Per-container caches, staleness bounded: site settings `SETTINGS_CACHE_SECONDS` (30 s; the first request after
                 that pays one extra `GetItem`), SES template existence `EMAIL_TEMPLATE_CACHE_SECONDS`. Rooms and invites are

@@ -166,7 +166,7 @@ class SamContractTest {
         m.put(Operation.LIST_INVITES, Set.of(get, query, "dynamodb:Query index/" + TableSchema.GSI1));
         m.put(Operation.CREATE_INVITE, union(Set.of(get, "dynamodb:BatchGetItem table", "dynamodb:ConditionCheckItem table tx",
                 "dynamodb:PutItem table tx", secret), send));
-        m.put(Operation.RESEND_INVITE, union(Set.of(get, update, secret), send));
+        m.put(Operation.RESEND_INVITE, union(Set.of(get, "dynamodb:BatchGetItem table", update, secret), send));
         m.put(Operation.REVOKE_INVITE, Set.of(get, update));
         m.put(Operation.PROMOTE_INVITE, Set.of(get, update));
         m.put(Operation.PREVIEW_INVITE, Set.of(get, secret));

@@ -174,16 +174,20 @@ public final class InviteService {
         return new CreatedInvite(invite, link(s, invite, clock.instant()), EmailStatus.of(invite.emailDelivery()), true);
     }
 
-    /** Emails a pending invitation again (after a failed send, or on request), recording the attempt. */
+    /**
+     * Emails a pending invitation again (after a failed send, or on request), recording the attempt: one read of
+     * the room and the invite together, the email, one write of its outcome.
+     */
     public CreatedInvite resend(Caller caller, String roomId, String inviteId) {
-        Room room = managedRoom(caller, roomId);
+        InviteStore.ResendContext context = store.loadForResend(roomId, inviteId);
+        Room room = requireManagedRoom(caller, context.room());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         SiteSettings s = settings.get();
         ErrorCode refusal = InviteRules.createRefusal(room, s, now);
         if (refusal != null) {
             throw new InviteException(refusal);
         }
-        Invite invite = store.findInvite(roomId, inviteId).orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
+        Invite invite = context.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
         if (invite.status(now) != InviteStatus.PENDING) {
             throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
                     "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)

@@ -58,6 +58,16 @@ public interface InviteStore {
     record CreateContext(Optional<Room> room, IdempotencyRecord earlierUse) {
     }
 
+    /**
+     * What resending an invite's email needs to read, in one call (both reads consistent): the room, for the
+     * manager check and the create rules, and the invite.
+     */
+    ResendContext loadForResend(String roomId, String inviteId);
+
+    /** The room and the invite, each empty when there is none. */
+    record ResendContext(Optional<Room> room, Optional<Invite> invite) {
+    }
+
     /** One page of a room's invites, newest first; {@code status} null for all. */
     Page listInvites(String roomId, InviteStatus status, int limit, String cursor, Instant now);
 

@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * <li>redeem (happy path, and the same device coming back): exactly one DynamoDB call, the conditional UpdateItem;</li>
  * <li>preview: exactly one DynamoDB read, the GetItem of the invite;</li>
  * <li>create: at most two DynamoDB calls (the room read, the transactional write), plus exactly one SES call
- * (SendEmail) when sendEmail is asked.</li>
+ * (SendEmail) when sendEmail is asked;</li>
+ * <li>resend: exactly one DynamoDB read, the BatchGetItem of the room and the invite together, then the SES call
+ * (SendEmail) and the one UpdateItem that records its outcome; a refused resend is that one read alone.</li>
  * </ul>
  * Per-container caches and their bounded staleness: site settings for SETTINGS_CACHE_SECONDS (30 s by
  * default; the first request after that pays one extra GetItem, tested below), and whether an SES template
@@ -156,6 +158,46 @@ class RoundTripBudgetTest extends ServiceTest {
         assertEquals("SENT", created.obj("email").get("status"), created.body());
         assertEquals(List.of(GET, TRANSACT), service.calls().calls());
         assertEquals(List.of(SEND), sesCalls.calls());
+    }
+
+    private Service.Response resend(String roomId, Object inviteId) {
+        return service.call("POST", "/rooms/" + roomId + "/invites/" + inviteId + "/resend", service.token(Service.OWNER),
+                null);
+    }
+
+    @Test
+    void aResendIsOneReadTheEmailAndOneWrite() {
+        service.room("budget-resend", Duration.ofMinutes(30));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Service.inviteBody("resend@example.org", "VIEWER"));
+        body.put("sendEmail", true);
+        // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
+        Object id = service.call("POST", "/rooms/budget-resend/invites", service.token(Service.OWNER), body).expect(201)
+                .obj("invite").get("inviteId");
+        warm();
+
+        Service.Response resent = resend("budget-resend", id).expect(200);
+        assertEquals("SENT", resent.obj("email").get("status"), resent.body());
+        assertEquals(List.of(BATCH_GET, UPDATE), service.calls().calls(), "room and invite in one read, then the outcome");
+        assertEquals(List.of(SEND), sesCalls.calls());
+    }
+
+    @Test
+    void aRefusedResendIsTheOneReadAlone() {
+        service.room("budget-resend-no", Duration.ofMinutes(30));
+        Service.Response created = service.invite("budget-resend-no", "resend-no@example.org", "VIEWER");
+        Object id = created.obj("invite").get("inviteId");
+        service.call("DELETE", "/rooms/budget-resend-no/invites/" + id, service.token(Service.OWNER), null).expect(200);
+        warm();
+
+        resend("budget-resend-no", id).expectError(409, "INVITE_NOT_ACTIVE");
+        assertEquals(List.of(BATCH_GET), service.calls().calls());
+        assertEquals(List.of(), sesCalls.calls());
+
+        // an invite that is not there: the same one read answers it
+        service.calls().reset();
+        resend("budget-resend-no", "01ARZ3NDEKTSV4RRFFQ69G5FAV").expectError(404, "INVITE_NOT_FOUND");
+        assertEquals(List.of(BATCH_GET), service.calls().calls());
+        assertEquals(List.of(), sesCalls.calls());
     }
 
     @Test

@@ -336,24 +336,10 @@ public final class DynamoInviteStore implements InviteStore {
             return new CreateContext(findRoom(roomId), null);
         }
         Map<String, AttributeValue> idemKey = Items.key(idempotencyPk(idempotency), Items.IDEM_SK);
-        List<Map<String, AttributeValue>> keys = List.of(Items.roomKey(roomId), idemKey);
-        Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
-        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt > 0) {
-                backoff(attempt);
-            }
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = call(() -> db.batchGetItem(b -> b.requestItems(request)));
-            response.responses().forEach((t, items) -> found.computeIfAbsent(t, x -> new ArrayList<>()).addAll(items));
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            if (attempt >= 5 && !pending.isEmpty()) {
-                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-            }
-        }
+        List<Map<String, AttributeValue>> found = batchGet(List.of(Items.roomKey(roomId), idemKey));
         Room room = null;
         IdempotencyRecord earlier = null;
-        for (Map<String, AttributeValue> item : found.getOrDefault(table, List.of())) {
+        for (Map<String, AttributeValue> item : found) {
             if (Items.ROOM_SK.equals(Attr.str(item, TableSchema.SK))) {
                 room = Items.room(item);
             } else if (Items.IDEM_SK.equals(Attr.str(item, TableSchema.SK))) {
@@ -362,6 +348,48 @@ public final class DynamoInviteStore implements InviteStore {
             }
         }
         return new CreateContext(Optional.ofNullable(room), earlier);
+    }
+
+    @Override
+    public ResendContext loadForResend(String roomId, String inviteId) {
+        String inviteSk = Items.INVITE_PREFIX + inviteId;
+        Room room = null;
+        Invite invite = null;
+        for (Map<String, AttributeValue> item : batchGet(List.of(Items.roomKey(roomId), Items.inviteKey(roomId, inviteId)))) {
+            String sk = Attr.str(item, TableSchema.SK);
+            if (Items.ROOM_SK.equals(sk)) {
+                room = Items.room(item);
+            } else if (inviteSk.equals(sk)) {
+                invite = Items.invite(item);
+            }
+        }
+        return new ResendContext(Optional.ofNullable(room), Optional.ofNullable(invite));
+    }
+
+    /**
+     * Reads {@code keys} (distinct, at most 100) of this table with one consistent BatchGetItem. The keys DynamoDB
+     * leaves unprocessed (throttling, size limits) are asked for again, consistently, after a short backoff, at most
+     * five more times; then SERVICE_UNAVAILABLE. Answers the items found, in no particular order (none for a key
+     * with no item).
+     */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>(keys.size());
+        List<Map<String, AttributeValue>> pending = keys;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 0) {
+                backoff(attempt);
+            }
+            Map<String, KeysAndAttributes> request = Map.of(table,
+                    KeysAndAttributes.builder().keys(pending).consistentRead(true).build());
+            BatchGetItemResponse response = call(() -> db.batchGetItem(b -> b.requestItems(request)));
+            found.addAll(response.responses().getOrDefault(table, List.of()));
+            KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
+            pending = left == null || !left.hasKeys() ? List.of() : left.keys();
+            if (attempt >= 5 && !pending.isEmpty()) {
+                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+            }
+        }
+        return found;
     }
 
     private static String idempotencyPk(IdempotencyRecord r) {
