@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * SnapStart priming. Lambda takes the snapshot after init; a CRaC {@code beforeCheckpoint} hook first runs
  * the function's real request path once, through the same {@link LambdaApi} entry point, so that a restored
  * snapshot already has those classes loaded and initialised (API Gateway event mapping, JSON, the router,
- * ES256 signing and verification, the AWS SDK's marshalling, signing and HTTP stack, error answers).
+ * the link token's HMAC and the access token's ES256 signature, the AWS SDK's marshalling, signing and HTTP stack, error answers).
  *
  * <p>What priming may touch: nothing real. Its invite is {@value #ROOM}:{@value #INVITE}, and a room id with
  * {@code ~} can never exist (the API accepts only letters, digits, '-' and '_'). So its preview is a GetItem
