@@ -1,5 +1,6 @@
 package io.roominvites.testing;
 
+import io.roominvites.local.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
+import io.roominvites.local.FreePorts;
 import io.roominvites.testing.Backend;
 import io.roominvites.testing.StoredEmail;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,12 +168,10 @@ final class EmailSupport {
         Faults() {
             try {
                 responder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-                try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-                    closedPort = s.getLocalPort();
-                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            closedPort = FreePorts.pick();
             responder.createContext("/", exchange -> {
                 try (exchange) {
                     exchange.getRequestBody().readAllBytes();
