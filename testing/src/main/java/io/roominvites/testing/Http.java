@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.IntPredicate;
 
-/** The plain HTTP calls the backends make to their emulators' own endpoints (the stores of sent emails). */
+/** The plain HTTP calls the backends make to their emulators' stores of sent emails. */
 final class Http {
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -17,8 +17,8 @@ final class Http {
   private Http() {}
 
   /**
-   * Sends with a 10 s timeout and reads the body as UTF-8; {@code server} names who did not answer in
-   * the {@link UncheckedIOException}.
+   * Sends with a 10 s timeout and reads the body as UTF-8; {@code server} names who did not
+   * answer in the {@link UncheckedIOException}.
    */
   static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request, String server) {
     try {

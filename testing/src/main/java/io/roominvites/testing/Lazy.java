@@ -3,8 +3,9 @@ package io.roominvites.testing;
 import java.util.function.Supplier;
 
 /**
- * A value made on the first {@link #get()} and kept (double-checked: later calls take no lock). When
- * making it throws, nothing is kept and the next call tries again. The maker must not answer null.
+ * A value made on the first {@link #get()} and kept (double-checked: later calls take no lock).
+ * When making it throws, nothing is kept and the next call tries again. The maker must not answer
+ * null.
  */
 final class Lazy<T> implements Supplier<T> {
 

@@ -127,7 +127,8 @@ public final class LocalStackBackend implements Backend {
 
   @Override
   public void clearEmails() {
-    Http.expect(send(HttpRequest.newBuilder(sesStore()).DELETE()), Http::isSuccess, "DELETE /_aws/ses");
+    Http.expect(
+        send(HttpRequest.newBuilder(sesStore()).DELETE()), Http::isSuccess, "DELETE /_aws/ses");
   }
 
   @Override

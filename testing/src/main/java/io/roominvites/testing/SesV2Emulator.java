@@ -446,7 +446,8 @@ public final class SesV2Emulator implements AutoCloseable {
 
   private Map<String, Object> readStore() {
     HttpResponse<String> response =
-        Http.expect(send(HttpRequest.newBuilder(endpoint().resolve("/store")).GET()), Http::isOk, "GET /store");
+        Http.expect(
+            send(HttpRequest.newBuilder(endpoint().resolve("/store")).GET()), Http::isOk, "GET /store");
     return Json.parseObject(response.body());
   }
 

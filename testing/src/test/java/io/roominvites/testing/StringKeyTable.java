@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** The round-trip table of this module's tests: on-demand, keyed by one string attribute {@code pk}. */
+/** The round-trip table of this module's tests: on demand, keyed by one string {@code pk}. */
 final class StringKeyTable {
 
   private StringKeyTable() {}
