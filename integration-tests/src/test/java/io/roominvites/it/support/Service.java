@@ -162,6 +162,13 @@ public final class Service implements AutoCloseable {
         return new Invited(roomId, invite(roomId, email, role));
     }
 
+    /** Invites {@code email} to an existing room and redeems the link on {@code deviceId} with that email (200). */
+    public Invited redeemedInvite(String roomId, String email, String role, String deviceId) {
+        Invited invited = new Invited(roomId, invite(roomId, email, role));
+        redeem(invited.token(), deviceId, email).expect(200);
+        return invited;
+    }
+
     /** The link token inside a create answer's link. */
     public static String linkToken(Response created) {
         String link = (String) created.json().get("link");
