@@ -74,6 +74,41 @@ final class EmailSupport {
         SesEmailGateway.ensureTemplate(ses, template);
     }
 
+    /**
+     * The email test classes' SES client ({@link #sesClient}), once the backend has proved it serves SES v2
+     * ({@link #requireSesV2}) and has the default template and the sender ({@link #prepare}).
+     */
+    static SesV2Client preparedSesClient(Backend backend, ExecutionInterceptor... interceptors) {
+        SesV2Client ses = sesClient(backend, interceptors);
+        requireSesV2(backend, ses);
+        prepare(backend, ses, EmailTemplate.defaultInvitation());
+        return ses;
+    }
+
+    // ------------------------------------------------------------------ the routes, as the room's owner
+
+    /** The owner's bearer token, with the name the emails give as the inviter ("Olivia Owner"). */
+    static String ownerToken(Service service) {
+        return service.token(Service.OWNER, "Olivia", "Owner");
+    }
+
+    /** POST /rooms/{room}/invites as the owner, for Gia Guest as a VIEWER (the status is the caller's to check). */
+    static Service.Response createInvite(Service service, String room, String to, boolean sendEmail) {
+        return service.call("POST", "/rooms/" + room + "/invites", ownerToken(service),
+                invite(to, "Gia", "Guest", "VIEWER", sendEmail));
+    }
+
+    /** POST /rooms/{room}/invites/{inviteId}/resend as the owner. */
+    static Service.Response resend(Service service, String room, String inviteId) {
+        return service.call("POST", "/rooms/" + room + "/invites/" + inviteId + "/resend", ownerToken(service), null);
+    }
+
+    /** Whether GET /rooms/{room}/invite-options offers sending email (sendEmailAvailable is true). */
+    static boolean sendEmailAvailable(Service service, String room) {
+        return Boolean.TRUE.equals(service.call("GET", "/rooms/" + room + "/invite-options", ownerToken(service), null)
+                .expect(200).json().get("sendEmailAvailable"));
+    }
+
     static String uniqueEmail(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
     }
