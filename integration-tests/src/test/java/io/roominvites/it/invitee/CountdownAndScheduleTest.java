@@ -161,24 +161,24 @@ class CountdownAndScheduleTest extends ServiceTest {
         // the room opened ten minutes ago: open for 50 more minutes
         PendingAndEntered invites = pendingAndEntered(service, "ended", Duration.ofMinutes(-10), GUEST,
                 "second@example.org", "device-ended-1");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         service.advance(Duration.ofMinutes(51));
         for (String device : new String[]{null, "device-ended-1"}) {
-            Response p = preview(service, invites.pendingToken(), device, null).expect(200);
+            Response p = preview(service, pendingToken, device, null).expect(200);
             assertEquals("ENDED", p.json().get("state"));
             assertTrue(p.json().containsKey("next") && p.json().get("next") == null, "next is null once ended: " + p);
             assertEquals(0L, number(p.json(), "secondsUntilStart"));
         }
-        Response boundPreview = preview(service, invites.enteredToken(), "device-ended-1", null).expect(200);
+        Response boundPreview = preview(service, enteredToken, "device-ended-1", null).expect(200);
         assertEquals("ENDED", boundPreview.json().get("state"));
         assertNull(boundPreview.json().get("next"));
 
-        expectError(redeem(service, invites.pendingToken(), "device-ended-2", GUEST, null), 410, "SESSION_ENDED");
-        expectError(redeem(service, invites.pendingToken(), "device-ended-2", null, service.token(GUEST)), 410,
-                "SESSION_ENDED");
-        expectError(redeem(service, invites.enteredToken(), "device-ended-1", null, null), 410, "SESSION_ENDED");
-        expectError(redeem(service, invites.pendingToken(), "device-ended-2", "wrong@example.org", null), 410,
-                "SESSION_ENDED");
+        expectError(redeem(service, pendingToken, "device-ended-2", GUEST, null), 410, "SESSION_ENDED");
+        expectError(redeem(service, pendingToken, "device-ended-2", null, service.token(GUEST)), 410, "SESSION_ENDED");
+        expectError(redeem(service, enteredToken, "device-ended-1", null, null), 410, "SESSION_ENDED");
+        expectError(redeem(service, pendingToken, "device-ended-2", "wrong@example.org", null), 410, "SESSION_ENDED");
         assertEquals(0, stored(service, invites.pending()).failedEmailAttempts());
     }
 

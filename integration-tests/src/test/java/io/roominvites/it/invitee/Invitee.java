@@ -86,6 +86,15 @@ final class Invitee {
         return new PendingAndEntered(pending, entered);
     }
 
+    /**
+     * {@link #pendingAndEntered(Service, String, Duration, String, String, String)} in a room that opened five minutes
+     * ago.
+     */
+    static PendingAndEntered pendingAndEntered(Service s, String roomPrefix, String pendingEmail, String enteredEmail,
+                                               String enteredDevice) {
+        return pendingAndEntered(s, roomPrefix, Duration.ofMinutes(-5), pendingEmail, enteredEmail, enteredDevice);
+    }
+
     /** Two invites of one room: one still pending, one already redeemed. */
     record PendingAndEntered(Invited pending, Invited entered) {
         String room() {

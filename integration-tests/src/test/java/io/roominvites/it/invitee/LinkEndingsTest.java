@@ -74,47 +74,43 @@ class LinkEndingsTest extends ServiceTest {
 
     @Test
     void aRevokedInviteRefusesEveryoneIncludingItsDevice() {
-        PendingAndEntered invites = pendingAndEntered(service, "revoked", Duration.ofMinutes(-5), GUEST,
-                "second@example.org", "device-rev-A");
+        PendingAndEntered invites = pendingAndEntered(service, "revoked", GUEST, "second@example.org", "device-rev-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         String owner = service.token(Service.OWNER);
         for (Invited invited : List.of(invites.pending(), invites.entered())) {
             service.call("DELETE", "/rooms/" + invited.room() + "/invites/" + invited.id(), owner, null).expect(200);
         }
-        expectError(preview(service, invites.pendingToken(), null, null), 410, "INVITE_REVOKED");
-        expectError(preview(service, invites.pendingToken(), null, service.token(GUEST)), 410, "INVITE_REVOKED");
-        expectError(redeem(service, invites.pendingToken(), "device-rev-B", GUEST, null), 410, "INVITE_REVOKED");
-        expectError(redeem(service, invites.pendingToken(), "device-rev-B", null, service.token(GUEST)), 410,
-                "INVITE_REVOKED");
-        expectError(redeem(service, invites.pendingToken(), "device-rev-B", "wrong@example.org", null), 410,
-                "INVITE_REVOKED");
-        expectError(preview(service, invites.enteredToken(), "device-rev-A", null), 410, "INVITE_REVOKED");
-        expectError(redeem(service, invites.enteredToken(), "device-rev-A", null, null), 410, "INVITE_REVOKED");
-        expectError(redeem(service, invites.enteredToken(), "device-rev-A", "second@example.org", null), 410,
-                "INVITE_REVOKED");
-        expectError(redeem(service, invites.enteredToken(), "device-rev-C", "second@example.org", null), 410,
-                "INVITE_REVOKED");
+        expectError(preview(service, pendingToken, null, null), 410, "INVITE_REVOKED");
+        expectError(preview(service, pendingToken, null, service.token(GUEST)), 410, "INVITE_REVOKED");
+        expectError(redeem(service, pendingToken, "device-rev-B", GUEST, null), 410, "INVITE_REVOKED");
+        expectError(redeem(service, pendingToken, "device-rev-B", null, service.token(GUEST)), 410, "INVITE_REVOKED");
+        expectError(redeem(service, pendingToken, "device-rev-B", "wrong@example.org", null), 410, "INVITE_REVOKED");
+        expectError(preview(service, enteredToken, "device-rev-A", null), 410, "INVITE_REVOKED");
+        expectError(redeem(service, enteredToken, "device-rev-A", null, null), 410, "INVITE_REVOKED");
+        expectError(redeem(service, enteredToken, "device-rev-A", "second@example.org", null), 410, "INVITE_REVOKED");
+        expectError(redeem(service, enteredToken, "device-rev-C", "second@example.org", null), 410, "INVITE_REVOKED");
         assertEquals("REVOKED", listed(service, invites.pending()).get("status"));
         assertEquals("REVOKED", listed(service, invites.entered()).get("status"));
     }
 
     @Test
     void aDeletedRoomsLinksAnswerRoomDeleted() {
-        PendingAndEntered invites = pendingAndEntered(service, "deleted", Duration.ofMinutes(-5), GUEST,
-                "second@example.org", "device-del-A");
+        PendingAndEntered invites = pendingAndEntered(service, "deleted", GUEST, "second@example.org", "device-del-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         Response deleted = service.call("DELETE", "/admin/rooms/" + invites.room(), service.adminToken(), null)
                 .expect(204);
         assertEquals(null, deleted.body());
 
-        expectError(preview(service, invites.pendingToken(), null, null), 410, "ROOM_DELETED");
-        expectError(redeem(service, invites.pendingToken(), "device-del-B", GUEST, null), 410, "ROOM_DELETED");
-        expectError(redeem(service, invites.pendingToken(), "device-del-B", null, service.token(GUEST)), 410,
-                "ROOM_DELETED");
-        expectError(preview(service, invites.enteredToken(), "device-del-A", null), 410, "ROOM_DELETED");
-        expectError(redeem(service, invites.enteredToken(), "device-del-A", null, null), 410, "ROOM_DELETED");
-        expectError(redeem(service, invites.enteredToken(), "device-del-B", "second@example.org", null), 410,
-                "ROOM_DELETED");
+        expectError(preview(service, pendingToken, null, null), 410, "ROOM_DELETED");
+        expectError(redeem(service, pendingToken, "device-del-B", GUEST, null), 410, "ROOM_DELETED");
+        expectError(redeem(service, pendingToken, "device-del-B", null, service.token(GUEST)), 410, "ROOM_DELETED");
+        expectError(preview(service, enteredToken, "device-del-A", null), 410, "ROOM_DELETED");
+        expectError(redeem(service, enteredToken, "device-del-A", null, null), 410, "ROOM_DELETED");
+        expectError(redeem(service, enteredToken, "device-del-B", "second@example.org", null), 410, "ROOM_DELETED");
     }
 
     @Test

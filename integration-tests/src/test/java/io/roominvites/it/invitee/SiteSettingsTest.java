@@ -31,26 +31,24 @@ class SiteSettingsTest extends ServiceTest {
 
     @Test
     void aDomainBlockedAfterTheInviteIsRefusedAtPreviewAndRedeemUntilUnblocked() {
-        PendingAndEntered invites = pendingAndEntered(service, "blocked", Duration.ofMinutes(-5), GUEST, SECOND,
-                "device-blk-A");
+        PendingAndEntered invites = pendingAndEntered(service, "blocked", GUEST, SECOND, "device-blk-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         // blocking partner.org blocks its subdomains too (mail.partner.org)
         service.settings(true, null, List.of("partner.org"), 1440);
 
-        expectError(preview(service, invites.pendingToken(), null, null), 403, "DOMAIN_BLOCKED");
-        expectError(preview(service, invites.pendingToken(), "device-blk-B", service.token(GUEST)), 403,
+        expectError(preview(service, pendingToken, null, null), 403, "DOMAIN_BLOCKED");
+        expectError(preview(service, pendingToken, "device-blk-B", service.token(GUEST)), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, pendingToken, "device-blk-B", GUEST, null), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, pendingToken, "device-blk-B", null, service.token(GUEST)), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, pendingToken, "device-blk-B", null, null), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, pendingToken, "device-blk-B", "someone@example.org", null), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, pendingToken, "device-blk-B", GUEST, service.token("someone@example.org")), 403,
                 "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.pendingToken(), "device-blk-B", GUEST, null), 403, "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.pendingToken(), "device-blk-B", null, service.token(GUEST)), 403,
-                "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.pendingToken(), "device-blk-B", null, null), 403, "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.pendingToken(), "device-blk-B", "someone@example.org", null), 403,
-                "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.pendingToken(), "device-blk-B", GUEST, service.token("someone@example.org")),
-                403, "DOMAIN_BLOCKED");
         // the device that already entered is refused as well
-        expectError(preview(service, invites.enteredToken(), "device-blk-A", null), 403, "DOMAIN_BLOCKED");
-        expectError(redeem(service, invites.enteredToken(), "device-blk-A", null, null), 403, "DOMAIN_BLOCKED");
+        expectError(preview(service, enteredToken, "device-blk-A", null), 403, "DOMAIN_BLOCKED");
+        expectError(redeem(service, enteredToken, "device-blk-A", null, null), 403, "DOMAIN_BLOCKED");
 
         // nothing was consumed or counted while blocked
         assertEquals("PENDING", listed(service, invites.pending()).get("status"));
@@ -58,9 +56,9 @@ class SiteSettingsTest extends ServiceTest {
         assertEquals(0, stored(service, invites.pending()).failedEmailAttempts());
 
         service.settings(true, null, List.of("other.example"), 1440);
-        assertEquals("LOBBY", preview(service, invites.pendingToken(), null, null).expect(200).json().get("next"));
-        expectEntered(redeem(service, invites.pendingToken(), "device-blk-B", GUEST, null), "VIEWER");
-        expectEntered(redeem(service, invites.enteredToken(), "device-blk-A", null, null), "VIEWER");
+        assertEquals("LOBBY", preview(service, pendingToken, null, null).expect(200).json().get("next"));
+        expectEntered(redeem(service, pendingToken, "device-blk-B", GUEST, null), "VIEWER");
+        expectEntered(redeem(service, enteredToken, "device-blk-A", null, null), "VIEWER");
     }
 
     @Test
@@ -72,24 +70,24 @@ class SiteSettingsTest extends ServiceTest {
 
     @Test
     void invitationsSwitchedOffAfterInvitesExistRefuseTheirLinks() {
-        PendingAndEntered invites = pendingAndEntered(service, "off", Duration.ofMinutes(-5), GUEST, SECOND,
-                "device-off-A");
+        PendingAndEntered invites = pendingAndEntered(service, "off", GUEST, SECOND, "device-off-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         service.settings(false, null, List.of(), 1440);
 
-        expectError(preview(service, invites.pendingToken(), null, null), 403, "FEATURE_DISABLED");
-        expectError(preview(service, invites.pendingToken(), null, service.token(GUEST)), 403, "FEATURE_DISABLED");
-        expectError(redeem(service, invites.pendingToken(), "device-off-B", GUEST, null), 403, "FEATURE_DISABLED");
-        expectError(redeem(service, invites.pendingToken(), "device-off-B", null, service.token(GUEST)), 403,
-                "FEATURE_DISABLED");
-        expectError(preview(service, invites.enteredToken(), "device-off-A", null), 403, "FEATURE_DISABLED");
-        expectError(redeem(service, invites.enteredToken(), "device-off-A", null, null), 403, "FEATURE_DISABLED");
+        expectError(preview(service, pendingToken, null, null), 403, "FEATURE_DISABLED");
+        expectError(preview(service, pendingToken, null, service.token(GUEST)), 403, "FEATURE_DISABLED");
+        expectError(redeem(service, pendingToken, "device-off-B", GUEST, null), 403, "FEATURE_DISABLED");
+        expectError(redeem(service, pendingToken, "device-off-B", null, service.token(GUEST)), 403, "FEATURE_DISABLED");
+        expectError(preview(service, enteredToken, "device-off-A", null), 403, "FEATURE_DISABLED");
+        expectError(redeem(service, enteredToken, "device-off-A", null, null), 403, "FEATURE_DISABLED");
         // even a forged link is answered FEATURE_DISABLED: the switch comes first
         expectError(preview(service, "garbage", null, null), 403, "FEATURE_DISABLED");
 
         service.enableInvitations();
         assertEquals("PENDING", listed(service, invites.pending()).get("status"));
-        expectEntered(redeem(service, invites.pendingToken(), "device-off-B", GUEST, null), "VIEWER");
-        expectEntered(redeem(service, invites.enteredToken(), "device-off-A", null, null), "VIEWER");
+        expectEntered(redeem(service, pendingToken, "device-off-B", GUEST, null), "VIEWER");
+        expectEntered(redeem(service, enteredToken, "device-off-A", null, null), "VIEWER");
     }
 }
