@@ -61,7 +61,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     }
     Exception last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = freePort();
+      int port = FreePorts.pick();
       DynamoDBProxyServer server = null;
       try {
         server =
@@ -174,16 +174,6 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       if (connector instanceof ServerConnector serverConnector) {
         serverConnector.setHost("127.0.0.1");
       }
-    }
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Could not find a free loopback port", e);
     }
   }
 

@@ -23,8 +23,7 @@ public final class Backends {
 
   public static final String SELECTION_PROPERTY = "backends";
 
-  private static final Object DOCKER_LOCK = new Object();
-  private static volatile Boolean dockerAvailable;
+  private static final Lazy<Boolean> DOCKER_AVAILABLE = new Lazy<>(Backends::askDocker);
   private static final AtomicBoolean SKIP_REASON_PRINTED = new AtomicBoolean();
 
   private Backends() {}
@@ -108,21 +107,14 @@ public final class Backends {
    * throws counts as false.
    */
   public static boolean isDockerAvailable() {
-    Boolean cached = dockerAvailable;
-    if (cached != null) {
-      return cached;
-    }
-    synchronized (DOCKER_LOCK) {
-      if (dockerAvailable == null) {
-        boolean available;
-        try {
-          available = DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable t) {
-          available = false;
-        }
-        dockerAvailable = available;
-      }
-      return dockerAvailable;
+    return DOCKER_AVAILABLE.get();
+  }
+
+  private static boolean askDocker() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable t) {
+      return false;
     }
   }
 

@@ -1,12 +1,9 @@
 package io.roominvites.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,27 +44,17 @@ public final class LocalStackBackend implements Backend {
   static final String IMAGE_PROPERTY = "localstack.image";
   static final String AUTH_TOKEN_ENV = "LOCALSTACK_AUTH_TOKEN";
 
-  private static final Object LOCK = new Object();
-  private static volatile LocalStackBackend shared;
+  private static final Lazy<LocalStackBackend> SHARED = new Lazy<>(LocalStackBackend::new);
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private volatile LocalStackContainer container;
+  private final Lazy<LocalStackContainer> container = new Lazy<>(LocalStackBackend::startContainer);
 
   private LocalStackBackend() {}
 
   /** The JVM-wide backend; its container starts on the first endpoint call. */
   public static LocalStackBackend shared() {
-    LocalStackBackend current = shared;
-    if (current != null) {
-      return current;
-    }
-    synchronized (LOCK) {
-      if (shared == null) {
-        shared = new LocalStackBackend();
-      }
-      return shared;
-    }
+    return SHARED.get();
   }
 
   /** The image that will be (or was) started. */
@@ -82,19 +69,14 @@ public final class LocalStackBackend implements Backend {
 
   /** The running container (starting it if needed). */
   public LocalStackContainer container() {
-    LocalStackContainer current = container;
-    if (current != null) {
-      return current;
-    }
-    synchronized (LOCK) {
-      if (container == null) {
-        LocalStackContainer started = newContainer();
-        started.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "localstack-shutdown"));
-        container = started;
-      }
-      return container;
-    }
+    return container.get();
+  }
+
+  private static LocalStackContainer startContainer() {
+    LocalStackContainer started = newContainer();
+    started.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "localstack-shutdown"));
+    return started;
   }
 
   @SuppressWarnings("resource") // closed by the shutdown hook
@@ -138,21 +120,15 @@ public final class LocalStackBackend implements Backend {
 
   @Override
   public List<StoredEmail> sentEmails() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(sesStore()).GET());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          "GET /_aws/ses answered " + response.statusCode() + ": " + Json.abbreviate(response.body()));
-    }
+    HttpResponse<String> response =
+        Http.expect(send(HttpRequest.newBuilder(sesStore()).GET()), Http::isOk, "GET /_aws/ses");
     return parseMessages(Json.parseObject(response.body()));
   }
 
   @Override
   public void clearEmails() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(sesStore()).DELETE());
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          "DELETE /_aws/ses answered " + response.statusCode() + ": " + Json.abbreviate(response.body()));
-    }
+    Http.expect(
+        send(HttpRequest.newBuilder(sesStore()).DELETE()), Http::isSuccess, "DELETE /_aws/ses");
   }
 
   @Override
@@ -236,15 +212,6 @@ public final class LocalStackBackend implements Backend {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(
-          request.timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("LocalStack did not answer", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
+    return Http.send(http, request, "LocalStack");
   }
 }

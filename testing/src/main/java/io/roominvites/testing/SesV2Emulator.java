@@ -1,5 +1,6 @@
 package io.roominvites.testing;
 
+import io.roominvites.local.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,9 +91,8 @@ public final class SesV2Emulator implements AutoCloseable {
           + "process.stdin.on('error', () => process.exit(0));\n"
           + "process.stdin.resume();\n";
 
-  private static final Object SHARED_LOCK = new Object();
   private static final Object INSTALL_LOCK = new Object();
-  private static volatile SesV2Emulator shared;
+  private static final Lazy<SesV2Emulator> SHARED = new Lazy<>(SesV2Emulator::launchShared);
 
   private final Path dir;
   private final Path script;
@@ -134,18 +134,13 @@ public final class SesV2Emulator implements AutoCloseable {
 
   /** The JVM-wide emulator, started on first call and stopped by a shutdown hook. */
   public static SesV2Emulator shared() {
-    SesV2Emulator current = shared;
-    if (current != null) {
-      return current;
-    }
-    synchronized (SHARED_LOCK) {
-      if (shared == null) {
-        SesV2Emulator started = launch();
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "ses-emulator-shutdown"));
-        shared = started;
-      }
-      return shared;
-    }
+    return SHARED.get();
+  }
+
+  private static SesV2Emulator launchShared() {
+    SesV2Emulator started = launch();
+    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "ses-emulator-shutdown"));
+    return started;
   }
 
   /** {@code http://127.0.0.1:<port>} (stays the same across {@link #stop()}/{@link #start()}). */
@@ -252,13 +247,11 @@ public final class SesV2Emulator implements AutoCloseable {
     templatesToRestore.clear();
     liveMark = 0;
     if (isRunning()) {
-      HttpResponse<String> response =
+      Http.expect(
           send(HttpRequest.newBuilder(endpoint().resolve("/clear-store"))
-              .POST(HttpRequest.BodyPublishers.noBody()));
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(
-            "POST /clear-store answered " + response.statusCode() + ": " + response.body());
-      }
+              .POST(HttpRequest.BodyPublishers.noBody())),
+          Http::isOk,
+          "POST /clear-store");
     }
   }
 
@@ -453,11 +446,8 @@ public final class SesV2Emulator implements AutoCloseable {
 
   private Map<String, Object> readStore() {
     HttpResponse<String> response =
-        send(HttpRequest.newBuilder(endpoint().resolve("/store")).GET());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          "GET /store answered " + response.statusCode() + ": " + Json.abbreviate(response.body()));
-    }
+        Http.expect(
+            send(HttpRequest.newBuilder(endpoint().resolve("/store")).GET()), Http::isOk, "GET /store");
     return Json.parseObject(response.body());
   }
 
@@ -505,16 +495,7 @@ public final class SesV2Emulator implements AutoCloseable {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(
-          request.timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("SES emulator at " + endpoint() + " did not answer", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
+    return Http.send(http, request, "SES emulator at " + endpoint());
   }
 
   // ---------------------------------------------------------------- package installation

@@ -1,6 +1,7 @@
 package io.roominvites.testing;
 
 import io.roominvites.local.DynamoDbLocalServer;
+import io.roominvites.local.FreePorts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,13 +15,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 class DynamoDbLocalServerTest {
 
@@ -41,17 +37,7 @@ class DynamoDbLocalServerTest {
 
     String table = Backends.uniqueName(getClass());
     try (DynamoDbClient ddb = client(server.endpoint())) {
-      ddb.createTable(
-          b ->
-              b.tableName(table)
-                  .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName("pk")
-                          .attributeType(ScalarAttributeType.S)
-                          .build())
-                  .keySchema(
-                      KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+      StringKeyTable.create(ddb, table);
       ddb.putItem(
           b ->
               b.tableName(table)
@@ -61,12 +47,7 @@ class DynamoDbLocalServerTest {
                           "room", AttributeValue.fromS("room-42"),
                           "uses", AttributeValue.fromN("1"))));
 
-      GetItemResponse got =
-          ddb.getItem(
-              b ->
-                  b.tableName(table)
-                      .consistentRead(true)
-                      .key(Map.of("pk", AttributeValue.fromS("invite#1"))));
+      GetItemResponse got = StringKeyTable.get(ddb, table, "invite#1");
       assertTrue(got.hasItem());
       assertEquals("room-42", got.item().get("room").s());
       assertEquals("1", got.item().get("uses").n());

@@ -7,12 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -28,29 +23,11 @@ class ForEachBackendTest {
   void dynamoDbRoundTrip() {
     String table = Backends.uniqueName(getClass());
     try (DynamoDbClient ddb = backend.dynamoDbClient()) {
-      ddb.createTable(
-          b ->
-              b.tableName(table)
-                  .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName("pk")
-                          .attributeType(ScalarAttributeType.S)
-                          .build())
-                  .keySchema(
-                      KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+      StringKeyTable.create(ddb, table);
       ddb.putItem(
           b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(backend.name()))));
       assertEquals(
-          backend.name(),
-          ddb.getItem(
-                  b ->
-                      b.tableName(table)
-                          .consistentRead(true)
-                          .key(Map.of("pk", AttributeValue.fromS(backend.name()))))
-              .item()
-              .get("pk")
-              .s());
+          backend.name(), StringKeyTable.get(ddb, table, backend.name()).item().get("pk").s());
     }
   }
 

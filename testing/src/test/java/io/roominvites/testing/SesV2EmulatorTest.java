@@ -1,5 +1,7 @@
 package io.roominvites.testing;
 
+import io.roominvites.local.FreePorts;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -4,6 +4,7 @@ import io.roominvites.app.App;
 import io.roominvites.http.Operation;
 import io.roominvites.it.support.ServiceTest;
 import io.roominvites.lambda.SnapStartPriming;
+import io.roominvites.local.FreePorts;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 import io.roominvites.tokens.KeyRing;
 import io.roominvites.tokens.LocalIdentityProvider;
@@ -16,8 +17,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,10 +89,7 @@ class SnapStartPrimingTest extends ServiceTest {
 
     @Test
     void primingNeverFailsTheCheckpointWhenDynamoDbIsUnreachable() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.pick();
         try (DynamoDbClient db = DynamoDbClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
                 .region(Region.US_EAST_1)

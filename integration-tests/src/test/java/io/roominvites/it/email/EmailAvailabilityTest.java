@@ -32,35 +32,48 @@ class EmailAvailabilityTest extends ServiceTest {
 
     @Override
     protected Service createService(Backend backend) throws Exception {
-        ses = EmailSupport.sesClient(backend, capture);
-        EmailSupport.requireSesV2(backend, ses);
-        EmailSupport.prepare(backend, ses, EmailTemplate.defaultInvitation());
+        ses = EmailSupport.preparedSesClient(backend, capture);
         return new Service(backend, new SesEmailGateway(ses, EmailSupport.FROM, null, CACHE, gatewayClock));
     }
 
-    private String owner() {
-        return service.token(Service.OWNER, "Olivia", "Owner");
-    }
-
     private boolean available(String room) {
-        Object flag = service.call("GET", "/rooms/" + room + "/invite-options", owner(), null).expect(200)
-                .json().get("sendEmailAvailable");
-        return Boolean.TRUE.equals(flag);
+        return EmailSupport.sendEmailAvailable(service, room);
     }
 
     private Service.Response create(String room, String email, boolean send) {
-        return service.call("POST", "/rooms/" + room + "/invites", owner(),
-                EmailSupport.invite(email, "Gia", "Guest", "VIEWER", send));
+        return EmailSupport.createInvite(service, room, email, send);
     }
 
     private int invitesIn(String room) {
-        return service.call("GET", "/rooms/" + room + "/invites", owner(), null).expect(200).list("invites").size();
+        return service.call("GET", "/rooms/" + room + "/invites", EmailSupport.ownerToken(service), null).expect(200)
+                .list("invites").size();
     }
 
     /** Settings with this template and a fresh room; settings are read anew (the service's own cache is per save). */
     private void setUp(String room, String template) {
         service.settings(true, template, List.of(), 1440);
         service.room(room, Duration.ofMinutes(10));
+    }
+
+    /** A template under a new name in SES, and a fresh room whose settings name it; answers the name. */
+    private String setUpWithNewTemplate(String room, String templatePrefix) {
+        String name = EmailSupport.uniqueTemplate(templatePrefix);
+        SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
+        setUp(room, name);
+        return name;
+    }
+
+    /** As {@link #setUpWithNewTemplate}; the template is offered (asserted), then deleted from SES. */
+    private String setUpWithTemplateDeletedAfterItWasOffered(String room, String templatePrefix) {
+        String name = setUpWithNewTemplate(room, templatePrefix);
+        assertTrue(available(room));
+        EmailSupport.deleteTemplate(ses, name);
+        return name;
+    }
+
+    /** How many GetEmailTemplate calls the gateway has made since the capture was last reset. */
+    private long templateLookups() {
+        return capture.operations().stream().filter("GetEmailTemplate"::equals).count();
     }
 
     @Test
@@ -90,29 +103,22 @@ class EmailAvailabilityTest extends ServiceTest {
 
     @Test
     void withTheTemplateInSesSendingIsOfferedAndTheAnswerIsCachedPerContainer() {
-        String name = EmailSupport.uniqueTemplate("Cached");
-        SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
-        setUp("avail-ok", name);
+        String name = setUpWithNewTemplate("avail-ok", "Cached");
         capture.reset();
         assertTrue(available("avail-ok"));
         assertTrue(available("avail-ok"));
-        assertEquals(1, capture.operations().stream().filter("GetEmailTemplate"::equals).count(), capture.operations().toString());
+        assertEquals(1, templateLookups(), capture.operations().toString());
         assertEquals("SENT", create("avail-ok", EmailSupport.uniqueEmail("ok"), true).expect(201).obj("email").get("status"));
-        assertEquals(1, capture.operations().stream().filter("GetEmailTemplate"::equals).count(), "create used the cached answer");
+        assertEquals(1, templateLookups(), "create used the cached answer");
         gatewayClock.advance(CACHE.plusSeconds(1));
         assertTrue(available("avail-ok"));
-        assertEquals(2, capture.operations().stream().filter("GetEmailTemplate"::equals).count(), "asked again after the cache's age");
+        assertEquals(2, templateLookups(), "asked again after the cache's age");
         EmailSupport.deleteTemplate(ses, name);
     }
 
     @Test
     void aTemplateDeletedAfterTheSettingsWereSavedFailsTheSendKeepsTheInviteAndIsNoLongerOffered() {
-        String name = EmailSupport.uniqueTemplate("Deleted");
-        SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
-        setUp("avail-deleted", name);
-        assertTrue(available("avail-deleted"));
-
-        EmailSupport.deleteTemplate(ses, name);
+        String name = setUpWithTemplateDeletedAfterItWasOffered("avail-deleted", "Deleted");
         // within the cache's age the flag may still say true (documented); a send now finds out
         String to = EmailSupport.uniqueEmail("deleted");
         Service.Response created = create("avail-deleted", to, true).expect(201);
@@ -123,13 +129,12 @@ class EmailAvailabilityTest extends ServiceTest {
         assertTrue(EmailSupport.mailTo(backend, to).isEmpty());
 
         // resend says why it can't, and works again once the template is back
-        String inviteId = (String) created.obj("invite").get("inviteId");
-        String resend = "/rooms/avail-deleted/invites/" + inviteId + "/resend";
-        service.call("POST", resend, owner(), null).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
+        String inviteId = Service.inviteId(created);
+        EmailSupport.resend(service, "avail-deleted", inviteId).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
         SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
         gatewayClock.advance(CACHE.plusSeconds(1));
         assertTrue(available("avail-deleted"));
-        Service.Response resent = service.call("POST", resend, owner(), null).expect(200);
+        Service.Response resent = EmailSupport.resend(service, "avail-deleted", inviteId).expect(200);
         assertEquals("SENT", resent.obj("email").get("status"));
         assertEquals(1, EmailSupport.mailTo(backend, to).size());
         EmailSupport.deleteTemplate(ses, name);
@@ -137,11 +142,7 @@ class EmailAvailabilityTest extends ServiceTest {
 
     @Test
     void aTemplateDeletedAfterTheSettingsWereSavedStopsBeingOfferedOnceTheCacheExpires() {
-        String name = EmailSupport.uniqueTemplate("Expired");
-        SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
-        setUp("avail-expired", name);
-        assertTrue(available("avail-expired"));
-        EmailSupport.deleteTemplate(ses, name);
+        setUpWithTemplateDeletedAfterItWasOffered("avail-expired", "Expired");
         gatewayClock.advance(CACHE.plusSeconds(1));
         assertFalse(available("avail-expired"));
         create("avail-expired", EmailSupport.uniqueEmail("expired"), true).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
@@ -152,7 +153,8 @@ class EmailAvailabilityTest extends ServiceTest {
     @SuppressWarnings("unchecked")
     void theFlagIsPartOfTheInviteOptionsShape() {
         setUp("avail-shape", EmailTemplate.DEFAULT_NAME);
-        Map<String, Object> options = service.call("GET", "/rooms/avail-shape/invite-options", owner(), null).expect(200).json();
+        Map<String, Object> options = service.call("GET", "/rooms/avail-shape/invite-options",
+                EmailSupport.ownerToken(service), null).expect(200).json();
         assertEquals(Boolean.TRUE, options.get("sendEmailAvailable"));
         assertEquals(Boolean.TRUE, options.get("canInvite"));
         assertTrue(((List<Object>) options.get("reasons")).isEmpty());

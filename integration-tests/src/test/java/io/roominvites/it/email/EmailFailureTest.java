@@ -35,9 +35,7 @@ class EmailFailureTest extends ServiceTest {
 
     @Override
     protected Service createService(Backend backend) throws Exception {
-        ses = EmailSupport.sesClient(backend, faults);
-        EmailSupport.requireSesV2(backend, ses);
-        EmailSupport.prepare(backend, ses, EmailTemplate.defaultInvitation());
+        ses = EmailSupport.preparedSesClient(backend, faults);
         return new Service(backend, new SesEmailGateway(ses, EmailSupport.FROM, null, Duration.ofSeconds(60),
                 java.time.Clock.systemUTC()));
     }
@@ -54,27 +52,30 @@ class EmailFailureTest extends ServiceTest {
     }
 
     private String owner() {
-        return service.token(Service.OWNER, "Olivia", "Owner");
+        return EmailSupport.ownerToken(service);
     }
 
     private Service.Response create(String to) {
-        return service.call("POST", "/rooms/" + ROOM + "/invites", owner(),
-                EmailSupport.invite(to, "Gia", "Guest", "VIEWER", true)).expect(201);
+        return EmailSupport.createInvite(service, ROOM, to, true).expect(201);
+    }
+
+    /** Creates an invite (with email) while SES is disturbed this way; the fault stays on until lifted. */
+    private Service.Response createDuring(EmailSupport.Faults.Mode fault, String to) {
+        faults.set(fault);
+        return create(to);
     }
 
     private Service.Response resend(Service.Response created) {
-        return service.call("POST", "/rooms/" + ROOM + "/invites/" + created.obj("invite").get("inviteId") + "/resend",
-                owner(), null);
+        return EmailSupport.resend(service, ROOM, Service.inviteId(created));
     }
 
     private boolean available() {
-        return Boolean.TRUE.equals(service.call("GET", "/rooms/" + ROOM + "/invite-options", owner(), null).expect(200)
-                .json().get("sendEmailAvailable"));
+        return EmailSupport.sendEmailAvailable(service, ROOM);
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> listed(Service.Response created) {
-        Object id = created.obj("invite").get("inviteId");
+        String id = Service.inviteId(created);
         return service.call("GET", "/rooms/" + ROOM + "/invites", owner(), null).expect(200).list("invites").stream()
                 .filter(i -> id.equals(i.get("inviteId"))).findFirst()
                 .orElseThrow(() -> new AssertionError("the invite was lost"));
@@ -99,8 +100,12 @@ class EmailFailureTest extends ServiceTest {
         assertEquals("FAILED", ((Map<String, Object>) listed(created).get("emailDelivery")).get("status"));
     }
 
-    /** Resend after the failure: SENT, the attempt counted and timed, one email at the backend. */
-    private void assertResendSucceeds(Service.Response created, String to) {
+    /**
+     * Lifts any injected fault; then a resend after the failure: SENT, the attempt counted and timed, one email at the
+     * backend.
+     */
+    private void assertResendSucceedsOnceSesIsBack(Service.Response created, String to) {
+        faults.set(EmailSupport.Faults.Mode.NONE);
         Instant firstAttempt = Instant.parse((String) EmailSupport.emailDelivery(created).get("at"));
         service.advance(Duration.ofSeconds(30));
         Service.Response resent = resend(created).expect(200);
@@ -128,9 +133,8 @@ class EmailFailureTest extends ServiceTest {
     @Test
     void throttlingIsRetriedABoundedNumberOfTimesThenTheInviteIsKeptAndResendSucceeds() {
         String to = EmailSupport.uniqueEmail("throttled");
-        faults.set(EmailSupport.Faults.Mode.THROTTLE);
         long start = System.nanoTime();
-        Service.Response created = create(to);
+        Service.Response created = createDuring(EmailSupport.Faults.Mode.THROTTLE, to);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(SesEmailGateway.MAX_ATTEMPTS, faults.attempts(), "SendEmail attempts");
         assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "create took " + took + " (API Gateway allows 30 s)");
@@ -139,27 +143,23 @@ class EmailFailureTest extends ServiceTest {
         assertKeptAsFailed(created, DeliveryFailure.THROTTLED);
         assertTrue(available(), "throttled sends don't make the template unavailable");
 
-        faults.set(EmailSupport.Faults.Mode.NONE);
-        assertResendSucceeds(created, to);
+        assertResendSucceedsOnceSesIsBack(created, to);
     }
 
     @Test
     void aRejectedMessageKeepsTheInviteAndIsNotRetried() {
         String to = EmailSupport.uniqueEmail("rejected");
-        faults.set(EmailSupport.Faults.Mode.REJECT);
-        Service.Response created = create(to);
+        Service.Response created = createDuring(EmailSupport.Faults.Mode.REJECT, to);
         assertEquals(1, faults.attempts());
         assertKeptAsFailed(created, DeliveryFailure.REJECTED);
         assertTrue(available());
-        faults.set(EmailSupport.Faults.Mode.NONE);
-        assertResendSucceeds(created, to);
+        assertResendSucceedsOnceSesIsBack(created, to);
     }
 
     @Test
     void anUnreachableServiceKeepsTheInviteAndResendSucceedsLater() {
         String to = EmailSupport.uniqueEmail("unreachable");
-        faults.set(EmailSupport.Faults.Mode.UNREACHABLE);
-        Service.Response created = create(to);
+        Service.Response created = createDuring(EmailSupport.Faults.Mode.UNREACHABLE, to);
         assertKeptAsFailed(created, DeliveryFailure.UNREACHABLE);
         // a failed resend is recorded as a further attempt
         service.advance(Duration.ofSeconds(5));
@@ -212,7 +212,7 @@ class EmailFailureTest extends ServiceTest {
         } finally {
             backend.startEmail();
         }
-        assertResendSucceeds(created, to);
+        assertResendSucceedsOnceSesIsBack(created, to);
     }
 
     @Test
@@ -220,19 +220,18 @@ class EmailFailureTest extends ServiceTest {
         String owner = owner();
         // revoked
         Service.Response revoked = create(EmailSupport.uniqueEmail("revoked"));
-        service.call("DELETE", "/rooms/" + ROOM + "/invites/" + revoked.obj("invite").get("inviteId"), owner, null).expect(200);
+        service.call("DELETE", "/rooms/" + ROOM + "/invites/" + Service.inviteId(revoked), owner, null).expect(200);
         resend(revoked).expectError(409, "INVITE_NOT_ACTIVE");
         // unknown
         service.call("POST", "/rooms/" + ROOM + "/invites/01JUNKNOWN000000000000000/resend", owner, null)
                 .expectError(404, "INVITE_NOT_FOUND");
         // not a manager of the room
         Service.Response pending = create(EmailSupport.uniqueEmail("pending"));
-        service.call("POST", "/rooms/" + ROOM + "/invites/" + pending.obj("invite").get("inviteId") + "/resend",
+        service.call("POST", "/rooms/" + ROOM + "/invites/" + Service.inviteId(pending) + "/resend",
                 service.token("stranger@example.org"), null).expectError(403, "NOT_ROOM_MANAGER");
         // an invite created without email can be emailed later
         String to = EmailSupport.uniqueEmail("later");
-        Service.Response quiet = service.call("POST", "/rooms/" + ROOM + "/invites", owner,
-                EmailSupport.invite(to, "Gia", "Guest", "VIEWER", false)).expect(201);
+        Service.Response quiet = EmailSupport.createInvite(service, ROOM, to, false).expect(201);
         Service.Response sent = resend(quiet).expect(200);
         assertEquals("SENT", sent.obj("email").get("status"));
         assertEquals(1L, ((Number) EmailSupport.emailDelivery(sent).get("attempts")).longValue());

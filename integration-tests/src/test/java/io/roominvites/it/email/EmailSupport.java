@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
+import io.roominvites.local.FreePorts;
 import io.roominvites.testing.Backend;
 import io.roominvites.testing.StoredEmail;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,6 +72,41 @@ final class EmailSupport {
     static void prepare(Backend backend, SesV2Client ses, EmailTemplate template) {
         backend.verifySender(FROM);
         SesEmailGateway.ensureTemplate(ses, template);
+    }
+
+    /**
+     * The email test classes' SES client ({@link #sesClient}), once the backend has proved it serves SES v2
+     * ({@link #requireSesV2}) and has the default template and the sender ({@link #prepare}).
+     */
+    static SesV2Client preparedSesClient(Backend backend, ExecutionInterceptor... interceptors) {
+        SesV2Client ses = sesClient(backend, interceptors);
+        requireSesV2(backend, ses);
+        prepare(backend, ses, EmailTemplate.defaultInvitation());
+        return ses;
+    }
+
+    // ------------------------------------------------------------------ the routes, as the room's owner
+
+    /** The owner's bearer token, with the name the emails give as the inviter ("Olivia Owner"). */
+    static String ownerToken(Service service) {
+        return service.token(Service.OWNER, "Olivia", "Owner");
+    }
+
+    /** POST /rooms/{room}/invites as the owner, for Gia Guest as a VIEWER (the status is the caller's to check). */
+    static Service.Response createInvite(Service service, String room, String to, boolean sendEmail) {
+        return service.call("POST", "/rooms/" + room + "/invites", ownerToken(service),
+                invite(to, "Gia", "Guest", "VIEWER", sendEmail));
+    }
+
+    /** POST /rooms/{room}/invites/{inviteId}/resend as the owner. */
+    static Service.Response resend(Service service, String room, String inviteId) {
+        return service.call("POST", "/rooms/" + room + "/invites/" + inviteId + "/resend", ownerToken(service), null);
+    }
+
+    /** Whether GET /rooms/{room}/invite-options offers sending email (sendEmailAvailable is true). */
+    static boolean sendEmailAvailable(Service service, String room) {
+        return Boolean.TRUE.equals(service.call("GET", "/rooms/" + room + "/invite-options", ownerToken(service), null)
+                .expect(200).json().get("sendEmailAvailable"));
     }
 
     static String uniqueEmail(String prefix) {
@@ -168,12 +203,10 @@ final class EmailSupport {
         Faults() {
             try {
                 responder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-                try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-                    closedPort = s.getLocalPort();
-                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            closedPort = FreePorts.pick();
             responder.createContext("/", exchange -> {
                 try (exchange) {
                     exchange.getRequestBody().readAllBytes();

@@ -37,9 +37,7 @@ class InvitationEmailTest extends ServiceTest {
 
     @Override
     protected Service createService(Backend backend) throws Exception {
-        ses = EmailSupport.sesClient(backend, capture, sesCalls);
-        EmailSupport.requireSesV2(backend, ses);
-        EmailSupport.prepare(backend, ses, EmailTemplate.defaultInvitation());
+        ses = EmailSupport.preparedSesClient(backend, capture, sesCalls);
         SesEmailGateway gateway = new SesEmailGateway(ses, EmailSupport.FROM, null, Duration.ofSeconds(60),
                 java.time.Clock.systemUTC());
         return new Service(backend, gateway);
@@ -68,7 +66,7 @@ class InvitationEmailTest extends ServiceTest {
         service.room("email-redeem", Duration.ofMinutes(10));
         capture.reset();
         Service.Response created = create("email-redeem", to, "Gia", "Guest", "SPEAKER", true,
-                service.token(Service.OWNER, "Olivia", "Owner"));
+                EmailSupport.ownerToken(service));
 
         Map<String, Object> email = created.obj("email");
         assertEquals("SENT", email.get("status"));
@@ -162,7 +160,7 @@ class InvitationEmailTest extends ServiceTest {
     void theEscapedDataIsWhatReachesSes() throws Exception {
         String to = EmailSupport.uniqueEmail("data");
         capture.reset();
-        create(to, "<b>Gia</b>", "O'Brien", "MODERATOR", true, service.token(Service.OWNER, "Olivia", "Owner"));
+        create(to, "<b>Gia</b>", "O'Brien", "MODERATOR", true, EmailSupport.ownerToken(service));
         Map<String, Object> data = Json.parseObject(capture.sends().getFirst().content().template().templateData());
         assertEquals("&lt;b&gt;Gia&lt;/b&gt;", data.get("firstName"));
         assertEquals("O'Brien", data.get("lastName"));
@@ -171,7 +169,7 @@ class InvitationEmailTest extends ServiceTest {
 
     @Test
     void createStaysAtTwoDynamoDbCallsPlusOneSesCall() {
-        String owner = service.token(Service.OWNER, "Olivia", "Owner");
+        String owner = EmailSupport.ownerToken(service);
         service.call("GET", "/rooms/" + ROOM + "/invite-options", owner, null).expect(200); // warm the caches
         service.calls().reset();
         sesCalls.reset();

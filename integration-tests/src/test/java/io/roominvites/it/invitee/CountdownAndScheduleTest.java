@@ -1,6 +1,8 @@
 package io.roominvites.it.invitee;
 
+import io.roominvites.it.invitee.Invitee.PendingAndEntered;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -14,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
+import static io.roominvites.it.invitee.Invitee.pendingAndEntered;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
@@ -84,9 +86,8 @@ class CountdownAndScheduleTest extends ServiceTest {
     void redeemBeforeTheStartConsumesNothing() {
         String room = Invitee.roomId("early");
         Response roomAnswer = service.room(room, Duration.ofMinutes(10));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        String id = inviteId(created);
+        Invited guest = new Invited(room, service.invite(room, GUEST, "VIEWER"));
+        String token = guest.token();
 
         Response refused = expectError(redeem(service, token, "device-early-a", GUEST, null), 409, "SESSION_NOT_STARTED");
         assertEquals(roomAnswer.json().get("startsAt"), refused.obj("error").get("startsAt"), "the error carries startsAt");
@@ -99,11 +100,11 @@ class CountdownAndScheduleTest extends ServiceTest {
                     "SESSION_NOT_STARTED");
         }
 
-        Map<String, Object> listed = listed(service, room, id);
+        Map<String, Object> listed = listed(service, guest);
         assertEquals("PENDING", listed.get("status"));
         assertNull(listed.get("redeemedAt"));
-        assertNull(stored(service, room, id).deviceId(), "not bound to any device");
-        assertEquals(0, stored(service, room, id).failedEmailAttempts(), "no wrong email counted before the start");
+        assertNull(stored(service, guest).deviceId(), "not bound to any device");
+        assertEquals(0, stored(service, guest).failedEmailAttempts(), "no wrong email counted before the start");
 
         service.advance(Duration.ofMinutes(11));
         // a device other than the ones that tried early may enter: nothing was bound
@@ -116,10 +117,9 @@ class CountdownAndScheduleTest extends ServiceTest {
 
     @Test
     void movingTheRoomLaterMovesItsExistingLinksAtOnce() {
-        String room = Invitee.roomId("moved");
-        service.room(room, Duration.ofMinutes(10));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        Invited guest = service.invitedTo(Invitee.roomId("moved"), Duration.ofMinutes(10), GUEST, "VIEWER");
+        String room = guest.room();
+        String token = guest.token();
 
         Instant newStart = service.clock().instant().plus(Duration.ofMinutes(60)).truncatedTo(ChronoUnit.SECONDS);
         Response moved = putRoom(room, "Moved: Growth Strategies", newStart, newStart.plus(Duration.ofHours(1)));
@@ -158,13 +158,11 @@ class CountdownAndScheduleTest extends ServiceTest {
 
     @Test
     void anEndedSessionPreviewsAsEndedAndRefusesRedeem() {
-        String room = Invitee.roomId("ended");
-        service.room(room, Duration.ofMinutes(-10)); // open for 50 more minutes
-        Response pending = service.invite(room, GUEST, "VIEWER");
-        Response entered = service.invite(room, "second@example.org", "VIEWER");
-        String pendingToken = Service.linkToken(pending);
-        String enteredToken = Service.linkToken(entered);
-        Invitee.expectEntered(redeem(service, enteredToken, "device-ended-1", "second@example.org", null), "VIEWER");
+        // the room opened ten minutes ago: open for 50 more minutes
+        PendingAndEntered invites = pendingAndEntered(service, "ended", Duration.ofMinutes(-10), GUEST,
+                "second@example.org", "device-ended-1");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         service.advance(Duration.ofMinutes(51));
         for (String device : new String[]{null, "device-ended-1"}) {
@@ -181,7 +179,7 @@ class CountdownAndScheduleTest extends ServiceTest {
         expectError(redeem(service, pendingToken, "device-ended-2", null, service.token(GUEST)), 410, "SESSION_ENDED");
         expectError(redeem(service, enteredToken, "device-ended-1", null, null), 410, "SESSION_ENDED");
         expectError(redeem(service, pendingToken, "device-ended-2", "wrong@example.org", null), 410, "SESSION_ENDED");
-        assertEquals(0, stored(service, room, inviteId(pending)).failedEmailAttempts());
+        assertEquals(0, stored(service, invites.pending()).failedEmailAttempts());
     }
 
     private Response putRoom(String roomId, String title, Instant start, Instant end) {

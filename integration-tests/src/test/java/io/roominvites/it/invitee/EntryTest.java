@@ -2,6 +2,7 @@ package io.roominvites.it.invitee;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -11,12 +12,13 @@ import java.util.Map;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
+import static io.roominvites.it.invitee.Invitee.openInvite;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
+import static io.roominvites.it.support.Service.inviteId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,18 +32,10 @@ class EntryTest extends ServiceTest {
         service.enableInvitations();
     }
 
-    private String openInvite(String prefix, String email, String role) {
-        String room = Invitee.roomId(prefix);
-        service.room(room, Duration.ofMinutes(-5));
-        return Service.linkToken(service.invite(room, email, role));
-    }
-
     @Test
     void signedInWithTheInvitedEmailGoesStraightIn() {
-        String room = Invitee.roomId("bearer");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, "Guest@Example.org", "MODERATOR");
-        String token = Service.linkToken(created);
+        Invited guest = openInvite(service, "bearer", "Guest@Example.org", "MODERATOR");
+        String token = guest.token();
         // the identity provider's email differs in case and surrounding space: still the invited email
         String bearer = service.token("  GUEST@example.ORG ");
 
@@ -53,20 +47,18 @@ class EntryTest extends ServiceTest {
                 "ENTER with or without a deviceId");
 
         Response entered = expectEntered(redeem(service, token, "device-bearer-1", null, bearer), "MODERATOR");
-        Invitee.checkAccessToken(service, entered, GUEST, room, inviteId(created), "device-bearer-1", "MODERATOR",
+        Invitee.checkAccessToken(service, entered, GUEST, guest.room(), guest.id(), "device-bearer-1", "MODERATOR",
                 Invitee.MODERATOR_PERMISSIONS);
-        Map<String, Object> listed = listed(service, room, inviteId(created));
+        Map<String, Object> listed = listed(service, guest);
         assertEquals("REDEEMED", listed.get("status"));
         assertNotNull(listed.get("redeemedAt"));
-        assertEquals("device-bearer-1", stored(service, room, inviteId(created)).deviceId());
+        assertEquals("device-bearer-1", stored(service, guest).deviceId());
     }
 
     @Test
     void signedInAsSomeoneElseSeesTheLobbyAndMustTypeTheInvitedEmail() {
-        String room = Invitee.roomId("other");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        Invited guest = openInvite(service, "other", GUEST, "VIEWER");
+        String token = guest.token();
         String other = service.token("colleague@example.org");
 
         assertEquals("LOBBY", preview(service, token, "device-other-1", other).expect(200).json().get("next"));
@@ -74,8 +66,8 @@ class EntryTest extends ServiceTest {
         for (int i = 0; i < 7; i++) {
             expectError(redeem(service, token, "device-other-1", null, other), 401, "EMAIL_REQUIRED");
         }
-        assertEquals(0, stored(service, room, inviteId(created)).failedEmailAttempts());
-        assertEquals("PENDING", listed(service, room, inviteId(created)).get("status"));
+        assertEquals(0, stored(service, guest).failedEmailAttempts());
+        assertEquals("PENDING", listed(service, guest).get("status"));
 
         // the lobby email, trimmed and in another case, proves the invitation while signed in as someone else
         Response entered = expectEntered(redeem(service, token, "device-other-1", "  Guest@EXAMPLE.org  ", other), "VIEWER");
@@ -85,10 +77,7 @@ class EntryTest extends ServiceTest {
 
     @Test
     void signedInAsSomeoneElseAndTypingAnotherWrongEmailCountsAnAttempt() {
-        String room = Invitee.roomId("other-wrong");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        String token = openInvite(service, "other-wrong", GUEST, "VIEWER").token();
         String other = service.token("colleague@example.org");
         // typing the signed-in (wrong) email is a wrong answer
         Response wrong = expectError(redeem(service, token, "device-ow-1", "colleague@example.org", other), 403,
@@ -99,7 +88,7 @@ class EntryTest extends ServiceTest {
 
     @Test
     void notSignedInSeesTheLobby() {
-        String token = openInvite("lobby", GUEST, "SPEAKER");
+        String token = openInvite(service, "lobby", GUEST, "SPEAKER").token();
         Response p = preview(service, token, null, null).expect(200);
         assertEquals("OPEN", p.json().get("state"));
         assertEquals("LOBBY", p.json().get("next"));
@@ -115,13 +104,11 @@ class EntryTest extends ServiceTest {
 
     @Test
     void sameDeviceReentersWithAFreshTokenAndOtherDevicesAreRefused() {
-        String room = Invitee.roomId("used");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        Invited guest = openInvite(service, "used", GUEST, "VIEWER");
+        String token = guest.token();
 
         Response first = expectEntered(redeem(service, token, "device-used-A", GUEST, null), "VIEWER");
-        String redeemedAt = (String) listed(service, room, inviteId(created)).get("redeemedAt");
+        String redeemedAt = (String) listed(service, guest).get("redeemedAt");
 
         // another device: refused on preview and on redeem, whatever proof it brings
         expectError(preview(service, token, "device-used-B", null), 409, "LINK_ALREADY_USED");
@@ -131,23 +118,23 @@ class EntryTest extends ServiceTest {
         expectError(redeem(service, token, "device-used-B", null, service.token(GUEST)), 409, "LINK_ALREADY_USED");
         expectError(redeem(service, token, "device-used-B", null, null), 409, "LINK_ALREADY_USED");
         expectError(redeem(service, token, "device-used-B", "wrong@example.org", null), 409, "LINK_ALREADY_USED");
-        assertEquals(0, stored(service, room, inviteId(created)).failedEmailAttempts(), "no attempt counted");
+        assertEquals(0, stored(service, guest).failedEmailAttempts(), "no attempt counted");
 
         // the same device: ENTER, and a fresh token without typing the email again
         assertEquals("ENTER", preview(service, token, "device-used-A", null).expect(200).json().get("next"));
         service.advance(Duration.ofSeconds(2));
         Response again = expectEntered(redeem(service, token, "device-used-A", null, null), "VIEWER");
-        JWTClaimsSet c1 = Invitee.checkAccessToken(service, first, GUEST, room, inviteId(created), "device-used-A",
+        JWTClaimsSet c1 = Invitee.checkAccessToken(service, first, GUEST, guest.room(), guest.id(), "device-used-A",
                 "VIEWER", Invitee.VIEWER_PERMISSIONS);
-        JWTClaimsSet c2 = Invitee.checkAccessToken(service, again, GUEST, room, inviteId(created), "device-used-A",
+        JWTClaimsSet c2 = Invitee.checkAccessToken(service, again, GUEST, guest.room(), guest.id(), "device-used-A",
                 "VIEWER", Invitee.VIEWER_PERMISSIONS);
         assertNotEquals(c1.getJWTID(), c2.getJWTID(), "a fresh token each time");
         assertNotEquals(first.json().get("accessToken"), again.json().get("accessToken"));
 
-        Map<String, Object> listed = listed(service, room, inviteId(created));
+        Map<String, Object> listed = listed(service, guest);
         assertEquals("REDEEMED", listed.get("status"));
         assertEquals(redeemedAt, listed.get("redeemedAt"), "re-entry keeps the first redeem's time");
-        assertEquals("device-used-A", stored(service, room, inviteId(created)).deviceId());
+        assertEquals("device-used-A", stored(service, guest).deviceId());
     }
 
     @Test

@@ -8,8 +8,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.roominvites.domain.Invite;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,11 @@ final class Invitee {
         return prefix + "-" + SEQ.incrementAndGet();
     }
 
+    /** An invite to a new room of {@link Service#OWNER}'s that opened five minutes ago (open 55 more minutes). */
+    static Invited openInvite(Service s, String roomPrefix, String email, String role) {
+        return s.invitedTo(roomId(roomPrefix), Duration.ofMinutes(-5), email, role);
+    }
+
     static Response preview(Service s, String token, String deviceId, String bearer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
@@ -65,8 +72,42 @@ final class Invitee {
         return s.call("POST", "/invites/redeem", bearer, body);
     }
 
-    static String inviteId(Response created) {
-        return (String) created.obj("invite").get("inviteId");
+    /**
+     * A new room starting {@code startsIn} from now (negative: already open) with two VIEWER invites: one for
+     * {@code pendingEmail} left pending, one for {@code enteredEmail} redeemed on {@code enteredDevice} (checked).
+     */
+    static PendingAndEntered pendingAndEntered(Service s, String roomPrefix, Duration startsIn, String pendingEmail,
+                                               String enteredEmail, String enteredDevice) {
+        String roomId = roomId(roomPrefix);
+        s.room(roomId, startsIn);
+        Invited pending = new Invited(roomId, s.invite(roomId, pendingEmail, "VIEWER"));
+        Invited entered = new Invited(roomId, s.invite(roomId, enteredEmail, "VIEWER"));
+        expectEntered(redeem(s, entered.token(), enteredDevice, enteredEmail, null), "VIEWER");
+        return new PendingAndEntered(pending, entered);
+    }
+
+    /**
+     * {@link #pendingAndEntered(Service, String, Duration, String, String, String)} in a room that opened five minutes
+     * ago.
+     */
+    static PendingAndEntered pendingAndEntered(Service s, String roomPrefix, String pendingEmail, String enteredEmail,
+                                               String enteredDevice) {
+        return pendingAndEntered(s, roomPrefix, Duration.ofMinutes(-5), pendingEmail, enteredEmail, enteredDevice);
+    }
+
+    /** Two invites of one room: one still pending, one already redeemed. */
+    record PendingAndEntered(Invited pending, Invited entered) {
+        String room() {
+            return pending.room();
+        }
+
+        String pendingToken() {
+            return pending.token();
+        }
+
+        String enteredToken() {
+            return entered.token();
+        }
     }
 
     /** The invite as the room's manager sees it in GET /rooms/{roomId}/invites. */
@@ -80,10 +121,18 @@ final class Invitee {
         throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
     }
 
+    static Map<String, Object> listed(Service s, Invited invited) {
+        return listed(s, invited.room(), invited.id());
+    }
+
     /** The stored record (for what the API does not show: the bound device and the wrong-email counter). */
     static Invite stored(Service s, String roomId, String inviteId) {
         return s.services().store().findInvite(roomId, inviteId)
                 .orElseThrow(() -> new AssertionError("invite " + inviteId + " is not stored"));
+    }
+
+    static Invite stored(Service s, Invited invited) {
+        return stored(s, invited.room(), invited.id());
     }
 
     /**

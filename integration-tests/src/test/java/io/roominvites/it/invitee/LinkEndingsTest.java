@@ -1,6 +1,8 @@
 package io.roominvites.it.invitee;
 
+import io.roominvites.it.invitee.Invitee.PendingAndEntered;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -10,11 +12,12 @@ import java.util.List;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
+import static io.roominvites.it.invitee.Invitee.pendingAndEntered;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
+import static io.roominvites.it.support.Service.inviteId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** How a link stops working: it expires, the invite is revoked, or the room is deleted. */
@@ -71,18 +74,14 @@ class LinkEndingsTest extends ServiceTest {
 
     @Test
     void aRevokedInviteRefusesEveryoneIncludingItsDevice() {
-        String room = Invitee.roomId("revoked");
-        service.room(room, Duration.ofMinutes(-5));
-        Response pending = service.invite(room, GUEST, "VIEWER");
-        Response entered = service.invite(room, "second@example.org", "VIEWER");
-        expectEntered(redeem(service, Service.linkToken(entered), "device-rev-A", "second@example.org", null), "VIEWER");
+        PendingAndEntered invites = pendingAndEntered(service, "revoked", GUEST, "second@example.org", "device-rev-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
-        for (Response created : new Response[]{pending, entered}) {
-            service.call("DELETE", "/rooms/" + room + "/invites/" + inviteId(created), service.token(Service.OWNER), null)
-                    .expect(200);
+        String owner = service.token(Service.OWNER);
+        for (Invited invited : List.of(invites.pending(), invites.entered())) {
+            service.call("DELETE", "/rooms/" + invited.room() + "/invites/" + invited.id(), owner, null).expect(200);
         }
-        String pendingToken = Service.linkToken(pending);
-        String enteredToken = Service.linkToken(entered);
         expectError(preview(service, pendingToken, null, null), 410, "INVITE_REVOKED");
         expectError(preview(service, pendingToken, null, service.token(GUEST)), 410, "INVITE_REVOKED");
         expectError(redeem(service, pendingToken, "device-rev-B", GUEST, null), 410, "INVITE_REVOKED");
@@ -92,21 +91,18 @@ class LinkEndingsTest extends ServiceTest {
         expectError(redeem(service, enteredToken, "device-rev-A", null, null), 410, "INVITE_REVOKED");
         expectError(redeem(service, enteredToken, "device-rev-A", "second@example.org", null), 410, "INVITE_REVOKED");
         expectError(redeem(service, enteredToken, "device-rev-C", "second@example.org", null), 410, "INVITE_REVOKED");
-        assertEquals("REVOKED", listed(service, room, inviteId(pending)).get("status"));
-        assertEquals("REVOKED", listed(service, room, inviteId(entered)).get("status"));
+        assertEquals("REVOKED", listed(service, invites.pending()).get("status"));
+        assertEquals("REVOKED", listed(service, invites.entered()).get("status"));
     }
 
     @Test
     void aDeletedRoomsLinksAnswerRoomDeleted() {
-        String room = Invitee.roomId("deleted");
-        service.room(room, Duration.ofMinutes(-5));
-        Response pending = service.invite(room, GUEST, "VIEWER");
-        Response entered = service.invite(room, "second@example.org", "VIEWER");
-        String pendingToken = Service.linkToken(pending);
-        String enteredToken = Service.linkToken(entered);
-        expectEntered(redeem(service, enteredToken, "device-del-A", "second@example.org", null), "VIEWER");
+        PendingAndEntered invites = pendingAndEntered(service, "deleted", GUEST, "second@example.org", "device-del-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
-        Response deleted = service.call("DELETE", "/admin/rooms/" + room, service.adminToken(), null).expect(204);
+        Response deleted = service.call("DELETE", "/admin/rooms/" + invites.room(), service.adminToken(), null)
+                .expect(204);
         assertEquals(null, deleted.body());
 
         expectError(preview(service, pendingToken, null, null), 410, "ROOM_DELETED");
@@ -119,10 +115,9 @@ class LinkEndingsTest extends ServiceTest {
 
     @Test
     void aDeletedRoomBeforeItsStartAnswersRoomDeletedNotACountdown() {
-        String room = Invitee.roomId("deleted-early");
-        service.room(room, Duration.ofMinutes(30));
-        String token = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
-        service.call("DELETE", "/admin/rooms/" + room, service.adminToken(), null).expect(204);
+        Invited guest = service.invitedTo(Invitee.roomId("deleted-early"), Duration.ofMinutes(30), GUEST, "VIEWER");
+        String token = guest.token();
+        service.call("DELETE", "/admin/rooms/" + guest.room(), service.adminToken(), null).expect(204);
         expectError(preview(service, token, null, null), 410, "ROOM_DELETED");
         expectError(redeem(service, token, "device-dele-1", GUEST, null), 410, "ROOM_DELETED");
     }

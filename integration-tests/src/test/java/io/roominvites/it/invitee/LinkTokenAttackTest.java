@@ -24,11 +24,11 @@ import java.util.Map;
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
 import static io.roominvites.it.invitee.Invitee.expectInvalid;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
+import static io.roominvites.it.support.Service.inviteId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

@@ -1,7 +1,7 @@
 package io.roominvites.it.invitee;
 
 import io.roominvites.domain.Invite;
-import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -11,9 +11,9 @@ import java.util.Map;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
+import static io.roominvites.it.invitee.Invitee.openInvite;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
@@ -31,12 +31,8 @@ class PreviewIsSafeTest extends ServiceTest {
 
     @Test
     void twentyPreviewsOfEveryKindChangeNothing() {
-        String room = Invitee.roomId("safe");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        String id = inviteId(created);
-        Invite before = stored(service, room, id);
+        Invited guest = openInvite(service, "safe", GUEST, "VIEWER");
+        Invite before = stored(service, guest);
         String invited = service.token(GUEST);
         String other = service.token("scanner@mail-security.example");
 
@@ -47,57 +43,50 @@ class PreviewIsSafeTest extends ServiceTest {
                 case 2 -> invited;
                 default -> other;
             };
-            Response p = preview(service, token, device, bearer).expect(200);
+            Response p = preview(service, guest.token(), device, bearer).expect(200);
             assertEquals(i % 4 == 2 ? "ENTER" : "LOBBY", p.json().get("next"), p::toString);
         }
 
-        Map<String, Object> listed = listed(service, room, id);
+        Map<String, Object> listed = listed(service, guest);
         assertEquals("PENDING", listed.get("status"), "still pending after 20 previews");
         assertNull(listed.get("redeemedAt"));
-        assertEquals(before, stored(service, room, id), "the stored invite is exactly as created");
+        assertEquals(before, stored(service, guest), "the stored invite is exactly as created");
 
         // and the whole lobby is still there: five attempts, then a redeem on a device no preview used
-        Response wrong = expectError(redeem(service, token, "device-real-1", "wrong@example.org", null), 403,
+        Response wrong = expectError(redeem(service, guest.token(), "device-real-1", "wrong@example.org", null), 403,
                 "EMAIL_MISMATCH");
         assertEquals(4L, number(wrong.obj("error"), "attemptsLeft"));
-        expectEntered(redeem(service, token, "device-real-1", GUEST, null), "VIEWER");
-        assertEquals("REDEEMED", listed(service, room, id).get("status"));
+        expectEntered(redeem(service, guest.token(), "device-real-1", GUEST, null), "VIEWER");
+        assertEquals("REDEEMED", listed(service, guest).get("status"));
     }
 
     @Test
     void previewsBeforeTheStartChangeNothing() {
-        String room = Invitee.roomId("safe-early");
-        service.room(room, Duration.ofMinutes(5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        Invite before = stored(service, room, inviteId(created));
+        Invited guest = service.invitedTo(Invitee.roomId("safe-early"), Duration.ofMinutes(5), GUEST, "VIEWER");
+        Invite before = stored(service, guest);
         for (int i = 0; i < 20; i++) {
-            assertEquals("WAIT", preview(service, token, i % 2 == 0 ? null : "device-early-" + i,
+            assertEquals("WAIT", preview(service, guest.token(), i % 2 == 0 ? null : "device-early-" + i,
                     i % 3 == 0 ? service.token(GUEST) : null).expect(200).json().get("next"));
         }
-        assertEquals(before, stored(service, room, inviteId(created)));
+        assertEquals(before, stored(service, guest));
         service.advance(Duration.ofMinutes(6));
-        expectEntered(redeem(service, token, "device-early-1", null, service.token(GUEST)), "VIEWER");
+        expectEntered(redeem(service, guest.token(), "device-early-1", null, service.token(GUEST)), "VIEWER");
     }
 
     @Test
     void previewOfARedeemedLinkFromAnotherDeviceChangesNothing() {
-        String room = Invitee.roomId("safe-used");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        String id = inviteId(created);
-        expectEntered(redeem(service, token, "device-owner-1", GUEST, null), "VIEWER");
-        Invite after = stored(service, room, id);
-        String redeemedAt = (String) listed(service, room, id).get("redeemedAt");
+        Invited guest = openInvite(service, "safe-used", GUEST, "VIEWER");
+        expectEntered(redeem(service, guest.token(), "device-owner-1", GUEST, null), "VIEWER");
+        Invite after = stored(service, guest);
+        String redeemedAt = (String) listed(service, guest).get("redeemedAt");
 
         for (int i = 0; i < 10; i++) {
-            expectError(preview(service, token, i % 2 == 0 ? null : "device-other-" + i,
+            expectError(preview(service, guest.token(), i % 2 == 0 ? null : "device-other-" + i,
                     i % 3 == 0 ? service.token(GUEST) : null), 409, "LINK_ALREADY_USED");
         }
-        assertEquals(after, stored(service, room, id), "the stored invite did not change");
-        assertEquals(redeemedAt, listed(service, room, id).get("redeemedAt"));
-        assertEquals("ENTER", preview(service, token, "device-owner-1", null).expect(200).json().get("next"));
-        expectEntered(redeem(service, token, "device-owner-1", null, null), "VIEWER");
+        assertEquals(after, stored(service, guest), "the stored invite did not change");
+        assertEquals(redeemedAt, listed(service, guest).get("redeemedAt"));
+        assertEquals("ENTER", preview(service, guest.token(), "device-owner-1", null).expect(200).json().get("next"));
+        expectEntered(redeem(service, guest.token(), "device-owner-1", null, null), "VIEWER");
     }
 }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import java.util.Map;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,12 +53,12 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void theAccessTokenVerifiesWithTheJwksAndCarriesTheGrant() {
-        String room = Invitee.roomId("claims");
-        service.room(room, Duration.ofMinutes(-10)); // ends in 50 minutes: before the 60-minute token lifetime
-        Response created = service.invite(room, "Guest@Example.org", "VIEWER");
-        Response r = expectEntered(redeem(service, Service.linkToken(created), "device-claims-1", GUEST, null), "VIEWER");
-        JWTClaimsSet c = Invitee.checkAccessToken(service, r, GUEST, room, inviteId(created), "device-claims-1", "VIEWER",
-                Invitee.VIEWER_PERMISSIONS);
+        // the room ends in 50 minutes: before the 60-minute token lifetime
+        Invited guest = service.invitedTo(Invitee.roomId("claims"), Duration.ofMinutes(-10), "Guest@Example.org",
+                "VIEWER");
+        Response r = expectEntered(redeem(service, guest.token(), "device-claims-1", GUEST, null), "VIEWER");
+        JWTClaimsSet c = Invitee.checkAccessToken(service, r, GUEST, guest.room(), guest.id(), "device-claims-1",
+                "VIEWER", Invitee.VIEWER_PERMISSIONS);
         assertEquals(Instant.parse((String) r.obj("room").get("endsAt")), c.getExpirationTime().toInstant(),
                 "capped at the room's end");
     }
@@ -67,9 +67,9 @@ class PromotionAndAccessTokenTest extends ServiceTest {
     void aLongRoomsAccessTokenLivesItsOwnLifetimeOnly() {
         String room = Invitee.roomId("long");
         service.room(room, Duration.ofMinutes(-10), Duration.ofHours(6), true, List.of(), List.of(), List.of());
-        Response created = service.invite(room, GUEST, "SPEAKER");
-        Response r = expectEntered(redeem(service, Service.linkToken(created), "device-long-1", GUEST, null), "SPEAKER");
-        JWTClaimsSet c = Invitee.checkAccessToken(service, r, GUEST, room, inviteId(created), "device-long-1", "SPEAKER",
+        Invited guest = new Invited(room, service.invite(room, GUEST, "SPEAKER"));
+        Response r = expectEntered(redeem(service, guest.token(), "device-long-1", GUEST, null), "SPEAKER");
+        JWTClaimsSet c = Invitee.checkAccessToken(service, r, GUEST, room, guest.id(), "device-long-1", "SPEAKER",
                 Invitee.SPEAKER_PERMISSIONS);
         Instant exp = c.getExpirationTime().toInstant();
         assertTrue(exp.isBefore(Instant.parse((String) r.obj("room").get("endsAt"))));
@@ -78,11 +78,10 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void aPromotionReachesTheSameDeviceOnItsNextRedeem() {
-        String room = Invitee.roomId("promote");
-        service.room(room, Duration.ofMinutes(-10));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        String id = inviteId(created);
+        Invited guest = service.invitedTo(Invitee.roomId("promote"), Duration.ofMinutes(-10), GUEST, "VIEWER");
+        String room = guest.room();
+        String token = guest.token();
+        String id = guest.id();
         Response first = expectEntered(redeem(service, token, "device-prom-1", GUEST, null), "VIEWER");
         Invitee.checkAccessToken(service, first, GUEST, room, id, "device-prom-1", "VIEWER", Invitee.VIEWER_PERMISSIONS);
 
@@ -109,16 +108,14 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void aPromotionBeforeTheFirstRedeemIsTheRoleTheInviteeEntersWith() {
-        String room = Invitee.roomId("promote-early");
-        service.room(room, Duration.ofMinutes(10));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
-        promote(room, inviteId(created), "MODERATOR").expect(200);
-        assertEquals(Map.of("firstName", "Gia", "role", "MODERATOR"), preview(service, token, null, null).expect(200)
-                .obj("invitee"));
+        Invited guest = service.invitedTo(Invitee.roomId("promote-early"), Duration.ofMinutes(10), GUEST, "VIEWER");
+        promote(guest.room(), guest.id(), "MODERATOR").expect(200);
+        assertEquals(Map.of("firstName", "Gia", "role", "MODERATOR"), preview(service, guest.token(), null, null)
+                .expect(200).obj("invitee"));
         service.advance(Duration.ofMinutes(11));
-        Response r = expectEntered(redeem(service, token, "device-pe-1", null, service.token(GUEST)), "MODERATOR");
-        Invitee.checkAccessToken(service, r, GUEST, room, inviteId(created), "device-pe-1", "MODERATOR",
+        Response r = expectEntered(redeem(service, guest.token(), "device-pe-1", null, service.token(GUEST)),
+                "MODERATOR");
+        Invitee.checkAccessToken(service, r, GUEST, guest.room(), guest.id(), "device-pe-1", "MODERATOR",
                 Invitee.MODERATOR_PERMISSIONS);
     }
 

@@ -2,6 +2,7 @@ package io.roominvites.it.invitee;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
+import static io.roominvites.it.support.Service.inviteId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,10 +117,8 @@ class RaceTest extends ServiceTest {
 
     @Test
     void oneDeviceRedeemingConcurrentlyAlwaysGetsIn() {
-        String room = Invitee.roomId("race-same");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, "same@example.org", "SPEAKER");
-        String token = Service.linkToken(created);
+        Invited same = Invitee.openInvite(service, "race-same", "same@example.org", "SPEAKER");
+        String token = same.token();
         List<Callable<Response>> tasks = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             tasks.add(() -> redeem(service, token, "race-same-device", "same@example.org", null));
@@ -130,7 +129,7 @@ class RaceTest extends ServiceTest {
             jtis.add(Invitee.verifyAccessToken(service, (String) r.json().get("accessToken")).getJWTID());
         }
         assertEquals(16, jtis.size(), "sixteen distinct tokens");
-        assertEquals("race-same-device", stored(service, room, inviteId(created)).deviceId());
+        assertEquals("race-same-device", stored(service, same).deviceId());
     }
 
     @Test

@@ -40,9 +40,7 @@ class RoundTripBudgetTest extends ServiceTest {
     }
 
     private String openLink(String email) {
-        String room = Invitee.roomId("budget");
-        service.room(room, Duration.ofMinutes(-5));
-        return Service.linkToken(service.invite(room, email, "VIEWER"));
+        return Invitee.openInvite(service, "budget", email, "VIEWER").token();
     }
 
     @Test
@@ -88,9 +86,8 @@ class RoundTripBudgetTest extends ServiceTest {
         assertEquals(List.of(), calls(() -> expectError(redeem(service, "forged.link.token", "device-budget-7", GUEST,
                 null), 400, "LINK_INVALID")), "a forged link costs no DynamoDB call");
 
-        String room = Invitee.roomId("budget-early");
-        service.room(room, Duration.ofMinutes(30));
-        String early = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
+        String early = service.invitedTo(Invitee.roomId("budget-early"), Duration.ofMinutes(30), GUEST, "VIEWER")
+                .token();
         assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, early, "device-budget-8", GUEST, null), 409,
                 "SESSION_NOT_STARTED")));
     }

@@ -1,7 +1,6 @@
 package io.roominvites.it.invitee;
 
-import io.roominvites.it.support.Service;
-import io.roominvites.it.support.Service.Response;
+import io.roominvites.it.invitee.Invitee.PendingAndEntered;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +10,9 @@ import java.util.List;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
+import static io.roominvites.it.invitee.Invitee.openInvite;
+import static io.roominvites.it.invitee.Invitee.pendingAndEntered;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
@@ -31,13 +31,9 @@ class SiteSettingsTest extends ServiceTest {
 
     @Test
     void aDomainBlockedAfterTheInviteIsRefusedAtPreviewAndRedeemUntilUnblocked() {
-        String room = Invitee.roomId("blocked");
-        service.room(room, Duration.ofMinutes(-5));
-        Response pending = service.invite(room, GUEST, "VIEWER");
-        Response entered = service.invite(room, SECOND, "VIEWER");
-        String pendingToken = Service.linkToken(pending);
-        String enteredToken = Service.linkToken(entered);
-        expectEntered(redeem(service, enteredToken, "device-blk-A", SECOND, null), "VIEWER");
+        PendingAndEntered invites = pendingAndEntered(service, "blocked", GUEST, SECOND, "device-blk-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         // blocking partner.org blocks its subdomains too (mail.partner.org)
         service.settings(true, null, List.of("partner.org"), 1440);
@@ -55,9 +51,9 @@ class SiteSettingsTest extends ServiceTest {
         expectError(redeem(service, enteredToken, "device-blk-A", null, null), 403, "DOMAIN_BLOCKED");
 
         // nothing was consumed or counted while blocked
-        assertEquals("PENDING", listed(service, room, inviteId(pending)).get("status"));
-        assertNull(stored(service, room, inviteId(pending)).deviceId());
-        assertEquals(0, stored(service, room, inviteId(pending)).failedEmailAttempts());
+        assertEquals("PENDING", listed(service, invites.pending()).get("status"));
+        assertNull(stored(service, invites.pending()).deviceId());
+        assertEquals(0, stored(service, invites.pending()).failedEmailAttempts());
 
         service.settings(true, null, List.of("other.example"), 1440);
         assertEquals("LOBBY", preview(service, pendingToken, null, null).expect(200).json().get("next"));
@@ -67,22 +63,16 @@ class SiteSettingsTest extends ServiceTest {
 
     @Test
     void blockingAnotherDomainChangesNothingForTheInvitee() {
-        String room = Invitee.roomId("unrelated");
-        service.room(room, Duration.ofMinutes(-5));
-        String token = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
+        String token = openInvite(service, "unrelated", GUEST, "VIEWER").token();
         service.settings(true, null, List.of("partner.com", "org.partner.org"), 1440);
         expectEntered(redeem(service, token, "device-unrel-1", GUEST, null), "VIEWER");
     }
 
     @Test
     void invitationsSwitchedOffAfterInvitesExistRefuseTheirLinks() {
-        String room = Invitee.roomId("off");
-        service.room(room, Duration.ofMinutes(-5));
-        Response pending = service.invite(room, GUEST, "VIEWER");
-        Response entered = service.invite(room, SECOND, "VIEWER");
-        String pendingToken = Service.linkToken(pending);
-        String enteredToken = Service.linkToken(entered);
-        expectEntered(redeem(service, enteredToken, "device-off-A", SECOND, null), "VIEWER");
+        PendingAndEntered invites = pendingAndEntered(service, "off", GUEST, SECOND, "device-off-A");
+        String pendingToken = invites.pendingToken();
+        String enteredToken = invites.enteredToken();
 
         service.settings(false, null, List.of(), 1440);
 
@@ -96,7 +86,7 @@ class SiteSettingsTest extends ServiceTest {
         expectError(preview(service, "garbage", null, null), 403, "FEATURE_DISABLED");
 
         service.enableInvitations();
-        assertEquals("PENDING", listed(service, room, inviteId(pending)).get("status"));
+        assertEquals("PENDING", listed(service, invites.pending()).get("status"));
         expectEntered(redeem(service, pendingToken, "device-off-B", GUEST, null), "VIEWER");
         expectEntered(redeem(service, enteredToken, "device-off-A", null, null), "VIEWER");
     }

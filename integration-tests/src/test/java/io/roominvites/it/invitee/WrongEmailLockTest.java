@@ -1,18 +1,17 @@
 package io.roominvites.it.invitee;
 
-import io.roominvites.it.support.Service;
+import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
 import static io.roominvites.it.invitee.Invitee.expectInvalid;
-import static io.roominvites.it.invitee.Invitee.inviteId;
 import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
+import static io.roominvites.it.invitee.Invitee.openInvite;
 import static io.roominvites.it.invitee.Invitee.preview;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
@@ -30,17 +29,15 @@ class WrongEmailLockTest extends ServiceTest {
 
     @Test
     void attemptsLeftCountDownAndFiveWrongEmailsLockTheInvite() {
-        String room = Invitee.roomId("lock");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        Invited guest = openInvite(service, "lock", GUEST, "VIEWER");
+        String token = guest.token();
 
         for (int i = 1; i <= 5; i++) {
             // from different devices: the count belongs to the invite, not the device
             Response wrong = expectError(redeem(service, token, "device-lock-" + i, "wrong" + i + "@example.org", null),
                     403, "EMAIL_MISMATCH");
             assertEquals((long) (5 - i), number(wrong.obj("error"), "attemptsLeft"), wrong::toString);
-            assertEquals(i, stored(service, room, inviteId(created)).failedEmailAttempts());
+            assertEquals(i, stored(service, guest).failedEmailAttempts());
         }
         // the fifth wrong email answered EMAIL_MISMATCH with 0 attempts left and said the invite is now locked
         // (InviteService.failedEntry); from then on: INVITE_LOCKED, even for the right email
@@ -50,16 +47,14 @@ class WrongEmailLockTest extends ServiceTest {
         expectError(redeem(service, token, "device-lock-9", "wrong6@example.org", null), 423, "INVITE_LOCKED");
         expectError(preview(service, token, null, null), 423, "INVITE_LOCKED");
         expectError(preview(service, token, "device-lock-9", service.token(GUEST)), 423, "INVITE_LOCKED");
-        assertEquals(5, stored(service, room, inviteId(created)).failedEmailAttempts(), "never past the lock");
-        assertEquals("PENDING", listed(service, room, inviteId(created)).get("status"),
+        assertEquals(5, stored(service, guest).failedEmailAttempts(), "never past the lock");
+        assertEquals("PENDING", listed(service, guest).get("status"),
                 "a locked invite is still listed as pending (the contract has no LOCKED status)");
     }
 
     @Test
     void theLastAttemptSaysTheInviteIsNowLocked() {
-        String room = Invitee.roomId("last");
-        service.room(room, Duration.ofMinutes(-5));
-        String token = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
+        String token = openInvite(service, "last", GUEST, "VIEWER").token();
         Response last = null;
         for (int i = 1; i <= 5; i++) {
             last = expectError(redeem(service, token, "device-last-1", "wrong@example.org", null), 403, "EMAIL_MISMATCH");
@@ -70,9 +65,7 @@ class WrongEmailLockTest extends ServiceTest {
 
     @Test
     void aRightEmailBeforeTheLockStillEnters() {
-        String room = Invitee.roomId("four");
-        service.room(room, Duration.ofMinutes(-5));
-        String token = Service.linkToken(service.invite(room, GUEST, "VIEWER"));
+        String token = openInvite(service, "four", GUEST, "VIEWER").token();
         for (int i = 1; i <= 4; i++) {
             expectError(redeem(service, token, "device-four-1", "wrong@example.org", null), 403, "EMAIL_MISMATCH");
         }
@@ -83,14 +76,11 @@ class WrongEmailLockTest extends ServiceTest {
 
     @Test
     void aMalformedEmailIsAFieldErrorAndNotAnAttempt() {
-        String room = Invitee.roomId("malformed");
-        service.room(room, Duration.ofMinutes(-5));
-        Response created = service.invite(room, GUEST, "VIEWER");
-        String token = Service.linkToken(created);
+        Invited guest = openInvite(service, "malformed", GUEST, "VIEWER");
         for (String bad : new String[]{"not-an-email", "guest@", "@example.org", "guest@example", "a@@example.org"}) {
-            expectInvalid(redeem(service, token, "device-malformed-1", bad, null), "email");
+            expectInvalid(redeem(service, guest.token(), "device-malformed-1", bad, null), "email");
         }
-        assertEquals(0, stored(service, room, inviteId(created)).failedEmailAttempts());
-        expectEntered(redeem(service, token, "device-malformed-1", GUEST, null), "VIEWER");
+        assertEquals(0, stored(service, guest).failedEmailAttempts());
+        expectEntered(redeem(service, guest.token(), "device-malformed-1", GUEST, null), "VIEWER");
     }
 }

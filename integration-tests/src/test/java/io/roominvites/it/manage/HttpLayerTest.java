@@ -25,8 +25,7 @@ class HttpLayerTest extends ServiceTest {
     @Override
     protected void afterStart() {
         service.enableInvitations();
-        service.room(ROOM, Duration.ofDays(1));
-        inviteId = (String) service.invite(ROOM, "http@example.org", "VIEWER").obj("invite").get("inviteId");
+        inviteId = service.invitedTo(ROOM, Duration.ofDays(1), "http@example.org", "VIEWER").id();
     }
 
     /** A sample of answers of every kind: 200, 201, 204, 400, 401, 403, 404, 405, 409, 410. */

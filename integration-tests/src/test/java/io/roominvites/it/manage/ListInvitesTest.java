@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +37,34 @@ class ListInvitesTest extends ServiceTest {
         return r.list("invites").stream().map(i -> (String) i.get("inviteId")).toList();
     }
 
+    /** A new room of the owner's, two days ahead. */
+    private String newRoom(String prefix) {
+        String room = Manage.roomId(prefix);
+        service.room(room, Duration.ofDays(2));
+        return room;
+    }
+
     /** Creates n invites a second apart; answers their ids oldest first. */
     private List<String> createSpaced(String room, int n, String prefix) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ids.add((String) service.invite(room, prefix + i + "@example.org", "VIEWER").obj("invite").get("inviteId"));
+            ids.add(Service.inviteId(service.invite(room, prefix + i + "@example.org", "VIEWER")));
             service.advance(Duration.ofSeconds(1));
         }
         return ids;
+    }
+
+    /** Follows nextCursor from the first page of this listing; answers each page's ids (at most maxPages pages). */
+    private List<List<String>> pages(String room, String query, int maxPages) {
+        List<List<String>> pages = new ArrayList<>();
+        String cursor = null;
+        do {
+            Service.Response r = list(room, query + (cursor == null ? "" : "&cursor=" + enc(cursor))).expect(200);
+            pages.add(ids(r));
+            cursor = (String) r.json().get("nextCursor");
+            assertTrue(pages.size() <= maxPages, "paging ends");
+        } while (cursor != null);
+        return pages;
     }
 
     private static String enc(String s) {
@@ -54,16 +73,12 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void newestFirstAndOnlyThisRoom() {
-        String room = Manage.roomId("list-order");
-        String other = Manage.roomId("list-other");
-        service.room(room, Duration.ofDays(2));
-        service.room(other, Duration.ofDays(2));
+        String room = newRoom("list-order");
+        String other = newRoom("list-other");
         List<String> created = createSpaced(room, 4, "order");
         service.invite(other, "elsewhere@example.org", "VIEWER");
         Service.Response r = list(room, "").expect(200);
-        List<String> newestFirst = new ArrayList<>(created);
-        Collections.reverse(newestFirst);
-        assertEquals(newestFirst, ids(r));
+        assertEquals(created.reversed(), ids(r));
         assertNull(r.json().get("nextCursor"));
         assertTrue(r.json().containsKey("nextCursor"), "nextCursor is present, null at the end");
         List<Instant> times = r.list("invites").stream().map(i -> Instant.parse((String) i.get("createdAt"))).toList();
@@ -78,8 +93,7 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void anEmptyRoom() {
-        String room = Manage.roomId("list-empty");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-empty");
         Service.Response r = list(room, "").expect(200);
         assertEquals(List.of(), r.json().get("invites"));
         assertNull(r.json().get("nextCursor"));
@@ -92,16 +106,14 @@ class ListInvitesTest extends ServiceTest {
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(3), true, List.of(), List.of(), List.of());
         // D: created with a 5-minute link, then left to expire
         service.settings(true, null, List.of(), 5);
-        String expired = (String) service.invite(room, "expired@example.org", "VIEWER").obj("invite").get("inviteId");
+        String expired = Service.inviteId(service.invite(room, "expired@example.org", "VIEWER"));
         service.enableInvitations();
         service.advance(Duration.ofMinutes(6));
-        String pending = (String) service.invite(room, "pending@example.org", "VIEWER").obj("invite").get("inviteId");
+        String pending = Service.inviteId(service.invite(room, "pending@example.org", "VIEWER"));
         service.advance(Duration.ofSeconds(1));
-        Service.Response redeemedCreated = service.invite(room, "redeemed@example.org", "SPEAKER");
-        String redeemed = (String) redeemedCreated.obj("invite").get("inviteId");
-        service.redeem(Service.linkToken(redeemedCreated), "device-list-1", "redeemed@example.org").expect(200);
+        String redeemed = service.redeemedInvite(room, "redeemed@example.org", "SPEAKER", "device-list-1").id();
         service.advance(Duration.ofSeconds(1));
-        String revoked = (String) service.invite(room, "revoked@example.org", "VIEWER").obj("invite").get("inviteId");
+        String revoked = Service.inviteId(service.invite(room, "revoked@example.org", "VIEWER"));
         service.call("DELETE", Manage.invite(room, revoked), service.token(Service.OWNER), null).expect(200);
 
         assertEquals(List.of(revoked, redeemed, pending, expired), ids(list(room, "").expect(200)));
@@ -129,10 +141,9 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void aPendingInviteBecomesExpiredWhenItsLinkDoes() {
-        String room = Manage.roomId("list-expiry");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-expiry");
         service.settings(true, null, List.of(), 5);
-        String id = (String) service.invite(room, "soon@example.org", "VIEWER").obj("invite").get("inviteId");
+        String id = Service.inviteId(service.invite(room, "soon@example.org", "VIEWER"));
         assertEquals(List.of(id), ids(list(room, "status=PENDING").expect(200)));
         assertEquals(List.of(), ids(list(room, "status=EXPIRED").expect(200)));
         service.advance(Duration.ofMinutes(5).plusSeconds(1));
@@ -143,8 +154,7 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void badStatusAndLimit() {
-        String room = Manage.roomId("list-bad");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-bad");
         for (String q : List.of("status=ACTIVE", "status=pend", "status=" + enc("PENDING,REVOKED"), "limit=0", "limit=101",
                 "limit=x", "limit=-1", "limit=1.5", "limit=" + enc(" 5"), "limit=99999999999999999999", "limit=1e2")) {
             String field = q.substring(0, q.indexOf('='));
@@ -161,31 +171,18 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void cursorPagingReturnsEveryInviteExactlyOnce() {
-        String room = Manage.roomId("list-paging");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-paging");
         List<String> created = createSpaced(room, 7, "page");
-        List<String> seen = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        String cursor = null;
-        int pages = 0;
-        do {
-            Service.Response r = list(room, "limit=3" + (cursor == null ? "" : "&cursor=" + enc(cursor))).expect(200);
-            sizes.add(r.list("invites").size());
-            seen.addAll(ids(r));
-            cursor = (String) r.json().get("nextCursor");
-            assertTrue(++pages <= 5, "paging ends");
-        } while (cursor != null);
-        assertEquals(List.of(3, 3, 1), sizes);
-        List<String> newestFirst = new ArrayList<>(created);
-        Collections.reverse(newestFirst);
-        assertEquals(newestFirst, seen);
+        List<List<String>> pages = pages(room, "limit=3", 5);
+        assertEquals(List.of(3, 3, 1), pages.stream().map(List::size).toList());
+        List<String> seen = pages.stream().flatMap(List::stream).toList();
+        assertEquals(created.reversed(), seen);
         assertEquals(7, new HashSet<>(seen).size());
     }
 
     @Test
     void cursorPagingWithAStatusFilter() {
-        String room = Manage.roomId("list-paging-status");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-paging-status");
         List<String> created = createSpaced(room, 7, "filtered");
         // revoke two in the middle
         for (String id : List.of(created.get(2), created.get(4))) {
@@ -194,26 +191,19 @@ class ListInvitesTest extends ServiceTest {
         Set<String> pendingExpected = new HashSet<>(created);
         pendingExpected.remove(created.get(2));
         pendingExpected.remove(created.get(4));
-        List<String> seen = new ArrayList<>();
-        String cursor = null;
-        int pages = 0;
-        do {
-            Service.Response r = list(room, "status=PENDING&limit=2" + (cursor == null ? "" : "&cursor=" + enc(cursor))).expect(200);
-            assertTrue(r.list("invites").size() <= 2);
-            seen.addAll(ids(r));
-            cursor = (String) r.json().get("nextCursor");
-            assertTrue(++pages <= 6, "paging ends");
-        } while (cursor != null);
+        List<List<String>> pages = pages(room, "status=PENDING&limit=2", 6);
+        for (List<String> page : pages) {
+            assertTrue(page.size() <= 2);
+        }
+        List<String> seen = pages.stream().flatMap(List::stream).toList();
         assertEquals(5, seen.size());
         assertEquals(pendingExpected, new HashSet<>(seen));
     }
 
     @Test
     void cursorsAreBoundToTheirRoomAndListing() {
-        String room = Manage.roomId("list-cursor");
-        String other = Manage.roomId("list-cursor-other");
-        service.room(room, Duration.ofDays(2));
-        service.room(other, Duration.ofDays(2));
+        String room = newRoom("list-cursor");
+        String other = newRoom("list-cursor-other");
         createSpaced(room, 3, "c");
         createSpaced(other, 3, "o");
         String cursor = (String) list(room, "limit=1").expect(200).json().get("nextCursor");
@@ -232,10 +222,8 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void tamperedCursorsAreInvalidRequests() {
-        String room = Manage.roomId("list-tamper");
-        String other = Manage.roomId("list-tamper-other");
-        service.room(room, Duration.ofDays(2));
-        service.room(other, Duration.ofDays(2));
+        String room = newRoom("list-tamper");
+        String other = newRoom("list-tamper-other");
         List<String> created = createSpaced(room, 3, "t");
         String cursor = (String) list(room, "limit=1").expect(200).json().get("nextCursor");
         String pendingCursor = (String) list(room, "status=PENDING&limit=1").expect(200).json().get("nextCursor");
@@ -283,8 +271,7 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void onlyManagersMayList() {
-        String room = Manage.roomId("list-who");
-        service.room(room, Duration.ofDays(2));
+        String room = newRoom("list-who");
         service.call("GET", Manage.invites(room), service.token(Manage.STRANGER), null).expectError(403, "NOT_ROOM_MANAGER");
         service.call("GET", Manage.invites(room), null, null).expectError(401, "UNAUTHENTICATED");
         service.call("GET", Manage.invites(Manage.roomId("list-nowhere")), service.token(Service.OWNER), null)

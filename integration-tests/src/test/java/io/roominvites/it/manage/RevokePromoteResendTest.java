@@ -36,7 +36,12 @@ class RevokePromoteResendTest extends ServiceTest {
     }
 
     private String newInvite(String room, String role) {
-        return (String) service.invite(room, "guest-" + System.nanoTime() + "@example.org", role).obj("invite").get("inviteId");
+        return Service.inviteId(service.invite(room, "guest-" + System.nanoTime() + "@example.org", role));
+    }
+
+    /** The room's newest invite as the owner's listing shows it. */
+    private Map<String, Object> newestListed(String room) {
+        return service.call("GET", Manage.invites(room), owner(), null).expect(200).list("invites").getFirst();
     }
 
     private Service.Response revoke(String room, String id) {
@@ -49,6 +54,14 @@ class RevokePromoteResendTest extends ServiceTest {
 
     private Service.Response resend(String room, String id) {
         return service.call("POST", Manage.invite(room, id) + "/resend", owner(), null);
+    }
+
+    /** Asserts a 200 promote answer from role {@code from} to role {@code to}. */
+    private static Service.Response assertPromoted(Service.Response r, String from, String to) {
+        r.expect(200);
+        assertEquals(from, r.json().get("previousRole"));
+        assertEquals(to, r.obj("invite").get("role"));
+        return r;
     }
 
     // ------------------------------------------------------------------ revoke
@@ -78,13 +91,11 @@ class RevokePromoteResendTest extends ServiceTest {
     @Test
     void revokingARedeemedInvite() {
         String room = newRoom("rev-redeemed");
-        Service.Response created = service.invite(room, "inside@example.org", "VIEWER");
-        String id = (String) created.obj("invite").get("inviteId");
-        service.redeem(Service.linkToken(created), "device-rev-1", "inside@example.org").expect(200);
-        Map<String, Object> invite = revoke(room, id).expect(200).obj("invite");
+        Service.Invited inside = service.redeemedInvite(room, "inside@example.org", "VIEWER", "device-rev-1");
+        Map<String, Object> invite = revoke(room, inside.id()).expect(200).obj("invite");
         assertEquals("REVOKED", invite.get("status"));
         assertNotNull(invite.get("redeemedAt"));
-        service.redeem(Service.linkToken(created), "device-rev-1", null).expectError(410, "INVITE_REVOKED");
+        service.redeem(inside.token(), "device-rev-1", null).expectError(410, "INVITE_REVOKED");
     }
 
     @Test
@@ -97,8 +108,7 @@ class RevokePromoteResendTest extends ServiceTest {
         revoke(room, UNKNOWN_ID.toLowerCase()).expectError(404, "INVITE_NOT_FOUND");
         // the right id under the wrong room
         revoke(room, foreign).expectError(404, "INVITE_NOT_FOUND");
-        assertEquals("PENDING", service.call("GET", Manage.invites(other), owner(), null).expect(200)
-                .list("invites").getFirst().get("status"));
+        assertEquals("PENDING", newestListed(other).get("status"));
         // the room path is checked before the invite
         service.call("DELETE", Manage.invite(Manage.roomId("rev-nowhere"), foreign), owner(), null).expectError(404, "ROOM_NOT_FOUND");
     }
@@ -109,8 +119,7 @@ class RevokePromoteResendTest extends ServiceTest {
         String id = newInvite(room, "VIEWER");
         service.call("DELETE", Manage.invite(room, id), service.token(Manage.STRANGER), null).expectError(403, "NOT_ROOM_MANAGER");
         service.call("DELETE", Manage.invite(room, id), null, null).expectError(401, "UNAUTHENTICATED");
-        assertEquals("PENDING", service.call("GET", Manage.invites(room), owner(), null).expect(200)
-                .list("invites").getFirst().get("status"));
+        assertEquals("PENDING", newestListed(room).get("status"));
     }
 
     // ------------------------------------------------------------------ promote
@@ -119,26 +128,19 @@ class RevokePromoteResendTest extends ServiceTest {
     void promotionGoesUpOneStepAtATime() {
         String room = newRoom("pro");
         String id = newInvite(room, "VIEWER");
-        Service.Response toSpeaker = promote(room, id, "SPEAKER").expect(200);
+        Service.Response toSpeaker = assertPromoted(promote(room, id, "SPEAKER"), "VIEWER", "SPEAKER");
         assertEquals(Set.of("invite", "previousRole"), toSpeaker.json().keySet());
-        assertEquals("VIEWER", toSpeaker.json().get("previousRole"));
-        assertEquals("SPEAKER", toSpeaker.obj("invite").get("role"));
         assertEquals("PENDING", toSpeaker.obj("invite").get("status"));
         assertTrue(toSpeaker.obj("invite").keySet().containsAll(Manage.INVITE_FIELDS));
-        Service.Response toModerator = promote(room, id, "moderator").expect(200);
-        assertEquals("SPEAKER", toModerator.json().get("previousRole"));
-        assertEquals("MODERATOR", toModerator.obj("invite").get("role"));
-        assertEquals("MODERATOR", service.call("GET", Manage.invites(room), owner(), null).expect(200)
-                .list("invites").getFirst().get("role"));
+        assertPromoted(promote(room, id, "moderator"), "SPEAKER", "MODERATOR");
+        assertEquals("MODERATOR", newestListed(room).get("role"));
     }
 
     @Test
     void promotionMaySkipARole() {
         String room = newRoom("pro-skip");
         String id = newInvite(room, "VIEWER");
-        Service.Response r = promote(room, id, "MODERATOR").expect(200);
-        assertEquals("VIEWER", r.json().get("previousRole"));
-        assertEquals("MODERATOR", r.obj("invite").get("role"));
+        assertPromoted(promote(room, id, "MODERATOR"), "VIEWER", "MODERATOR");
     }
 
     @Test
@@ -171,14 +173,12 @@ class RevokePromoteResendTest extends ServiceTest {
         String room = newRoom("pro-expired");
         service.settings(true, null, List.of(), 5);
         String pending = newInvite(room, "VIEWER");
-        Service.Response redeemedCreated = service.invite(room, "in-room@example.org", "VIEWER");
-        String redeemed = (String) redeemedCreated.obj("invite").get("inviteId");
-        service.redeem(Service.linkToken(redeemedCreated), "device-pro-1", "in-room@example.org").expect(200);
+        Service.Invited redeemed = service.redeemedInvite(room, "in-room@example.org", "VIEWER", "device-pro-1");
         service.advance(Duration.ofMinutes(6));
         promote(room, pending, "SPEAKER").expectError(409, "INVITE_NOT_ACTIVE");
-        Service.Response r = promote(room, redeemed, "SPEAKER").expect(200);
+        Service.Response r = promote(room, redeemed.id(), "SPEAKER").expect(200);
         assertEquals("REDEEMED", r.obj("invite").get("status"));
-        assertEquals("SPEAKER", service.redeem(Service.linkToken(redeemedCreated), "device-pro-1", null).expect(200).json().get("role"));
+        assertEquals("SPEAKER", service.redeem(redeemed.token(), "device-pro-1", null).expect(200).json().get("role"));
     }
 
     @Test
@@ -200,8 +200,7 @@ class RevokePromoteResendTest extends ServiceTest {
         promote(room, "nope", "SPEAKER").expectError(404, "INVITE_NOT_FOUND");
         service.call("POST", Manage.invite(room, id) + "/promote", service.token(Manage.STRANGER), Map.of("role", "SPEAKER"))
                 .expectError(403, "NOT_ROOM_MANAGER");
-        assertEquals("VIEWER", service.call("GET", Manage.invites(room), owner(), null).expect(200)
-                .list("invites").getFirst().get("role"));
+        assertEquals("VIEWER", newestListed(room).get("role"));
     }
 
     @Test
@@ -223,7 +222,7 @@ class RevokePromoteResendTest extends ServiceTest {
         service.settings(true, "room-invite", List.of(), 1440);
         resend(room, id).expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
         // nothing was recorded on the invite
-        assertNull(service.call("GET", Manage.invites(room), owner(), null).expect(200).list("invites").getFirst().get("emailDelivery"));
+        assertNull(newestListed(room).get("emailDelivery"));
     }
 
     @Test

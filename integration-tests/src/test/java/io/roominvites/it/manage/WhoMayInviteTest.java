@@ -29,7 +29,7 @@ class WhoMayInviteTest extends ServiceTest {
                 "title", "Other", "startsAt", service.clock().instant().plus(Duration.ofDays(1)).toString(),
                 "endsAt", service.clock().instant().plus(Duration.ofDays(1).plusHours(1)).toString(),
                 "chatAndCollaborationEnabled", true, "owner", STRANGER)).expect(200);
-        inviteId = (String) service.invite(ROOM, "first@example.org", "VIEWER").obj("invite").get("inviteId");
+        inviteId = Service.inviteId(service.invite(ROOM, "first@example.org", "VIEWER"));
     }
 
     private Service.Response create(String bearer, String email) {

@@ -156,10 +156,28 @@ public final class Service implements AutoCloseable {
         return call("POST", "/rooms/" + roomId + "/invites", token(OWNER), inviteBody(email, role)).expect(201);
     }
 
+    /** Seeds a room of {@link #OWNER}'s starting {@code startsIn} from now (an hour long) and invites {@code email}. */
+    public Invited invitedTo(String roomId, Duration startsIn, String email, String role) {
+        room(roomId, startsIn);
+        return new Invited(roomId, invite(roomId, email, role));
+    }
+
+    /** Invites {@code email} to an existing room and redeems the link on {@code deviceId} with that email (200). */
+    public Invited redeemedInvite(String roomId, String email, String role, String deviceId) {
+        Invited invited = new Invited(roomId, invite(roomId, email, role));
+        redeem(invited.token(), deviceId, email).expect(200);
+        return invited;
+    }
+
     /** The link token inside a create answer's link. */
     public static String linkToken(Response created) {
         String link = (String) created.json().get("link");
         return link.substring(link.indexOf("#invite=") + "#invite=".length());
+    }
+
+    /** The invite id inside a create (or revoke, promote, resend) answer. */
+    public static String inviteId(Response answer) {
+        return (String) answer.obj("invite").get("inviteId");
     }
 
     public Response redeem(String token, String device, String email) {
@@ -188,6 +206,18 @@ public final class Service implements AutoCloseable {
     @Override
     public void close() throws Exception {
         services.close();
+    }
+
+    /** An invite created through the API: its room and the create answer. */
+    public record Invited(String room, Response created) {
+        /** The token of the invite's link. */
+        public String token() {
+            return linkToken(created);
+        }
+
+        public String id() {
+            return inviteId(created);
+        }
     }
 
     /** An answer with its JSON parsed. */

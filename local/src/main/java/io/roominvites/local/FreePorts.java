@@ -1,4 +1,4 @@
-package io.roominvites.testing;
+package io.roominvites.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,13 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Small helpers for picking loopback ports. */
-final class FreePorts {
+/**
+ * Small helpers for picking loopback ports: {@link DynamoDbLocalServer} here, and the testing module's
+ * emulators and tests (which depend on this module).
+ */
+public final class FreePorts {
 
   private FreePorts() {}
 
   /** A port that was free on 127.0.0.1 a moment ago (callers must retry on a bind race). */
-  static int pick() {
+  public static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -23,7 +26,7 @@ final class FreePorts {
   }
 
   /** Whether something accepts TCP connections on 127.0.0.1:port. */
-  static boolean isListening(int port) {
+  public static boolean isListening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 250);
       return true;
