@@ -18,4 +18,9 @@ echo "Built in $((built - started)) s; running the benchmark..." >&2
 java -Dbench.root="$PWD" -Dbench.quick="${BENCH_QUICK:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" \
   -Dbench.only="${BENCH_ONLY:-}" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.roominvites.bench.Bench
-X
+wall="Benchmark command wall time: $(( $(date +%s) - started )) s (build $((built - started)) s)"
+if [ -z "${BENCH_ONLY:-}" ]; then
+  echo "$wall" | tee -a bench/results/latest.md
+else
+  echo "$wall"
+fi

@@ -131,6 +131,7 @@ public final class Bench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!bench.only.isEmpty()) {
+            bench.results.forEach((k, v) -> System.out.println(k + " " + Arrays.toString(v)));
             System.out.println("bench.only=" + bench.only + ": partial run, results/latest.md left as it was");
             System.exit(0);
         }

@@ -23,6 +23,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /**
@@ -105,19 +107,43 @@ public final class App {
         parts.accessTokenTtl = Duration.ofMinutes(accessTtl);
         parts.settingsMaxAge = Duration.ofSeconds(settingsAge);
         parts.cors = new Cors(origins);
+        // the signing keys (a Secrets Manager round trip, then deriving the keys) load on a second thread while
+        // this one builds the DynamoDB client: the network wait and the key maths overlap the SDK's start-up
+        FutureTask<KeyRing> keys = null;
+        if (needsKeys) {
+            keys = new FutureTask<>(() -> SigningKeys.fromSecret(keysJson != null ? keysJson : AwsClients.secretString(secretId)));
+            Thread.ofPlatform().name("init-signing-keys").daemon().start(keys);
+        }
         if (needsStore) {
             DynamoDbClient db = AwsClients.dynamoDb();
             parts.store = new DynamoInviteStore(db, table);
         }
-        if (needsKeys) {
-            String secret = keysJson != null ? keysJson : AwsClients.secretString(secretId);
-            parts.keys = SigningKeys.fromSecret(secret);
-        }
         if (needsCallers) {
             parts.callers = CallerVerifier.remote(jwksUrl, idpIssuer, idpAudience, algorithms, clock);
         }
+        if (keys != null) {
+            parts.keys = join(keys);
+        }
         parts.email = email;
         return new App(parts, operations);
+    }
+
+    /** The task's result, or its own exception as if it had run on this thread. */
+    private static <T> T join(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the signing keys");
+        }
     }
 
     public Router router() {

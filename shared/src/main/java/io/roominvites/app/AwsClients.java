@@ -39,6 +39,10 @@ public final class AwsClients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
+    // two locks: the signing keys' GetSecretValue (on its own init thread) needs the HTTP client while this thread
+    // is still building the DynamoDB client
+    private static final Object HTTP_LOCK = new Object();
+    private static final Object DYNAMODB_LOCK = new Object();
     private static SdkHttpClient http;
     private static DynamoDbClient dynamoDb;
 
@@ -51,14 +55,16 @@ public final class AwsClients {
      * whose requests also stall on Nagle/delayed-ACK at the tail; a cold start within tens of milliseconds;
      * about 1.3 MB per jar, where the CRT client would add 19 MB of native libraries).
      */
-    public static synchronized SdkHttpClient httpClient() {
-        if (http == null) {
-            http = ApacheHttpClient.builder()
-                    .connectionTimeout(CONNECT_TIMEOUT)
-                    .socketTimeout(SOCKET_TIMEOUT)
-                    .build();
+    public static SdkHttpClient httpClient() {
+        synchronized (HTTP_LOCK) {
+            if (http == null) {
+                http = ApacheHttpClient.builder()
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(SOCKET_TIMEOUT)
+                        .build();
+            }
+            return http;
         }
-        return http;
     }
 
     static ClientOverrideConfiguration overrides() {
@@ -69,11 +75,14 @@ public final class AwsClients {
     }
 
     /** The container's DynamoDB client (one per container: the store, priming and the benchmark share it). */
-    public static synchronized DynamoDbClient dynamoDb() {
-        if (dynamoDb == null) {
-            dynamoDb = dynamoDb(httpClient());
+    public static DynamoDbClient dynamoDb() {
+        SdkHttpClient httpClient = httpClient();
+        synchronized (DYNAMODB_LOCK) {
+            if (dynamoDb == null) {
+                dynamoDb = dynamoDb(httpClient);
+            }
+            return dynamoDb;
         }
-        return dynamoDb;
     }
 
     /** A DynamoDB client with the functions' settings on another HTTP client (for the benchmark's comparison). */
