@@ -324,6 +324,11 @@ public final class Bench {
         double coldRatio = results.get("cold-redeem")[0] / results.get("cold-getitem-functions")[0];
         goal(md, "redeem handler/floor, warm p50", f2(redeemRatio) + " (" + f2(results.get("redeem-handler")[1])
                 + " / " + f2(results.get("redeem-floor")[1]) + " ms)", "≤ 1.2", redeemRatio <= 1.2);
+        double sign = results.get("es256-sign")[1];
+        double withSign = results.get("redeem-handler")[1] / (results.get("redeem-floor")[1] + sign);
+        md.append("| (for reading the row above, not a goal) redeem handler / (floor + one ES256 signature, measured alone) | ")
+                .append(f2(withSign)).append(" (").append(f2(results.get("redeem-handler")[1])).append(" / (")
+                .append(f2(results.get("redeem-floor")[1])).append(" + ").append(f2(sign)).append(") ms) | | |\n");
         goal(md, "preview handler/floor, warm p50", f2(previewRatio) + " (" + f2(results.get("preview-handler")[1])
                 + " / " + f2(results.get("preview-floor")[1]) + " ms)", "≤ 1.2", previewRatio <= 1.2);
         goal(md, "cold start redeem / minimal GetItem handler (medians)", f2(coldRatio) + " ("
