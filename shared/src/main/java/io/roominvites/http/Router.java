@@ -67,8 +67,8 @@ public final class Router {
                     cors.addPreflight(headers, request);
                     response = new HttpResponse(204, headers, null);
                 } else if (pathKnown) {
-                    response = error(request, 405, "METHOD_NOT_ALLOWED", "This route does not answer " + request.method() + ".",
-                            List.of(), Map.of());
+                    response = error(request, 405, "METHOD_NOT_ALLOWED", "This route does not answer " + request.method()
+                            + ". Use " + String.join(" or ", allow) + ".", List.of(), Map.of());
                     response.headers().put("Allow", String.join(", ", allow) + ", OPTIONS"); // a 405 must name what is allowed
                 } else {
                     response = error(request, 404, "ROUTE_NOT_FOUND", "There is no such route. Check the URL against the API description.",

@@ -156,6 +156,15 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
     }
 
     @Test
+    void theNameAsTypedFirstThenLastMatches() {
+        // "whose email or name starts with q": a manager typing "Zoe Q" in the drop-down is typing Zoe Quinn's name
+        assertEquals(Set.of("zq@corp.example"), emails(suggest("Zoe Q")));
+        assertEquals(Set.of("zq@corp.example"), emails(suggest("zoe quinn")));
+        assertEquals(Set.of("jose@example.com"), emails(suggest("José Álv")));
+        assertEquals(List.of(), suggest("Zoe X"));
+    }
+
+    @Test
     void onlyPrefixesMatch() {
         assertEquals(List.of(), suggest("uinn"));
         assertEquals(List.of(), suggest("corp.example"));

@@ -250,6 +250,10 @@ public final class DynamoInviteStore implements InviteStore {
                 terms.add(name.trim().toLowerCase(Locale.ROOT));
             }
         }
+        if (user.firstName() != null && !user.firstName().isBlank() && user.lastName() != null && !user.lastName().isBlank()) {
+            // the whole name as a person types it ("Zoe Q"), so a query that goes on past the first name still matches
+            terms.add((user.firstName().trim() + " " + user.lastName().trim()).toLowerCase(Locale.ROOT));
+        }
         return terms;
     }
 

@@ -10,7 +10,7 @@ package io.roominvites.store.dynamo;
  * room          ROOM#{roomId}           #ROOM                   version, deleted tombstone
  * invite        ROOM#{roomId}           INVITE#{inviteId}       inviteId is time-ordered; gsi1 = status index
  * user          USER#{email}            #USER
- * user search   DIR#{first char}        {term}#{email}          term: email, first name, last name (lower case)
+ * user search   DIR#{first char}        {term}#{email}          term: email, first name, last name, "first last" (lower case)
  * idempotency   IDEM#{sha256(scope,key)} #IDEM                  ttl 24 h
  * </pre>
  */
