@@ -193,6 +193,11 @@ public final class InviteService {
                     "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)
                             + ". Create a new invitation instead.");
         }
+        if (invite.locked()) {
+            // its link can only answer INVITE_LOCKED now: emailing it again would send a dead link
+            throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE, "This invitation is locked after "
+                    + Invite.MAX_EMAIL_ATTEMPTS + " wrong email addresses, so its link no longer works. Create a new invitation instead.");
+        }
         if (s.isBlocked(invite.email())) {
             throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
         }
