@@ -397,8 +397,14 @@ public final class InviteService {
         return false;
     }
 
-    /** A verified link whose invite is gone: removed by TTL after expiry, or never existed. */
-    private static InviteException missing(InviteRef ref, Instant now) {
+    /**
+     * A verified link whose invite is gone: removed by TTL after expiry, or never existed. A deleted room keeps its
+     * tombstone so that its links say ROOM_DELETED even after TTL removed their invites (one more read, only here).
+     */
+    private InviteException missing(InviteRef ref, Instant now) {
+        if (store.findRoom(ref.roomId()).map(Room::deleted).orElse(false)) {
+            return new InviteException(ErrorCode.ROOM_DELETED);
+        }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
     }
 
