@@ -111,7 +111,7 @@ public final class InviteService {
         SiteSettings s = settings.get();
         ErrorCode refusal = InviteRules.createRefusal(room, s, now);
         if (refusal != null) {
-            throw new InviteException(refusal);
+            throw createRefused(refusal);
         }
         if (s.isBlocked(request.email())) {
             throw new InviteException(ErrorCode.DOMAIN_BLOCKED, "Invitations to " + Emails.domain(request.email())
@@ -157,7 +157,7 @@ public final class InviteService {
             room = requireManagedRoom(caller, store.findRoom(roomId));
             refusal = InviteRules.createRefusal(room, settings.get(), now);
             if (refusal != null) {
-                throw new InviteException(refusal);
+                throw createRefused(refusal);
             }
             invite = withRoom(invite, room);
         }
@@ -185,13 +185,18 @@ public final class InviteService {
         SiteSettings s = settings.get();
         ErrorCode refusal = InviteRules.createRefusal(room, s, now);
         if (refusal != null) {
-            throw new InviteException(refusal);
+            throw createRefused(refusal);
         }
         Invite invite = context.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
         if (invite.status(now) != InviteStatus.PENDING) {
             throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
                     "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)
                             + ". Create a new invitation instead.");
+        }
+        if (invite.locked()) {
+            // its link can only answer INVITE_LOCKED now: emailing it again would send a dead link
+            throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE, "This invitation is locked after "
+                    + Invite.MAX_EMAIL_ATTEMPTS + " wrong email addresses, so its link no longer works. Create a new invitation instead.");
         }
         if (s.isBlocked(invite.email())) {
             throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
@@ -247,7 +252,23 @@ public final class InviteService {
             throw new InviteException(code, "The invitee is already a " + current.role().label()
                     + ". An invitee can only be promoted to a higher role.");
         }
+        if (code == ErrorCode.INVITE_NOT_ACTIVE) {
+            throw new InviteException(code, current.status(now) == InviteStatus.REVOKED
+                    ? "This invitation was revoked, so its role can't be changed. Create a new invitation instead."
+                    : "This invitation's link expired before it was used, so its role can't be changed. Create a new invitation instead.");
+        }
+        if (code == ErrorCode.SESSION_ENDED) {
+            throw new InviteException(code, "This session is over, so the invitee's role can no longer be changed.");
+        }
         throw new InviteException(code == null ? ErrorCode.SERVICE_UNAVAILABLE : code);
+    }
+
+    /** A create or resend refused by {@link InviteRules#createRefusal}, in the manager's terms. */
+    private static InviteException createRefused(ErrorCode code) {
+        if (code == ErrorCode.SESSION_ENDED) {
+            return new InviteException(code, "This session is over, so no more invitations can be created or sent for it.");
+        }
+        return new InviteException(code);
     }
 
     // ------------------------------------------------------------------ invitees
@@ -392,8 +413,14 @@ public final class InviteService {
         return false;
     }
 
-    /** A verified link whose invite is gone: removed by TTL after expiry, or never existed. */
-    private static InviteException missing(InviteRef ref, Instant now) {
+    /**
+     * A verified link whose invite is gone: removed by TTL after expiry, or never existed. A deleted room keeps its
+     * tombstone so that its links say ROOM_DELETED even after TTL removed their invites (one more read, only here).
+     */
+    private InviteException missing(InviteRef ref, Instant now) {
+        if (store.findRoom(ref.roomId()).map(Room::deleted).orElse(false)) {
+            return new InviteException(ErrorCode.ROOM_DELETED);
+        }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
     }
 

@@ -50,7 +50,8 @@ public interface InviteStore {
 
     /**
      * What creating an invite needs to read, in one call: the room and, when an Idempotency-Key was sent,
-     * the record of an earlier use of that key.
+     * the record of an earlier use of that key in the 24 hours before {@code idempotency.createdAt()} (an older
+     * record is ignored and may be replaced, whether or not TTL removed it yet).
      */
     CreateContext loadForCreate(String roomId, IdempotencyRecord idempotency);
 

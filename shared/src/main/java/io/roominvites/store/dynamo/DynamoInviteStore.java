@@ -306,8 +306,11 @@ public final class DynamoInviteStore implements InviteStore {
             record.put("inviteId", s(idempotency.inviteId()));
             record.put("createdAt", time(idempotency.createdAt()));
             record.put(TableSchema.TTL, n(Items.ttlSeconds(idempotency.createdAt().plus(Items.IDEMPOTENCY_RETENTION))));
+            // a record past its 24 h window is a stale leftover that TTL has not removed yet: it may be replaced
             items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
-                    .conditionExpression("attribute_not_exists(pk)")
+                    .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
+                    .expressionAttributeValues(Map.of(":staleBefore",
+                            time(idempotency.createdAt().minus(Items.IDEMPOTENCY_RETENTION))))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         }
         for (int attempt = 1; ; attempt++) {
@@ -347,8 +350,12 @@ public final class DynamoInviteStore implements InviteStore {
             if (Items.ROOM_SK.equals(Attr.str(item, TableSchema.SK))) {
                 room = Items.room(item);
             } else if (Items.IDEM_SK.equals(Attr.str(item, TableSchema.SK))) {
-                earlier = new IdempotencyRecord(idempotency.scope(), idempotency.key(), Attr.str(item, "requestHash"),
-                        Attr.str(item, "roomId"), Attr.str(item, "inviteId"), Attr.instant(item, "createdAt"));
+                Instant usedAt = Attr.instant(item, "createdAt");
+                // TTL only cleans up (possibly days late): a key is remembered for exactly 24 h
+                if (usedAt.plus(Items.IDEMPOTENCY_RETENTION).isAfter(idempotency.createdAt())) {
+                    earlier = new IdempotencyRecord(idempotency.scope(), idempotency.key(), Attr.str(item, "requestHash"),
+                            Attr.str(item, "roomId"), Attr.str(item, "inviteId"), usedAt);
+                }
             }
         }
         return new CreateContext(Optional.ofNullable(room), earlier);
