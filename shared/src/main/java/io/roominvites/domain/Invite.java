@@ -43,24 +43,44 @@ public record Invite(String inviteId, String roomId, String email, String firstN
     }
 
     /**
-     * The outcome of the latest attempt to email this invite.
-     *
-     * @param status    SENT or FAILED
-     * @param messageId the provider's id when sent
-     * @param error     a human reason when it failed
-     * @param at        when the attempt was made
-     * @param attempts  how many attempts were made so far
-     * @param history   every attempt's outcome and time, oldest first
+     * Every attempt to email this invite, oldest first (never empty), and the provider's message id of the latest
+     * one when it was sent. Status, time, error and count are the history's, not kept twice.
      */
-    public record EmailDelivery(String status, String messageId, String error, Instant at, int attempts,
-                                java.util.List<Attempt> history) {
+    public record EmailDelivery(String messageId, java.util.List<Attempt> history) {
         public EmailDelivery {
-            history = history == null ? java.util.List.of() : java.util.List.copyOf(history);
+            history = java.util.List.copyOf(history);
+            if (history.isEmpty()) {
+                throw new IllegalArgumentException("an email delivery has at least one attempt");
+            }
         }
 
         /** The first attempt's record. */
         public static EmailDelivery first(String status, String messageId, String error, Instant at) {
-            return new EmailDelivery(status, messageId, error, at, 1, java.util.List.of(new Attempt(status, at, error)));
+            return new EmailDelivery(messageId, java.util.List.of(new Attempt(status, at, error)));
+        }
+
+        /** SENT or FAILED: the latest attempt's outcome. */
+        public String status() {
+            return latest().status();
+        }
+
+        /** When the latest attempt was made. */
+        public Instant at() {
+            return latest().at();
+        }
+
+        /** A human reason when the latest attempt failed. */
+        public String error() {
+            return latest().error();
+        }
+
+        /** How many attempts were made so far. */
+        public int attempts() {
+            return history.size();
+        }
+
+        private Attempt latest() {
+            return history.getLast();
         }
     }
 

@@ -138,7 +138,7 @@ public final class InviteService {
             Invite.EmailDelivery delivery = Invite.EmailDelivery.first(outcome.sent() ? "SENT" : "FAILED",
                     outcome.messageId(), outcome.error(), now);
             invite = withDelivery(invite, delivery);
-            emailStatus = EmailStatus.of(delivery);
+            emailStatus = EmailStatus.of(delivery.status());
         }
         IdempotencyRecord record = key == null ? null
                 : new IdempotencyRecord(key.scope(), key.key(), key.requestHash(), roomId, inviteId, now);
@@ -171,7 +171,8 @@ public final class InviteService {
                 .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND,
                         "The invitation created with this Idempotency-Key no longer exists. Use a new key."));
         SiteSettings s = settings.get();
-        return new CreatedInvite(invite, link(s, invite, clock.instant()), EmailStatus.of(invite.emailDelivery()), true);
+        return new CreatedInvite(invite, link(s, invite, clock.instant()),
+                invite.emailDelivery() == null ? EmailStatus.NOT_REQUESTED : EmailStatus.of(invite.emailDelivery().status()), true);
     }
 
     /**
@@ -211,13 +212,10 @@ public final class InviteService {
         String link = link(s, invite, now);
         EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
                 templateData(invite, room, caller, link));
-        int attempts = invite.emailDelivery() == null ? 1 : invite.emailDelivery().attempts() + 1;
-        String status = outcome.sent() ? "SENT" : "FAILED";
-        Invite.EmailDelivery delivery = new Invite.EmailDelivery(status, outcome.messageId(), outcome.error(), now,
-                attempts, List.of(new Invite.Attempt(status, now, outcome.error())));
-        Invite updated = store.recordEmailDelivery(roomId, inviteId, delivery)
+        Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED", now, outcome.error());
+        Invite updated = store.recordEmailAttempt(roomId, inviteId, attempt, outcome.messageId())
                 .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
-        return new CreatedInvite(updated, link, EmailStatus.of(delivery), false);
+        return new CreatedInvite(updated, link, EmailStatus.of(attempt.status()), false);
     }
 
     public InviteStore.Page list(Caller caller, String roomId, InviteStatus status, int limit, String cursor) {
@@ -502,8 +500,8 @@ public final class InviteService {
     public enum EmailStatus {
         NOT_REQUESTED, SENT, FAILED;
 
-        static EmailStatus of(Invite.EmailDelivery d) {
-            return d == null ? NOT_REQUESTED : "SENT".equals(d.status()) ? SENT : FAILED;
+        static EmailStatus of(String deliveryStatus) {
+            return "SENT".equals(deliveryStatus) ? SENT : FAILED;
         }
     }
 

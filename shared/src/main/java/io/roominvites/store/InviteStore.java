@@ -88,8 +88,11 @@ public interface InviteStore {
     /** Raises the invite's role, only if it is active, its session not over, and {@code role} is higher. */
     WriteResult promote(String roomId, String inviteId, Role role, Instant now);
 
-    /** Records the outcome of an attempt to email the invite, appending {@code delivery.history()} to its history. */
-    Optional<Invite> recordEmailDelivery(String roomId, String inviteId, Invite.EmailDelivery delivery);
+    /**
+     * Appends {@code attempt} to the invite's email history, with the provider's {@code messageId} when it was sent
+     * (null clears the earlier one); empty when there is no such invite.
+     */
+    Optional<Invite> recordEmailAttempt(String roomId, String inviteId, Invite.Attempt attempt, String messageId);
 
     /** The outcome of a conditional write. */
     sealed interface WriteResult {

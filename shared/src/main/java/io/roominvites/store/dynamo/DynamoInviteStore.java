@@ -524,29 +524,18 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public Optional<Invite> recordEmailDelivery(String roomId, String inviteId, Invite.EmailDelivery d) {
+    public Optional<Invite> recordEmailAttempt(String roomId, String inviteId, Invite.Attempt attempt, String messageId) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":status", s(d.status()));
-        values.put(":at", time(d.at()));
-        values.put(":one", n(1));
-        values.put(":attempt", Items.attempts(d.history()));
+        values.put(":attempt", Items.attempts(List.of(attempt)));
         values.put(":none", AttributeValue.fromL(List.of()));
-        String set = "SET emailStatus = :status, emailAt = :at, "
-                + "emailHistory = list_append(if_not_exists(emailHistory, :none), :attempt)";
-        String remove = "";
-        if (d.messageId() != null) {
-            values.put(":mid", s(d.messageId()));
-            set += ", emailMessageId = :mid";
+        String set = "SET emailHistory = list_append(if_not_exists(emailHistory, :none), :attempt)";
+        String expression;
+        if (messageId != null) {
+            values.put(":mid", s(messageId));
+            expression = set + ", emailMessageId = :mid";
         } else {
-            remove += "emailMessageId";
+            expression = set + " REMOVE emailMessageId";
         }
-        if (d.error() != null) {
-            values.put(":err", s(d.error()));
-            set += ", emailError = :err";
-        } else {
-            remove += (remove.isEmpty() ? "" : ", ") + "emailError";
-        }
-        String expression = set + " ADD emailAttempts :one" + (remove.isEmpty() ? "" : " REMOVE " + remove);
         try {
             Map<String, AttributeValue> after = call(() -> db.updateItem(b -> b.tableName(table)
                     .key(Items.inviteKey(roomId, inviteId)).updateExpression(expression)

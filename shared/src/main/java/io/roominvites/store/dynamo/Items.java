@@ -124,14 +124,8 @@ final class Items {
         putRoomCopy(item, inv.room());
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
-            item.put("emailStatus", s(d.status()));
-            item.put("emailAt", time(d.at()));
-            item.put("emailAttempts", Attr.n(d.attempts()));
             if (d.messageId() != null) {
                 item.put("emailMessageId", s(d.messageId()));
-            }
-            if (d.error() != null) {
-                item.put("emailError", s(d.error()));
             }
             item.put("emailHistory", attempts(d.history()));
         }
@@ -152,10 +146,9 @@ final class Items {
 
     static Invite invite(Map<String, AttributeValue> item) {
         Invite.EmailDelivery delivery = null;
-        if (item.containsKey("emailStatus")) {
-            delivery = new Invite.EmailDelivery(str(item, "emailStatus"), str(item, "emailMessageId"),
-                    str(item, "emailError"), instant(item, "emailAt"), (int) num(item, "emailAttempts", 1),
-                    attempts(item.get("emailHistory")));
+        java.util.List<Invite.Attempt> history = attempts(item.get("emailHistory"));
+        if (!history.isEmpty()) {
+            delivery = new Invite.EmailDelivery(str(item, "emailMessageId"), history);
         }
         String roomId = str(item, "roomId");
         return new Invite(str(item, "inviteId"), roomId, str(item, "email"), str(item, "firstName"),
