@@ -1,6 +1,6 @@
 package io.roominvites.app;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import io.roominvites.json.Json;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -114,7 +114,7 @@ public final class AwsClients {
         static String secretString(String secretId, Map<String, String> env) {
             Region region = new DefaultAwsRegionProviderChain().getRegion();
             URI endpoint = endpoint(region, env);
-            byte[] body = JSONObjectUtils.toJSONString(Map.of("SecretId", secretId)).getBytes(StandardCharsets.UTF_8);
+            byte[] body = Json.write(Map.of("SecretId", secretId)).getBytes(StandardCharsets.UTF_8);
             SdkHttpFullRequest request = SdkHttpFullRequest.builder()
                     .method(SdkHttpMethod.POST)
                     .uri(endpoint)
@@ -187,7 +187,7 @@ public final class AwsClients {
 
         private static Map<String, Object> parse(String text) {
             try {
-                return text.isBlank() ? Map.of() : JSONObjectUtils.parse(text);
+                return text.isBlank() ? Map.of() : Json.parseObject(text);
             } catch (ParseException e) {
                 return Map.of();
             }

@@ -2,8 +2,7 @@ package io.roominvites.app;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
+import io.roominvites.json.Json;
 import io.roominvites.tokens.KeyRing;
 
 import java.math.BigInteger;
@@ -38,7 +37,7 @@ public final class SigningKeys {
     public static KeyRing fromSecret(String secret) {
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(secret);
+            json = Json.parseObject(secret);
         } catch (ParseException e) {
             throw new IllegalArgumentException("The signing-key secret is not a JSON object");
         }
@@ -61,7 +60,7 @@ public final class SigningKeys {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("The signing-key secret has neither keys nor seed_<kid> entries");
         }
-        return KeyRing.fromJson(JSONObjectUtils.toJSONString(Map.of("activeKid", activeKid, "keys", keys)));
+        return KeyRing.fromJson(Json.write(Map.of("activeKid", activeKid, "keys", keys)));
     }
 
     /** The P-256 key of {@code kid} derived from {@code seed}. */
@@ -75,16 +74,8 @@ public final class SigningKeys {
             throw new IllegalStateException(e);
         }
         BigInteger[] q = multiply(d);
-        return new ECKey.Builder(Curve.P_256, coordinate(q[0]), coordinate(q[1]))
-                .d(coordinate(d)).keyID(kid).build();
-    }
-
-    private static Base64URL coordinate(BigInteger v) {
-        byte[] raw = v.toByteArray();
-        byte[] out = new byte[32];
-        int copy = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
-        return Base64URL.encode(out);
+        return new ECKey.Builder(Curve.P_256, ECKey.encodeCoordinate(256, q[0]), ECKey.encodeCoordinate(256, q[1]))
+                .d(ECKey.encodeCoordinate(256, d)).keyID(kid).build();
     }
 
     /** d·G on P-256 by double-and-add in affine coordinates (runs once per key at cold start). */

@@ -13,7 +13,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.util.JSONObjectUtils;
+import io.roominvites.json.Json;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -73,7 +73,7 @@ public final class KeyRing {
      * scalar as a 32-byte big-endian integer (the JWK's {@code d}, RFC 7518 6.2.2.1).
      */
     static byte[] linkKey(ECKey key) throws GeneralSecurityException, JOSEException {
-        byte[] d = fixed32(key.toECPrivateKey().getS());
+        byte[] d = ECKey.encodeCoordinate(256, key.toECPrivateKey().getS()).decode();
         byte[] prk = null;
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -123,7 +123,7 @@ public final class KeyRing {
         }
         Map<String, Object> root;
         try {
-            root = JSONObjectUtils.parse(json);
+            root = Json.parseObject(json);
         } catch (ParseException | RuntimeException e) {
             throw new IllegalArgumentException("key ring JSON is not a valid JSON object");
         }
@@ -193,7 +193,7 @@ public final class KeyRing {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("activeKid", activeKid);
         root.put("keys", keys);
-        return JSONObjectUtils.toJSONString(root);
+        return Json.write(root);
     }
 
     /**
@@ -264,15 +264,6 @@ public final class KeyRing {
         return e == null ? null : e.linkVerifier();
     }
 
-    private static byte[] fixed32(java.math.BigInteger s) {
-        byte[] raw = s.toByteArray(); // minimal two's complement: may have a leading 0 or fewer than 32 bytes
-        byte[] out = new byte[32];
-        int n = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - n, out, 32 - n, n);
-        Arrays.fill(raw, (byte) 0);
-        return out;
-    }
-
     private static String buildPublicJwksJson(Map<String, Entry> entries) {
         List<Object> keys = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
@@ -284,7 +275,7 @@ public final class KeyRing {
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("keys", keys);
-        return JSONObjectUtils.toJSONString(root);
+        return Json.write(root);
     }
 
     private static ECKey newKey(String kid) {
