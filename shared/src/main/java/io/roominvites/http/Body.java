@@ -20,6 +20,8 @@ final class Body {
     private final Map<String, Object> json;
     private final List<FieldError> problems = new ArrayList<>();
 
+    private static final Instant YEAR_10000 = Instant.parse("+10000-01-01T00:00:00Z");
+
     private Body(Map<String, Object> json) {
         this.json = json;
     }
@@ -112,7 +114,7 @@ final class Body {
         }
         try {
             Instant t = Instant.parse(s);
-            if (t.isBefore(Instant.EPOCH) || !t.isBefore(Instant.parse("+10000-01-01T00:00:00Z"))) {
+            if (t.isBefore(Instant.EPOCH) || !t.isBefore(YEAR_10000)) {
                 // far years overflow the store's epoch milliseconds (a 500): no room is scheduled there
                 problem(field, "must be a time between the years 1970 and 9999");
                 return null;
