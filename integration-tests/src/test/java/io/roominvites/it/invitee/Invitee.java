@@ -13,7 +13,6 @@ import io.roominvites.it.support.Service.Response;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,24 +51,11 @@ final class Invitee {
     }
 
     static Response preview(Service s, String token, String deviceId, String bearer) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        if (deviceId != null) {
-            body.put("deviceId", deviceId);
-        }
-        return s.call("POST", "/invites/preview", bearer, body);
+        return s.preview(token, deviceId, bearer);
     }
 
     static Response redeem(Service s, String token, String deviceId, String email, String bearer) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        if (deviceId != null) {
-            body.put("deviceId", deviceId);
-        }
-        if (email != null) {
-            body.put("email", email);
-        }
-        return s.call("POST", "/invites/redeem", bearer, body);
+        return s.redeem(token, deviceId, email, bearer);
     }
 
     /**

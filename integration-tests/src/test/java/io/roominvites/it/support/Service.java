@@ -181,22 +181,34 @@ public final class Service implements AutoCloseable {
     }
 
     public Response redeem(String token, String device, String email) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        body.put("deviceId", device);
-        if (email != null) {
-            body.put("email", email);
-        }
-        return call("POST", "/invites/redeem", null, body);
+        return redeem(token, device, email, null);
     }
 
-    public Response preview(String token, String device) {
+    /** POST /invites/redeem; a null device, email or bearer is left out of the request. */
+    public Response redeem(String token, String device, String email, String bearer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
         if (device != null) {
             body.put("deviceId", device);
         }
-        return call("POST", "/invites/preview", null, body);
+        if (email != null) {
+            body.put("email", email);
+        }
+        return call("POST", "/invites/redeem", bearer, body);
+    }
+
+    public Response preview(String token, String device) {
+        return preview(token, device, null);
+    }
+
+    /** POST /invites/preview; a null device or bearer is left out of the request. */
+    public Response preview(String token, String device, String bearer) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (device != null) {
+            body.put("deviceId", device);
+        }
+        return call("POST", "/invites/preview", bearer, body);
     }
 
     public void advance(Duration d) {
