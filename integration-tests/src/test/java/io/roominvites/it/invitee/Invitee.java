@@ -98,17 +98,11 @@ final class Invitee {
 
     /** The invite as the room's manager sees it in GET /rooms/{roomId}/invites. */
     static Map<String, Object> listed(Service s, String roomId, String inviteId) {
-        Response list = s.call("GET", "/rooms/" + roomId + "/invites?limit=100", s.token(Service.OWNER), null).expect(200);
-        for (Map<String, Object> i : list.list("invites")) {
-            if (inviteId.equals(i.get("inviteId"))) {
-                return i;
-            }
-        }
-        throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
+        return s.listed(roomId, inviteId);
     }
 
     static Map<String, Object> listed(Service s, Invited invited) {
-        return listed(s, invited.room(), invited.id());
+        return s.listed(invited);
     }
 
     /** The stored record (for what the API does not show: the bound device and the wrong-email counter). */

@@ -211,6 +211,21 @@ public final class Service implements AutoCloseable {
         return call("POST", "/invites/preview", bearer, body);
     }
 
+    /** The invite as the room's owner sees it in GET /rooms/{roomId}/invites. */
+    public Map<String, Object> listed(String roomId, String inviteId) {
+        Response list = call("GET", "/rooms/" + roomId + "/invites?limit=100", token(OWNER), null).expect(200);
+        for (Map<String, Object> i : list.list("invites")) {
+            if (inviteId.equals(i.get("inviteId"))) {
+                return i;
+            }
+        }
+        throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
+    }
+
+    public Map<String, Object> listed(Invited invited) {
+        return listed(invited.room(), invited.id());
+    }
+
     public void advance(Duration d) {
         clock().advance(d);
     }
