@@ -146,8 +146,7 @@ class RoundTripBudgetTest extends ServiceTest {
     @Test
     void aCreateThatSendsTheEmailAddsExactlyTheSesCall() {
         service.room("budget-email", Duration.ofMinutes(30));
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Service.inviteBody("first@example.org", "VIEWER"));
-        body.put("sendEmail", true);
+        Map<String, Object> body = Service.inviteBody("first@example.org", "Gia", "Guest", "VIEWER", true);
         // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
         service.call("POST", "/rooms/budget-email/invites", service.token(Service.OWNER), body).expect(201);
         warm();
@@ -168,8 +167,7 @@ class RoundTripBudgetTest extends ServiceTest {
     @Test
     void aResendIsOneReadTheEmailAndOneWrite() {
         service.room("budget-resend", Duration.ofMinutes(30));
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Service.inviteBody("resend@example.org", "VIEWER"));
-        body.put("sendEmail", true);
+        Map<String, Object> body = Service.inviteBody("resend@example.org", "Gia", "Guest", "VIEWER", true);
         // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
         Object id = service.call("POST", "/rooms/budget-resend/invites", service.token(Service.OWNER), body).expect(201)
                 .obj("invite").get("inviteId");

@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,7 +94,7 @@ final class EmailSupport {
     /** POST /rooms/{room}/invites as the owner, for Gia Guest as a VIEWER (the status is the caller's to check). */
     static Service.Response createInvite(Service service, String room, String to, boolean sendEmail) {
         return service.call("POST", "/rooms/" + room + "/invites", ownerToken(service),
-                invite(to, "Gia", "Guest", "VIEWER", sendEmail));
+                Service.inviteBody(to, "Gia", "Guest", "VIEWER", sendEmail));
     }
 
     /** POST /rooms/{room}/invites/{inviteId}/resend as the owner. */
@@ -115,16 +114,6 @@ final class EmailSupport {
 
     static String uniqueTemplate(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static Map<String, Object> invite(String email, String first, String last, String role, boolean sendEmail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("email", email);
-        body.put("firstName", first);
-        body.put("lastName", last);
-        body.put("role", role);
-        body.put("sendEmail", sendEmail);
-        return body;
     }
 
     /** The emails the backend accepted for this address. */

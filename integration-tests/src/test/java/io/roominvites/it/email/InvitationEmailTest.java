@@ -56,7 +56,7 @@ class InvitationEmailTest extends ServiceTest {
     private Service.Response create(String room, String email, String first, String last, String role, boolean send,
                                     String bearer) {
         return service.call("POST", "/rooms/" + room + "/invites", bearer,
-                EmailSupport.invite(email, first, last, role, send)).expect(201);
+                Service.inviteBody(email, first, last, role, send)).expect(201);
     }
 
     @Test

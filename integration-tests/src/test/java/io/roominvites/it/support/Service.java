@@ -141,13 +141,19 @@ public final class Service implements AutoCloseable {
         return call("PUT", "/admin/rooms/" + roomId, adminToken(), body).expect(200);
     }
 
+    /** A create request for Gia Guest that sends no email. */
     public static Map<String, Object> inviteBody(String email, String role) {
+        return inviteBody(email, "Gia", "Guest", role, false);
+    }
+
+    /** A create request (POST /rooms/{roomId}/invites body), mutable. */
+    public static Map<String, Object> inviteBody(String email, String first, String last, String role, boolean sendEmail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email", email);
-        body.put("firstName", "Gia");
-        body.put("lastName", "Guest");
+        body.put("firstName", first);
+        body.put("lastName", last);
         body.put("role", role);
-        body.put("sendEmail", false);
+        body.put("sendEmail", sendEmail);
         return body;
     }
 
