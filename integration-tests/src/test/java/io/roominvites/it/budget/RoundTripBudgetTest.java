@@ -156,7 +156,7 @@ class RoundTripBudgetTest extends ServiceTest {
         assertEquals(List.of(SEND), sesCalls.calls());
     }
 
-    private Service.Response resend(String roomId, Object inviteId) {
+    private Service.Response resend(String roomId, String inviteId) {
         return service.call("POST", "/rooms/" + roomId + "/invites/" + inviteId + "/resend", service.token(Service.OWNER),
                 null);
     }
@@ -166,8 +166,8 @@ class RoundTripBudgetTest extends ServiceTest {
         service.room("budget-resend", Duration.ofMinutes(30));
         Map<String, Object> body = Service.inviteBody("resend@example.org", "Gia", "Guest", "VIEWER", true);
         // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
-        Object id = service.call("POST", "/rooms/budget-resend/invites", service.token(Service.OWNER), body).expect(201)
-                .obj("invite").get("inviteId");
+        String id = Service.inviteId(service.call("POST", "/rooms/budget-resend/invites", service.token(Service.OWNER), body)
+                .expect(201));
         warm();
 
         Service.Response resent = resend("budget-resend", id).expect(200);
@@ -180,7 +180,7 @@ class RoundTripBudgetTest extends ServiceTest {
     void aRefusedResendIsTheOneReadAlone() {
         service.room("budget-resend-no", Duration.ofMinutes(30));
         Service.Response created = service.invite("budget-resend-no", "resend-no@example.org", "VIEWER");
-        Object id = created.obj("invite").get("inviteId");
+        String id = Service.inviteId(created);
         service.call("DELETE", "/rooms/budget-resend-no/invites/" + id, service.token(Service.OWNER), null).expect(200);
         warm();
 
@@ -214,7 +214,7 @@ class RoundTripBudgetTest extends ServiceTest {
         Service.Response created = service.invite("budget-revoke", "revoke@example.org", "VIEWER");
         String token = Service.linkToken(created);
         service.preview(token, null).expect(200);
-        service.call("DELETE", "/rooms/budget-revoke/invites/" + created.obj("invite").get("inviteId"),
+        service.call("DELETE", "/rooms/budget-revoke/invites/" + Service.inviteId(created),
                 service.token(Service.OWNER), null).expect(200);
         warm();
         service.preview(token, null).expectError(410, "INVITE_REVOKED");

@@ -340,7 +340,7 @@ class AdminRoutesTest extends ServiceTest {
         String room = Manage.roomId("adm-del");
         service.room(room, Duration.ofDays(1));
         Service.Response created = service.invite(room, "guest@example.org", "VIEWER");
-        String inviteId = (String) created.obj("invite").get("inviteId");
+        String inviteId = Service.inviteId(created);
         String owner = service.token(Service.OWNER);
 
         Service.Response deleted = service.call("DELETE", "/admin/rooms/" + room, admin, null).expect(204);
