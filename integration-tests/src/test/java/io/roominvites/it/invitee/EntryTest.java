@@ -139,7 +139,7 @@ class EntryTest extends ServiceTest {
 
     @Test
     void redeemAnswersTheContractsFields() {
-        String room = Invitee.roomId("fields");
+        String room = Service.roomId("fields");
         Response roomAnswer = service.room(room, Duration.ofMinutes(-5));
         Response created = service.invite(room, GUEST, "SPEAKER");
         Response r = expectEntered(redeem(service, Service.linkToken(created), "device-fields-1", GUEST, null), "SPEAKER");

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,19 +34,12 @@ final class Invitee {
     private static final Set<String> ERROR_MEMBERS = Set.of("code", "message", "requestId", "fields", "startsAt",
             "attemptsLeft");
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
-
     private Invitee() {
-    }
-
-    /** A room id unique within the JVM (every test makes its own rooms, so tests never share state). */
-    static String roomId(String prefix) {
-        return prefix + "-" + SEQ.incrementAndGet();
     }
 
     /** An invite to a new room of {@link Service#OWNER}'s that opened five minutes ago (open 55 more minutes). */
     static Invited openInvite(Service s, String roomPrefix, String email, String role) {
-        return s.invitedTo(roomId(roomPrefix), Duration.ofMinutes(-5), email, role);
+        return s.invitedTo(Service.roomId(roomPrefix), Duration.ofMinutes(-5), email, role);
     }
 
     static Response preview(Service s, String token, String deviceId, String bearer) {
@@ -64,7 +56,7 @@ final class Invitee {
      */
     static PendingAndEntered pendingAndEntered(Service s, String roomPrefix, Duration startsIn, String pendingEmail,
                                                String enteredEmail, String enteredDevice) {
-        String roomId = roomId(roomPrefix);
+        String roomId = Service.roomId(roomPrefix);
         s.room(roomId, startsIn);
         Invited pending = new Invited(roomId, s.invite(roomId, pendingEmail, "VIEWER"));
         Invited entered = new Invited(roomId, s.invite(roomId, enteredEmail, "VIEWER"));

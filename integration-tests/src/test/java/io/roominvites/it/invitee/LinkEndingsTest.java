@@ -33,7 +33,7 @@ class LinkEndingsTest extends ServiceTest {
     void anExpiredLinkIsRefusedButTheDeviceThatRedeemedItMayComeBack() {
         service.settings(true, null, List.of(), 5); // links live five minutes
         try {
-            String room = Invitee.roomId("expiry");
+            String room = Service.roomId("expiry");
             service.room(room, Duration.ofMinutes(-5), Duration.ofHours(3), true, List.of(), List.of(), List.of());
             Response unused = service.invite(room, GUEST, "VIEWER");
             Response used = service.invite(room, "second@example.org", "SPEAKER");
@@ -115,7 +115,7 @@ class LinkEndingsTest extends ServiceTest {
 
     @Test
     void aDeletedRoomBeforeItsStartAnswersRoomDeletedNotACountdown() {
-        Invited guest = service.invitedTo(Invitee.roomId("deleted-early"), Duration.ofMinutes(30), GUEST, "VIEWER");
+        Invited guest = service.invitedTo(Service.roomId("deleted-early"), Duration.ofMinutes(30), GUEST, "VIEWER");
         String token = guest.token();
         service.call("DELETE", "/admin/rooms/" + guest.room(), service.adminToken(), null).expect(204);
         expectError(preview(service, token, null, null), 410, "ROOM_DELETED");

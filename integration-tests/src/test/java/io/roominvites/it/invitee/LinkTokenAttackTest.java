@@ -44,7 +44,7 @@ class LinkTokenAttackTest extends ServiceTest {
     @Override
     protected void afterStart() {
         service.enableInvitations();
-        room = Invitee.roomId("attack");
+        room = Service.roomId("attack");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
         created = service.invite(room, GUEST, "VIEWER");
         token = Service.linkToken(created);
@@ -160,7 +160,7 @@ class LinkTokenAttackTest extends ServiceTest {
         // a well-formed invite id that does not exist, in a real room
         bothAnswer(real.issue(room + ":01JABCDEFGHJKMNPQRSTVWXYZ0", future, now), 400, "LINK_INVALID");
         // a real invite under another (real or unknown) room
-        String otherRoom = Invitee.roomId("attack-other");
+        String otherRoom = Service.roomId("attack-other");
         service.room(otherRoom, Duration.ofMinutes(-5));
         bothAnswer(real.issue(otherRoom + ":" + inviteId(created), future, now), 400, "LINK_INVALID");
         bothAnswer(real.issue("no-such-room:" + inviteId(created), future, now), 400, "LINK_INVALID");

@@ -32,7 +32,7 @@ class HttpLayerTest extends ServiceTest {
     private List<Service.Response> sample(Map<String, String> headers) {
         String owner = service.token(Service.OWNER);
         String admin = service.adminToken();
-        String deletable = Manage.roomId("http-del");
+        String deletable = Service.roomId("http-del");
         service.room(deletable, Duration.ofDays(1));
         List<Service.Response> out = new ArrayList<>();
         out.add(service.call("GET", "/rooms/" + ROOM + "/invite-options", owner, null, headers));

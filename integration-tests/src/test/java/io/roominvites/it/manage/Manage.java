@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,14 +25,7 @@ final class Manage {
     static final Set<String> INVITE_FIELDS = Set.of("inviteId", "roomId", "email", "firstName", "lastName", "role",
             "status", "createdAt", "createdBy", "expiresAt", "redeemedAt", "revokedAt");
 
-    private static final AtomicInteger ROOMS = new AtomicInteger();
-
     private Manage() {
-    }
-
-    /** A room id no other test of the class uses. */
-    static String roomId(String prefix) {
-        return prefix + "-" + ROOMS.incrementAndGet();
     }
 
     static String invites(String roomId) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole service in-process against a real backend (DynamoDB Local, or LocalStack), driven through the
@@ -26,6 +27,8 @@ import java.util.UUID;
 public final class Service implements AutoCloseable {
     public static final String ADMIN = "admin@example.com";
     public static final String OWNER = "owner@example.com";
+
+    private static final AtomicInteger ROOMS = new AtomicInteger();
 
     private final LocalServices services;
     private final CallCounter counter = new CallCounter();
@@ -104,6 +107,11 @@ public final class Service implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ seeding through the API
+
+    /** A room id unique within the JVM (every test makes its own rooms, so tests never share state). */
+    public static String roomId(String prefix) {
+        return prefix + "-" + ROOMS.incrementAndGet();
+    }
 
     /** Enables invitations with these blocked domains and template name. */
     public Response settings(boolean enabled, String template, List<String> blocked, int ttlMinutes) {
