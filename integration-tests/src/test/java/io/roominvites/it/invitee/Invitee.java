@@ -126,6 +126,17 @@ final class Invitee {
         return r;
     }
 
+    /**
+     * Every way in answers this error for a new device: preview without and with {@code email}'s bearer, redeem with
+     * {@code email} typed and with its bearer.
+     */
+    static void expectRefusedEveryWay(Service s, String token, String deviceId, String email, int status, String code) {
+        expectError(preview(s, token, null, null), status, code);
+        expectError(preview(s, token, deviceId, s.token(email)), status, code);
+        expectError(redeem(s, token, deviceId, email, null), status, code);
+        expectError(redeem(s, token, deviceId, null, s.token(email)), status, code);
+    }
+
     /** INVALID_REQUEST naming exactly these fields. */
     static Response expectInvalid(Response r, String... fields) {
         expectError(r, 400, "INVALID_REQUEST");
