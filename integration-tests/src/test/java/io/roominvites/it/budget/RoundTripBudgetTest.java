@@ -5,6 +5,7 @@ import io.roominvites.it.support.CallCounter;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
 import io.roominvites.testing.Backend;
+import io.roominvites.testing.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -13,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -61,7 +61,7 @@ class RoundTripBudgetTest extends ServiceTest {
     @Override
     protected void afterStart() {
         backend.verifySender(FROM);
-        template = "budget-" + UUID.randomUUID().toString().substring(0, 8);
+        template = Backends.uniqueName("budget");
         ses.createEmailTemplate(b -> b.templateName(template).templateContent(c -> c
                 .subject("You are invited to {{roomTitle}}")
                 .text("Hello {{firstName}}, join at {{inviteLink}}")

@@ -6,6 +6,7 @@ import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
 import io.roominvites.local.FreePorts;
 import io.roominvites.testing.Backend;
+import io.roominvites.testing.Backends;
 import io.roominvites.testing.StoredEmail;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.core.SdkRequest;
@@ -28,7 +29,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,11 +109,7 @@ final class EmailSupport {
     }
 
     static String uniqueEmail(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    }
-
-    static String uniqueTemplate(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return Backends.uniqueName(prefix) + "@example.org";
     }
 
     /** The emails the backend accepted for this address. */
