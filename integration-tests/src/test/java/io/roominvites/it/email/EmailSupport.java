@@ -125,16 +125,10 @@ final class EmailSupport {
         return m.group();
     }
 
-    static String tokenOf(String link) {
-        return link.substring(link.indexOf("#invite=") + "#invite=".length());
-    }
-
     /** The {@code inv} claim of a link's token: which invitation it opens (each issue has its own iat). */
     static String inviteClaim(String link) {
-        String[] parts = tokenOf(link).split("\\.");
         try {
-            return (String) io.roominvites.json.Json.parseObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
-                    StandardCharsets.UTF_8)).get("inv");
+            return (String) io.roominvites.json.Json.parseObject(Service.jwsPayload(Service.tokenOf(link))).get("inv");
         } catch (java.text.ParseException e) {
             throw new AssertionError("not a JWS: " + link, e);
         }

@@ -129,7 +129,7 @@ class InvitationEmailTest extends ServiceTest {
         }
 
         // the link inside the email redeems
-        String token = EmailSupport.tokenOf(m.text() != null ? EmailSupport.linkIn(m.text()) : link);
+        String token = Service.tokenOf(m.text() != null ? EmailSupport.linkIn(m.text()) : link);
         assertEquals("WAIT", service.preview(token, null).expect(200).json().get("next"));
         service.advance(Duration.ofMinutes(11));
         Service.Response entered = service.redeem(token, "device-email-1", to).expect(200);

@@ -83,7 +83,7 @@ class LocalOutboxTest extends ServiceTest {
         assertTrue(raw.contains("Content-Type: text/html; charset=UTF-8"));
         assertTrue(raw.lines().allMatch(l -> l.length() <= 78), "lines of at most 78 characters");
 
-        String token = EmailSupport.tokenOf(e.inviteLinks().getFirst());
+        String token = Service.tokenOf(e.inviteLinks().getFirst());
         service.advance(Duration.ofMinutes(11));
         assertEquals("MODERATOR", service.redeem(token, "device-outbox-1", to).expect(200).json().get("role"));
     }

@@ -125,7 +125,7 @@ class CreateInviteTest extends ServiceTest {
         Service.Response r = create(b).expect(201);
         String token = Service.linkToken(r);
         assertFalse(token.contains("?") || token.contains("&") || token.contains("#"), "one fragment value");
-        String payload = Manage.jwsPayload(token);
+        String payload = Service.jwsPayload(token);
         String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
         for (String s : new String[]{payload.toLowerCase(), header.toLowerCase()}) {
             for (String personal : List.of("private", "person", "secret-corp", "priscilla", "privacy", "@")) {

@@ -3,7 +3,6 @@ package io.roominvites.it.manage;
 import io.roominvites.it.support.Service;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,17 +91,10 @@ final class Manage {
         return r;
     }
 
-    /** The decoded JSON payload of a compact JWS. */
-    static String jwsPayload(String token) {
-        String[] parts = token.split("\\.");
-        assertEquals(3, parts.length, "a compact JWS");
-        return new String(Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** The claims of the link token in a create answer. */
     static Map<String, Object> linkClaims(Service.Response created) {
         try {
-            return io.roominvites.json.Json.parseObject(jwsPayload(Service.linkToken(created)));
+            return io.roominvites.json.Json.parseObject(Service.jwsPayload(Service.linkToken(created)));
         } catch (java.text.ParseException e) {
             throw new AssertionError(e);
         }

@@ -12,13 +12,17 @@ import io.roominvites.testing.Backends;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The whole service in-process against a real backend (DynamoDB Local, or LocalStack), driven through the
@@ -185,8 +189,19 @@ public final class Service implements AutoCloseable {
 
     /** The link token inside a create answer's link. */
     public static String linkToken(Response created) {
-        String link = (String) created.json().get("link");
+        return tokenOf((String) created.json().get("link"));
+    }
+
+    /** The link token of an invitation link (what follows {@code #invite=}). */
+    public static String tokenOf(String link) {
         return link.substring(link.indexOf("#invite=") + "#invite=".length());
+    }
+
+    /** The decoded JSON payload of a compact JWS. */
+    public static String jwsPayload(String token) {
+        String[] parts = token.split("\\.");
+        assertEquals(3, parts.length, "a compact JWS");
+        return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
     }
 
     /** The invite id inside a create (or revoke, promote, resend) answer. */
