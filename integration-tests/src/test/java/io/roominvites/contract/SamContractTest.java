@@ -8,6 +8,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import io.roominvites.app.Config;
 import io.roominvites.app.SigningKeys;
+import io.roominvites.email.ses.SesEmailGateway;
+import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.http.Operation;
 import io.roominvites.store.dynamo.TableSchema;
 import io.roominvites.testing.Backends;
@@ -21,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -1135,18 +1136,14 @@ class SamContractTest {
             EmulatorBackend backend = EmulatorBackend.shared();
             String table = Backends.uniqueName("sam-contract");
             SamLocalSupport.createTable(backend.dynamoDbEndpoint(), table);
-            Map<String, Object> emailTemplate = JSONObjectUtils.parse(Files.readString(EMAIL_TEMPLATE_FILE));
-            Map<String, Object> content = JSONObjectUtils.getJSONObject(emailTemplate, "TemplateContent");
-            assertEquals(EMAIL_TEMPLATE, emailTemplate.get("TemplateName"), "the settings event selects " + EMAIL_TEMPLATE_FILE);
+            EmailTemplate emailTemplate = EmailTemplate.fromJson(Files.readString(EMAIL_TEMPLATE_FILE));
+            assertEquals(EMAIL_TEMPLATE, emailTemplate.name(), "the settings event selects " + EMAIL_TEMPLATE_FILE);
             try (SesV2Client ses = backend.sesV2Client()) {
-                ses.createEmailTemplate(b -> b.templateName(EMAIL_TEMPLATE).templateContent(c -> c
-                        .subject(String.valueOf(content.get("Subject")))
-                        .text(String.valueOf(content.get("Text")))
-                        .html(String.valueOf(content.get("Html")))));
-            } catch (SesV2Exception exists) {
-                // created earlier in this JVM (the emulator is shared): the same file
+                // unless created earlier in this JVM (the emulator is shared): the same file
+                SesEmailGateway.ensureTemplate(ses, emailTemplate);
             }
-            Map<String, Object> params = SamLocalSupport.envParameters(ENV_JSON);
+            Map<String, Object> envJson = JSONObjectUtils.parse(Files.readString(ENV_JSON));
+            Map<String, Object> params = section(envJson, "Parameters");
             idp = SamLocalSupport.start(InetAddress.getLoopbackAddress(), 0, String.valueOf(params.get("IDP_ISSUER")),
                     String.valueOf(params.get("IDP_AUDIENCE")));
             tokens = idp.tokens();
@@ -1156,7 +1153,6 @@ class SamContractTest {
                     "AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString(),
                     "AWS_ENDPOINT_URL_SESV2", backend.sesEndpoint().toString(),
                     Config.IDP_JWKS_URL, idp.jwksUrl().toString());
-            Map<String, Object> envJson = JSONObjectUtils.parse(Files.readString(ENV_JSON));
             for (String fn : template.functions()) {
                 Map<String, String> env = samLocalEnvironment(template, envJson, fn, overrides, work);
                 processes.put(fn, FunctionProcess.start(fn, jar(template, fn), handler(template, fn), env, classpath, recorder, work));

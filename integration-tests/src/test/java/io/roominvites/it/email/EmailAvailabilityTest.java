@@ -6,6 +6,7 @@ import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
 import io.roominvites.testing.Backend;
+import io.roominvites.testing.Backends;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
@@ -57,7 +58,7 @@ class EmailAvailabilityTest extends ServiceTest {
 
     /** A template under a new name in SES, and a fresh room whose settings name it; answers the name. */
     private String setUpWithNewTemplate(String room, String templatePrefix) {
-        String name = EmailSupport.uniqueTemplate(templatePrefix);
+        String name = Backends.uniqueName(templatePrefix);
         SesEmailGateway.ensureTemplate(ses, EmailTemplate.defaultInvitation().named(name));
         setUp(room, name);
         return name;
@@ -92,7 +93,7 @@ class EmailAvailabilityTest extends ServiceTest {
 
     @Test
     void withATemplateNameSesDoesNotKnowSendingIsNotOfferedAndSendEmailCreatesNothing() {
-        String missing = EmailSupport.uniqueTemplate("NeverCreated");
+        String missing = Backends.uniqueName("NeverCreated");
         setUp("avail-missing", missing);
         assertFalse(available("avail-missing"));
         Service.Response refused = create("avail-missing", EmailSupport.uniqueEmail("missing"), true)

@@ -73,12 +73,8 @@ class EmailFailureTest extends ServiceTest {
         return EmailSupport.sendEmailAvailable(service, ROOM);
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> listed(Service.Response created) {
-        String id = Service.inviteId(created);
-        return service.call("GET", "/rooms/" + ROOM + "/invites", owner(), null).expect(200).list("invites").stream()
-                .filter(i -> id.equals(i.get("inviteId"))).findFirst()
-                .orElseThrow(() -> new AssertionError("the invite was lost"));
+        return service.listed(ROOM, Service.inviteId(created));
     }
 
     /** The failed answer: invite kept, FAILED with this human reason, nothing from AWS in the body. */

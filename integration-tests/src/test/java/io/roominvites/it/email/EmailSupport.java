@@ -6,6 +6,7 @@ import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
 import io.roominvites.local.FreePorts;
 import io.roominvites.testing.Backend;
+import io.roominvites.testing.Backends;
 import io.roominvites.testing.StoredEmail;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.core.SdkRequest;
@@ -25,11 +26,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,7 +94,7 @@ final class EmailSupport {
     /** POST /rooms/{room}/invites as the owner, for Gia Guest as a VIEWER (the status is the caller's to check). */
     static Service.Response createInvite(Service service, String room, String to, boolean sendEmail) {
         return service.call("POST", "/rooms/" + room + "/invites", ownerToken(service),
-                invite(to, "Gia", "Guest", "VIEWER", sendEmail));
+                Service.inviteBody(to, "Gia", "Guest", "VIEWER", sendEmail));
     }
 
     /** POST /rooms/{room}/invites/{inviteId}/resend as the owner. */
@@ -110,21 +109,7 @@ final class EmailSupport {
     }
 
     static String uniqueEmail(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-    }
-
-    static String uniqueTemplate(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static Map<String, Object> invite(String email, String first, String last, String role, boolean sendEmail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("email", email);
-        body.put("firstName", first);
-        body.put("lastName", last);
-        body.put("role", role);
-        body.put("sendEmail", sendEmail);
-        return body;
+        return Backends.uniqueName(prefix) + "@example.org";
     }
 
     /** The emails the backend accepted for this address. */
@@ -140,16 +125,10 @@ final class EmailSupport {
         return m.group();
     }
 
-    static String tokenOf(String link) {
-        return link.substring(link.indexOf("#invite=") + "#invite=".length());
-    }
-
     /** The {@code inv} claim of a link's token: which invitation it opens (each issue has its own iat). */
     static String inviteClaim(String link) {
-        String[] parts = tokenOf(link).split("\\.");
         try {
-            return (String) io.roominvites.json.Json.parseObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
-                    StandardCharsets.UTF_8)).get("inv");
+            return (String) io.roominvites.json.Json.parseObject(Service.jwsPayload(Service.tokenOf(link))).get("inv");
         } catch (java.text.ParseException e) {
             throw new AssertionError("not a JWS: " + link, e);
         }

@@ -50,7 +50,7 @@ class LocalOutboxTest extends ServiceTest {
 
     private Service.Response create(String to, String first, boolean send) {
         return service.call("POST", "/rooms/" + ROOM + "/invites", service.token(Service.OWNER, "Olivia", "Owner"),
-                EmailSupport.invite(to, first, "Guest", "MODERATOR", send)).expect(201);
+                Service.inviteBody(to, first, "Guest", "MODERATOR", send)).expect(201);
     }
 
     private OutboxEmailGateway.OutboxEmail only(String to) {
@@ -83,7 +83,7 @@ class LocalOutboxTest extends ServiceTest {
         assertTrue(raw.contains("Content-Type: text/html; charset=UTF-8"));
         assertTrue(raw.lines().allMatch(l -> l.length() <= 78), "lines of at most 78 characters");
 
-        String token = EmailSupport.tokenOf(e.inviteLinks().getFirst());
+        String token = Service.tokenOf(e.inviteLinks().getFirst());
         service.advance(Duration.ofMinutes(11));
         assertEquals("MODERATOR", service.redeem(token, "device-outbox-1", to).expect(200).json().get("role"));
     }
@@ -107,7 +107,7 @@ class LocalOutboxTest extends ServiceTest {
                 "coPublishers", List.of())).expect(200);
         String to = EmailSupport.uniqueEmail("unicode");
         service.call("POST", "/rooms/outbox-unicode/invites", service.token(Service.OWNER),
-                EmailSupport.invite(to, "Zoë", "Ñúñez", "VIEWER", true)).expect(201);
+                Service.inviteBody(to, "Zoë", "Ñúñez", "VIEWER", true)).expect(201);
         OutboxEmailGateway.OutboxEmail e = only(to);
         assertEquals("You're invited: Überraschung — 会議 🎉", e.subject());
         assertTrue(e.text().startsWith("Hi Zoë,"), e.text());
@@ -172,7 +172,7 @@ class LocalOutboxTest extends ServiceTest {
                     .expect(200).json().get("sendEmailAvailable");
             assertEquals(Boolean.FALSE, flag);
             service.call("POST", "/rooms/" + ROOM + "/invites", service.token(Service.OWNER),
-                    EmailSupport.invite(EmailSupport.uniqueEmail("none"), "Gia", "Guest", "VIEWER", true))
+                    Service.inviteBody(EmailSupport.uniqueEmail("none"), "Gia", "Guest", "VIEWER", true))
                     .expectError(409, "EMAIL_TEMPLATE_NOT_CONFIGURED");
         } finally {
             outbox.putTemplate(EmailTemplate.defaultInvitation());

@@ -41,7 +41,7 @@ class CountdownAndScheduleTest extends ServiceTest {
 
     @Test
     void previewCountsDownToTheStartAndShowsNothingPersonal() {
-        String room = Invitee.roomId("countdown");
+        String room = Service.roomId("countdown");
         Response roomAnswer = service.room(room, Duration.ofMinutes(10));
         String token = Service.linkToken(service.invite(room, "Guest@Example.org", "SPEAKER"));
 
@@ -84,7 +84,7 @@ class CountdownAndScheduleTest extends ServiceTest {
 
     @Test
     void redeemBeforeTheStartConsumesNothing() {
-        String room = Invitee.roomId("early");
+        String room = Service.roomId("early");
         Response roomAnswer = service.room(room, Duration.ofMinutes(10));
         Invited guest = new Invited(room, service.invite(room, GUEST, "VIEWER"));
         String token = guest.token();
@@ -117,7 +117,7 @@ class CountdownAndScheduleTest extends ServiceTest {
 
     @Test
     void movingTheRoomLaterMovesItsExistingLinksAtOnce() {
-        Invited guest = service.invitedTo(Invitee.roomId("moved"), Duration.ofMinutes(10), GUEST, "VIEWER");
+        Invited guest = service.invitedTo(Service.roomId("moved"), Duration.ofMinutes(10), GUEST, "VIEWER");
         String room = guest.room();
         String token = guest.token();
 

@@ -13,11 +13,9 @@ import io.roominvites.it.support.Service.Response;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,40 +34,20 @@ final class Invitee {
     private static final Set<String> ERROR_MEMBERS = Set.of("code", "message", "requestId", "fields", "startsAt",
             "attemptsLeft");
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
-
     private Invitee() {
-    }
-
-    /** A room id unique within the JVM (every test makes its own rooms, so tests never share state). */
-    static String roomId(String prefix) {
-        return prefix + "-" + SEQ.incrementAndGet();
     }
 
     /** An invite to a new room of {@link Service#OWNER}'s that opened five minutes ago (open 55 more minutes). */
     static Invited openInvite(Service s, String roomPrefix, String email, String role) {
-        return s.invitedTo(roomId(roomPrefix), Duration.ofMinutes(-5), email, role);
+        return s.invitedTo(Service.roomId(roomPrefix), Duration.ofMinutes(-5), email, role);
     }
 
     static Response preview(Service s, String token, String deviceId, String bearer) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        if (deviceId != null) {
-            body.put("deviceId", deviceId);
-        }
-        return s.call("POST", "/invites/preview", bearer, body);
+        return s.preview(token, deviceId, bearer);
     }
 
     static Response redeem(Service s, String token, String deviceId, String email, String bearer) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        if (deviceId != null) {
-            body.put("deviceId", deviceId);
-        }
-        if (email != null) {
-            body.put("email", email);
-        }
-        return s.call("POST", "/invites/redeem", bearer, body);
+        return s.redeem(token, deviceId, email, bearer);
     }
 
     /**
@@ -78,7 +56,7 @@ final class Invitee {
      */
     static PendingAndEntered pendingAndEntered(Service s, String roomPrefix, Duration startsIn, String pendingEmail,
                                                String enteredEmail, String enteredDevice) {
-        String roomId = roomId(roomPrefix);
+        String roomId = Service.roomId(roomPrefix);
         s.room(roomId, startsIn);
         Invited pending = new Invited(roomId, s.invite(roomId, pendingEmail, "VIEWER"));
         Invited entered = new Invited(roomId, s.invite(roomId, enteredEmail, "VIEWER"));
@@ -112,17 +90,11 @@ final class Invitee {
 
     /** The invite as the room's manager sees it in GET /rooms/{roomId}/invites. */
     static Map<String, Object> listed(Service s, String roomId, String inviteId) {
-        Response list = s.call("GET", "/rooms/" + roomId + "/invites?limit=100", s.token(Service.OWNER), null).expect(200);
-        for (Map<String, Object> i : list.list("invites")) {
-            if (inviteId.equals(i.get("inviteId"))) {
-                return i;
-            }
-        }
-        throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
+        return s.listed(roomId, inviteId);
     }
 
     static Map<String, Object> listed(Service s, Invited invited) {
-        return listed(s, invited.room(), invited.id());
+        return s.listed(invited);
     }
 
     /** The stored record (for what the API does not show: the bound device and the wrong-email counter). */
@@ -152,6 +124,17 @@ final class Invitee {
             assertNull(err.get("fields"), () -> "fields only for INVALID_REQUEST: " + r);
         }
         return r;
+    }
+
+    /**
+     * Every way in answers this error for a new device: preview without and with {@code email}'s bearer, redeem with
+     * {@code email} typed and with its bearer.
+     */
+    static void expectRefusedEveryWay(Service s, String token, String deviceId, String email, int status, String code) {
+        expectError(preview(s, token, null, null), status, code);
+        expectError(preview(s, token, deviceId, s.token(email)), status, code);
+        expectError(redeem(s, token, deviceId, email, null), status, code);
+        expectError(redeem(s, token, deviceId, null, s.token(email)), status, code);
     }
 
     /** INVALID_REQUEST naming exactly these fields. */

@@ -1,6 +1,7 @@
 package io.roominvites.it.invitee;
 
 import io.roominvites.domain.Invite;
+import io.roominvites.it.support.Service;
 import io.roominvites.it.support.Service.Invited;
 import io.roominvites.it.support.Service.Response;
 import io.roominvites.it.support.ServiceTest;
@@ -62,7 +63,7 @@ class PreviewIsSafeTest extends ServiceTest {
 
     @Test
     void previewsBeforeTheStartChangeNothing() {
-        Invited guest = service.invitedTo(Invitee.roomId("safe-early"), Duration.ofMinutes(5), GUEST, "VIEWER");
+        Invited guest = service.invitedTo(Service.roomId("safe-early"), Duration.ofMinutes(5), GUEST, "VIEWER");
         Invite before = stored(service, guest);
         for (int i = 0; i < 20; i++) {
             assertEquals("WAIT", preview(service, guest.token(), i % 2 == 0 ? null : "device-early-" + i,

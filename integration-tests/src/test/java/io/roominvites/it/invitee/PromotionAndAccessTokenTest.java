@@ -54,7 +54,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
     @Test
     void theAccessTokenVerifiesWithTheJwksAndCarriesTheGrant() {
         // the room ends in 50 minutes: before the 60-minute token lifetime
-        Invited guest = service.invitedTo(Invitee.roomId("claims"), Duration.ofMinutes(-10), "Guest@Example.org",
+        Invited guest = service.invitedTo(Service.roomId("claims"), Duration.ofMinutes(-10), "Guest@Example.org",
                 "VIEWER");
         Response r = expectEntered(redeem(service, guest.token(), "device-claims-1", GUEST, null), "VIEWER");
         JWTClaimsSet c = Invitee.checkAccessToken(service, r, GUEST, guest.room(), guest.id(), "device-claims-1",
@@ -65,7 +65,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void aLongRoomsAccessTokenLivesItsOwnLifetimeOnly() {
-        String room = Invitee.roomId("long");
+        String room = Service.roomId("long");
         service.room(room, Duration.ofMinutes(-10), Duration.ofHours(6), true, List.of(), List.of(), List.of());
         Invited guest = new Invited(room, service.invite(room, GUEST, "SPEAKER"));
         Response r = expectEntered(redeem(service, guest.token(), "device-long-1", GUEST, null), "SPEAKER");
@@ -78,7 +78,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void aPromotionReachesTheSameDeviceOnItsNextRedeem() {
-        Invited guest = service.invitedTo(Invitee.roomId("promote"), Duration.ofMinutes(-10), GUEST, "VIEWER");
+        Invited guest = service.invitedTo(Service.roomId("promote"), Duration.ofMinutes(-10), GUEST, "VIEWER");
         String room = guest.room();
         String token = guest.token();
         String id = guest.id();
@@ -108,7 +108,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
 
     @Test
     void aPromotionBeforeTheFirstRedeemIsTheRoleTheInviteeEntersWith() {
-        Invited guest = service.invitedTo(Invitee.roomId("promote-early"), Duration.ofMinutes(10), GUEST, "VIEWER");
+        Invited guest = service.invitedTo(Service.roomId("promote-early"), Duration.ofMinutes(10), GUEST, "VIEWER");
         promote(guest.room(), guest.id(), "MODERATOR").expect(200);
         assertEquals(Map.of("firstName", "Gia", "role", "MODERATOR"), preview(service, guest.token(), null, null)
                 .expect(200).obj("invitee"));
@@ -125,7 +125,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
      */
     @Test
     void aRedeemInTheLastFractionOfASecondBeforeTheEndIsNotAnError() {
-        String room = Invitee.roomId("last-second");
+        String room = Service.roomId("last-second");
         Instant start = service.clock().instant().minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant end = start.plus(Duration.ofMinutes(30)).plusMillis(900);
         Map<String, Object> body = new java.util.LinkedHashMap<>();

@@ -68,7 +68,7 @@ class RaceTest extends ServiceTest {
 
     @Test
     void thirtyTwoDevicesRedeemingOneLinkAtOnceMakeExactlyOneWinnerTenTimesOver() {
-        String room = Invitee.roomId("race");
+        String room = Service.roomId("race");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
         for (int link = 0; link < LINKS; link++) {
             String email = "racer" + link + "@example.org";
@@ -134,7 +134,7 @@ class RaceTest extends ServiceTest {
 
     @Test
     void concurrentPromoteAndRevokeLeaveAConsistentRecord() {
-        String room = Invitee.roomId("race-revoke");
+        String room = Service.roomId("race-revoke");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
         String owner = service.token(Service.OWNER);
         int promotedFirst = 0;
@@ -186,7 +186,7 @@ class RaceTest extends ServiceTest {
      */
     @Test
     void wrongEmailsRacingTheRightOneOrARevokeNeverClaimALock() {
-        String room = Invitee.roomId("race-mixed");
+        String room = Service.roomId("race-mixed");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
         String owner = service.token(Service.OWNER);
         Map<String, Integer> seen = new java.util.TreeMap<>();
@@ -232,7 +232,7 @@ class RaceTest extends ServiceTest {
 
     @Test
     void concurrentWrongEmailsNeverCountPastTheLock() {
-        String room = Invitee.roomId("race-lock");
+        String room = Service.roomId("race-lock");
         service.room(room, Duration.ofMinutes(-5));
         for (int round = 0; round < 3; round++) {
             String email = "locked" + round + "@example.org";

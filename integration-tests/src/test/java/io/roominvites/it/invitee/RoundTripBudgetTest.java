@@ -86,7 +86,7 @@ class RoundTripBudgetTest extends ServiceTest {
         assertEquals(List.of(), calls(() -> expectError(redeem(service, "forged.link.token", "device-budget-7", GUEST,
                 null), 400, "LINK_INVALID")), "a forged link costs no DynamoDB call");
 
-        String early = service.invitedTo(Invitee.roomId("budget-early"), Duration.ofMinutes(30), GUEST, "VIEWER")
+        String early = service.invitedTo(Service.roomId("budget-early"), Duration.ofMinutes(30), GUEST, "VIEWER")
                 .token();
         assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, early, "device-budget-8", GUEST, null), 409,
                 "SESSION_NOT_STARTED")));
@@ -94,7 +94,7 @@ class RoundTripBudgetTest extends ServiceTest {
 
     @Test
     void creatingAnInviteIsAtMostTwoCalls() {
-        String room = Invitee.roomId("budget-create");
+        String room = Service.roomId("budget-create");
         service.room(room, Duration.ofMinutes(30));
         List<String> plain = calls(() -> service.invite(room, GUEST, "VIEWER"));
         assertTrue(plain.size() <= 2, "at most two calls: " + plain);

@@ -81,12 +81,12 @@ class AdminRoutesTest extends ServiceTest {
 
     /** Each admin route with a body that would succeed for an admin. */
     private List<Object[]> adminRoutes() {
-        String room = Manage.roomId("adm-auth");
+        String room = Service.roomId("adm-auth");
         service.room(room, Duration.ofDays(1));
         List<Object[]> routes = new ArrayList<>();
         routes.add(new Object[]{"GET", "/admin/settings", null});
         routes.add(new Object[]{"PUT", "/admin/settings", settingsBody()});
-        routes.add(new Object[]{"PUT", "/admin/rooms/" + Manage.roomId("adm-auth-new"), roomBody()});
+        routes.add(new Object[]{"PUT", "/admin/rooms/" + Service.roomId("adm-auth-new"), roomBody()});
         routes.add(new Object[]{"DELETE", "/admin/rooms/" + room, null});
         routes.add(new Object[]{"PUT", "/admin/users/someone%40example.com", Map.of("firstName", "Some", "lastName", "One")});
         return routes;
@@ -113,9 +113,9 @@ class AdminRoutesTest extends ServiceTest {
         String owner = service.token(Service.OWNER);
         service.call("PUT", "/admin/settings", owner, Map.of("linkTtlMinutes", "x")).expectError(403, "FORBIDDEN");
         service.call("PUT", "/admin/settings", owner, "not json").expectError(403, "FORBIDDEN");
-        service.call("PUT", "/admin/rooms/" + Manage.roomId("adm-order"), owner, Map.of("title", 1)).expectError(403, "FORBIDDEN");
+        service.call("PUT", "/admin/rooms/" + Service.roomId("adm-order"), owner, Map.of("title", 1)).expectError(403, "FORBIDDEN");
         service.call("PUT", "/admin/users/not-an-email", owner, Map.of()).expectError(403, "FORBIDDEN");
-        service.call("DELETE", "/admin/rooms/" + Manage.roomId("adm-order-missing"), owner, null).expectError(403, "FORBIDDEN");
+        service.call("DELETE", "/admin/rooms/" + Service.roomId("adm-order-missing"), owner, null).expectError(403, "FORBIDDEN");
     }
 
     @Test
@@ -246,7 +246,7 @@ class AdminRoutesTest extends ServiceTest {
 
     @Test
     void putRoomAnswersTheNormalisedRoomAndIsIdempotent() {
-        String room = Manage.roomId("adm-room");
+        String room = Service.roomId("adm-room");
         Map<String, Object> body = roomBody();
         body.put("owner", "  Owner@Example.COM ");
         body.put("coOwners", List.of("Co.Owner@Example.com", "co.owner@example.com"));
@@ -279,14 +279,14 @@ class AdminRoutesTest extends ServiceTest {
 
     @Test
     void descriptionIsOptional() {
-        String room = Manage.roomId("adm-nodesc");
+        String room = Service.roomId("adm-nodesc");
         Service.Response r = putRoom(room, "description", REMOVE).expect(200);
         assertEquals("", r.json().get("description"));
     }
 
     @Test
     void eachBadRoomFieldIsNamed() {
-        String room = Manage.roomId("adm-bad");
+        String room = Service.roomId("adm-bad");
         Object[][] cases = {
                 {"title", REMOVE}, {"title", ""}, {"title", "   "}, {"title", "t".repeat(201)}, {"title", 5},
                 {"title", "be\u0007ll"},
@@ -314,7 +314,7 @@ class AdminRoutesTest extends ServiceTest {
 
     @Test
     void endsAtMustBeAfterStartsAt() {
-        String room = Manage.roomId("adm-times");
+        String room = Service.roomId("adm-times");
         Map<String, Object> body = roomBody();
         body.put("endsAt", body.get("startsAt"));
         expectFields(service.call("PUT", "/admin/rooms/" + room, admin, body), "endsAt");
@@ -337,10 +337,10 @@ class AdminRoutesTest extends ServiceTest {
 
     @Test
     void deleteRoomIsIdempotentAndTheRoomStaysDeleted() {
-        String room = Manage.roomId("adm-del");
+        String room = Service.roomId("adm-del");
         service.room(room, Duration.ofDays(1));
         Service.Response created = service.invite(room, "guest@example.org", "VIEWER");
-        String inviteId = (String) created.obj("invite").get("inviteId");
+        String inviteId = Service.inviteId(created);
         String owner = service.token(Service.OWNER);
 
         Service.Response deleted = service.call("DELETE", "/admin/rooms/" + room, admin, null).expect(204);
@@ -368,14 +368,14 @@ class AdminRoutesTest extends ServiceTest {
 
     @Test
     void deletingAnUnknownRoomIsNotFound() {
-        service.call("DELETE", "/admin/rooms/" + Manage.roomId("never-created"), admin, null).expectError(404, "ROOM_NOT_FOUND");
+        service.call("DELETE", "/admin/rooms/" + Service.roomId("never-created"), admin, null).expectError(404, "ROOM_NOT_FOUND");
     }
 
     // ------------------------------------------------------------------ users
 
     @Test
     void putUserWithAnEncodedEmailFeedsTheSuggestions() {
-        String room = Manage.roomId("adm-users");
+        String room = Service.roomId("adm-users");
         service.room(room, Duration.ofDays(1));
         Service.Response r = service.call("PUT", "/admin/users/Wendy.Walker%40Example.com", admin,
                 Map.of("firstName", " Wendy ", "lastName", "Walker")).expect(200);
@@ -419,7 +419,7 @@ class AdminRoutesTest extends ServiceTest {
     void nonAdminsCannotPutUsers() {
         service.call("PUT", "/admin/users/sneaky%40example.com", service.token(Service.OWNER),
                 Map.of("firstName", "Sneaky", "lastName", "Pete")).expectError(403, "FORBIDDEN");
-        String room = Manage.roomId("adm-sneaky");
+        String room = Service.roomId("adm-sneaky");
         service.room(room, Duration.ofDays(1));
         assertTrue(service.call("GET", "/rooms/" + room + "/invitee-suggestions?q=sneaky", service.token(Service.OWNER), null)
                 .expect(200).list("users").isEmpty());

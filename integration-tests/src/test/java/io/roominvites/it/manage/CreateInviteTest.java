@@ -125,7 +125,7 @@ class CreateInviteTest extends ServiceTest {
         Service.Response r = create(b).expect(201);
         String token = Service.linkToken(r);
         assertFalse(token.contains("?") || token.contains("&") || token.contains("#"), "one fragment value");
-        String payload = Manage.jwsPayload(token);
+        String payload = Service.jwsPayload(token);
         String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
         for (String s : new String[]{payload.toLowerCase(), header.toLowerCase()}) {
             for (String personal : List.of("private", "person", "secret-corp", "priscilla", "privacy", "@")) {
@@ -223,7 +223,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void chatAndCollaborationDisabled() {
-        String room = Manage.roomId("create-nocc");
+        String room = Service.roomId("create-nocc");
         service.room(room, Duration.ofDays(1), Duration.ofHours(1), false, List.of(), List.of(), List.of());
         refusedWithoutWrites(service, room, () -> service.call("POST", Manage.invites(room), service.token(Service.OWNER),
                 body("email", "nocc@example.org"))).expectError(409, "CHAT_AND_COLLABORATION_DISABLED");
@@ -231,7 +231,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void sessionEnded() {
-        String room = Manage.roomId("create-ended");
+        String room = Service.roomId("create-ended");
         service.room(room, Duration.ofHours(-3));
         refusedWithoutWrites(service, room, () -> service.call("POST", Manage.invites(room), service.token(Service.OWNER),
                 body("email", "late@example.org"))).expectError(410, "SESSION_ENDED");
@@ -279,7 +279,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void theSameKeyAndBodyAnswersTheSameInvite() {
-        String room = Manage.roomId("create-idem");
+        String room = Service.roomId("create-idem");
         service.room(room, Duration.ofDays(1));
         Service.Response first = create(room, Service.OWNER, Service.inviteBody("Idem@Example.org", "VIEWER"), "key-1").expect(201);
         assertNull(first.header("Idempotent-Replayed"));
@@ -294,7 +294,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void theSameKeyWithAnotherBodyIsAConflict() {
-        String room = Manage.roomId("create-idem-conflict");
+        String room = Service.roomId("create-idem-conflict");
         service.room(room, Duration.ofDays(1));
         create(room, Service.OWNER, Service.inviteBody("one@example.org", "VIEWER"), "key-2").expect(201);
         refusedWithoutWrites(service, room, () -> create(room, Service.OWNER, Service.inviteBody("two@example.org", "VIEWER"), "key-2"))
@@ -306,7 +306,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void keysBelongToTheirCaller() {
-        String room = Manage.roomId("create-idem-callers");
+        String room = Service.roomId("create-idem-callers");
         service.room(room, Duration.ofDays(1), Duration.ofHours(1), true, List.of(Manage.CO_OWNER), List.of(), List.of());
         Map<String, Object> b = Service.inviteBody("shared@example.org", "VIEWER");
         Service.Response mine = create(room, Service.OWNER, b, "same-key").expect(201);
@@ -321,7 +321,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void aRefusedRequestDoesNotUseUpItsKey() {
-        String room = Manage.roomId("create-idem-refused");
+        String room = Service.roomId("create-idem-refused");
         service.room(room, Duration.ofDays(1));
         service.settings(false, null, List.of(), 1440);
         create(room, Service.OWNER, Service.inviteBody("later@example.org", "VIEWER"), "key-3").expectError(403, "FEATURE_DISABLED");
@@ -332,7 +332,7 @@ class CreateInviteTest extends ServiceTest {
 
     @Test
     void aReplayIsOnlyForWhoStillManagesALiveRoom() {
-        String room = Manage.roomId("create-idem-recheck");
+        String room = Service.roomId("create-idem-recheck");
         service.room(room, Duration.ofDays(1), Duration.ofHours(1), true, List.of(Manage.CO_OWNER), List.of(), List.of());
         Map<String, Object> b = Service.inviteBody("recheck@example.org", "VIEWER");
         create(room, Manage.CO_OWNER, b, "key-4").expect(201);

@@ -29,7 +29,7 @@ class IdempotencyKeyLifetimeTest extends ServiceTest {
 
     @Test
     void aKeyIsForgottenAfterTwentyFourHoursWhetherOrNotTtlRemovedItsRecord() {
-        String room = Manage.roomId("idem-window");
+        String room = Service.roomId("idem-window");
         service.room(room, Duration.ofDays(3));
         Service.Response first = create(room, "first@example.org", "retry-key").expect(201);
 

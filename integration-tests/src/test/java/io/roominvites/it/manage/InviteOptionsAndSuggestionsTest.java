@@ -90,7 +90,7 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
 
     @Test
     void chatAndCollaborationDisabled() {
-        String room = Manage.roomId("opt-nocc");
+        String room = Service.roomId("opt-nocc");
         service.room(room, Duration.ofDays(1), Duration.ofHours(1), false, List.of(), List.of(), List.of());
         Service.Response r = options(room);
         assertEquals(false, r.json().get("canInvite"));
@@ -101,12 +101,12 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
 
     @Test
     void sessionEnded() {
-        String room = Manage.roomId("opt-ended");
+        String room = Service.roomId("opt-ended");
         service.room(room, Duration.ofHours(-2));
         Service.Response r = options(room);
         assertEquals(false, r.json().get("canInvite"));
         assertEquals(List.of("SESSION_ENDED"), r.json().get("reasons"));
-        String open = Manage.roomId("opt-open");
+        String open = Service.roomId("opt-open");
         service.room(open, Duration.ofMinutes(-30));
         assertEquals(true, options(open).json().get("canInvite"), "an open session still takes invites");
     }

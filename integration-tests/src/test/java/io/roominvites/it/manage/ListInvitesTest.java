@@ -39,7 +39,7 @@ class ListInvitesTest extends ServiceTest {
 
     /** A new room of the owner's, two days ahead. */
     private String newRoom(String prefix) {
-        String room = Manage.roomId(prefix);
+        String room = Service.roomId(prefix);
         service.room(room, Duration.ofDays(2));
         return room;
     }
@@ -102,7 +102,7 @@ class ListInvitesTest extends ServiceTest {
 
     @Test
     void statusFilter() {
-        String room = Manage.roomId("list-status");
+        String room = Service.roomId("list-status");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(3), true, List.of(), List.of(), List.of());
         // D: created with a 5-minute link, then left to expire
         service.settings(true, null, List.of(), 5);
@@ -274,7 +274,7 @@ class ListInvitesTest extends ServiceTest {
         String room = newRoom("list-who");
         service.call("GET", Manage.invites(room), service.token(Manage.STRANGER), null).expectError(403, "NOT_ROOM_MANAGER");
         service.call("GET", Manage.invites(room), null, null).expectError(401, "UNAUTHENTICATED");
-        service.call("GET", Manage.invites(Manage.roomId("list-nowhere")), service.token(Service.OWNER), null)
+        service.call("GET", Manage.invites(Service.roomId("list-nowhere")), service.token(Service.OWNER), null)
                 .expectError(404, "ROOM_NOT_FOUND");
     }
 }

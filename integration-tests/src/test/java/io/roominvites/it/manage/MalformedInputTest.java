@@ -41,9 +41,9 @@ class MalformedInputTest extends ServiceTest {
         service.room(ROOM, Duration.ofMinutes(-5), Duration.ofHours(3), true, List.of(), List.of(), List.of());
         service.room(SPARE_ROOM, Duration.ofDays(1));
         Service.Response created = service.invite(ROOM, "fuzz@example.org", "VIEWER");
-        inviteId = (String) created.obj("invite").get("inviteId");
+        inviteId = Service.inviteId(created);
         linkToken = Service.linkToken(created);
-        spareInviteId = (String) service.invite(ROOM, "spare@example.org", "VIEWER").obj("invite").get("inviteId");
+        spareInviteId = Service.inviteId(service.invite(ROOM, "spare@example.org", "VIEWER"));
     }
 
     /** {method, path template, who}: who is admin, owner or none. */

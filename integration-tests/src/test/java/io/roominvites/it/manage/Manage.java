@@ -3,11 +3,9 @@ package io.roominvites.it.manage;
 import io.roominvites.it.support.Service;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,14 +24,7 @@ final class Manage {
     static final Set<String> INVITE_FIELDS = Set.of("inviteId", "roomId", "email", "firstName", "lastName", "role",
             "status", "createdAt", "createdBy", "expiresAt", "redeemedAt", "revokedAt");
 
-    private static final AtomicInteger ROOMS = new AtomicInteger();
-
     private Manage() {
-    }
-
-    /** A room id no other test of the class uses. */
-    static String roomId(String prefix) {
-        return prefix + "-" + ROOMS.incrementAndGet();
     }
 
     static String invites(String roomId) {
@@ -100,17 +91,10 @@ final class Manage {
         return r;
     }
 
-    /** The decoded JSON payload of a compact JWS. */
-    static String jwsPayload(String token) {
-        String[] parts = token.split("\\.");
-        assertEquals(3, parts.length, "a compact JWS");
-        return new String(Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** The claims of the link token in a create answer. */
     static Map<String, Object> linkClaims(Service.Response created) {
         try {
-            return io.roominvites.json.Json.parseObject(jwsPayload(Service.linkToken(created)));
+            return io.roominvites.json.Json.parseObject(Service.jwsPayload(Service.linkToken(created)));
         } catch (java.text.ParseException e) {
             throw new AssertionError(e);
         }

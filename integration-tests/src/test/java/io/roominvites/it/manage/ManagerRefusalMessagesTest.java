@@ -33,7 +33,7 @@ class ManagerRefusalMessagesTest extends ServiceTest {
 
     @Test
     void promotingARevokedOrAnExpiredInviteSaysWhichItIs() {
-        String room = Manage.roomId("msg-promote");
+        String room = Service.roomId("msg-promote");
         service.room(room, Duration.ofMinutes(-5), Duration.ofHours(4), true, List.of(), List.of(), List.of());
         service.settings(true, null, List.of(), 5);
         try {
@@ -53,7 +53,7 @@ class ManagerRefusalMessagesTest extends ServiceTest {
 
     @Test
     void anEndedSessionTellsTheManagerWhatCanNoLongerBeDone() {
-        String room = Manage.roomId("msg-ended");
+        String room = Service.roomId("msg-ended");
         service.room(room, Duration.ofMinutes(-5), Duration.ofMinutes(30), true, List.of(), List.of(), List.of());
         String id = Service.inviteId(service.invite(room, "late@example.org", "VIEWER"));
         service.advance(Duration.ofMinutes(40));

@@ -49,7 +49,7 @@ class ResendLockedInviteTest extends ServiceTest {
 
     @Test
     void aLockedInviteIsNotEmailedAgain() {
-        String room = Manage.roomId("resend-locked");
+        String room = Service.roomId("resend-locked");
         service.room(room, Duration.ofMinutes(-5));
         String guest = "locked-guest@example.org";
         Service.Response created = service.invite(room, guest, "VIEWER");

@@ -12,12 +12,17 @@ import io.roominvites.testing.Backends;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The whole service in-process against a real backend (DynamoDB Local, or LocalStack), driven through the
@@ -26,6 +31,8 @@ import java.util.UUID;
 public final class Service implements AutoCloseable {
     public static final String ADMIN = "admin@example.com";
     public static final String OWNER = "owner@example.com";
+
+    private static final AtomicInteger ROOMS = new AtomicInteger();
 
     private final LocalServices services;
     private final CallCounter counter = new CallCounter();
@@ -105,6 +112,11 @@ public final class Service implements AutoCloseable {
 
     // ------------------------------------------------------------------ seeding through the API
 
+    /** A room id unique within the JVM (every test makes its own rooms, so tests never share state). */
+    public static String roomId(String prefix) {
+        return prefix + "-" + ROOMS.incrementAndGet();
+    }
+
     /** Enables invitations with these blocked domains and template name. */
     public Response settings(boolean enabled, String template, List<String> blocked, int ttlMinutes) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -141,13 +153,19 @@ public final class Service implements AutoCloseable {
         return call("PUT", "/admin/rooms/" + roomId, adminToken(), body).expect(200);
     }
 
+    /** A create request for Gia Guest that sends no email. */
     public static Map<String, Object> inviteBody(String email, String role) {
+        return inviteBody(email, "Gia", "Guest", role, false);
+    }
+
+    /** A create request (POST /rooms/{roomId}/invites body), mutable. */
+    public static Map<String, Object> inviteBody(String email, String first, String last, String role, boolean sendEmail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("email", email);
-        body.put("firstName", "Gia");
-        body.put("lastName", "Guest");
+        body.put("firstName", first);
+        body.put("lastName", last);
         body.put("role", role);
-        body.put("sendEmail", false);
+        body.put("sendEmail", sendEmail);
         return body;
     }
 
@@ -171,8 +189,19 @@ public final class Service implements AutoCloseable {
 
     /** The link token inside a create answer's link. */
     public static String linkToken(Response created) {
-        String link = (String) created.json().get("link");
+        return tokenOf((String) created.json().get("link"));
+    }
+
+    /** The link token of an invitation link (what follows {@code #invite=}). */
+    public static String tokenOf(String link) {
         return link.substring(link.indexOf("#invite=") + "#invite=".length());
+    }
+
+    /** The decoded JSON payload of a compact JWS. */
+    public static String jwsPayload(String token) {
+        String[] parts = token.split("\\.");
+        assertEquals(3, parts.length, "a compact JWS");
+        return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
     }
 
     /** The invite id inside a create (or revoke, promote, resend) answer. */
@@ -181,22 +210,49 @@ public final class Service implements AutoCloseable {
     }
 
     public Response redeem(String token, String device, String email) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        body.put("deviceId", device);
-        if (email != null) {
-            body.put("email", email);
-        }
-        return call("POST", "/invites/redeem", null, body);
+        return redeem(token, device, email, null);
     }
 
-    public Response preview(String token, String device) {
+    /** POST /invites/redeem; a null device, email or bearer is left out of the request. */
+    public Response redeem(String token, String device, String email, String bearer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
         if (device != null) {
             body.put("deviceId", device);
         }
-        return call("POST", "/invites/preview", null, body);
+        if (email != null) {
+            body.put("email", email);
+        }
+        return call("POST", "/invites/redeem", bearer, body);
+    }
+
+    public Response preview(String token, String device) {
+        return preview(token, device, null);
+    }
+
+    /** POST /invites/preview; a null device or bearer is left out of the request. */
+    public Response preview(String token, String device, String bearer) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (device != null) {
+            body.put("deviceId", device);
+        }
+        return call("POST", "/invites/preview", bearer, body);
+    }
+
+    /** The invite as the room's owner sees it in GET /rooms/{roomId}/invites. */
+    public Map<String, Object> listed(String roomId, String inviteId) {
+        Response list = call("GET", "/rooms/" + roomId + "/invites?limit=100", token(OWNER), null).expect(200);
+        for (Map<String, Object> i : list.list("invites")) {
+            if (inviteId.equals(i.get("inviteId"))) {
+                return i;
+            }
+        }
+        throw new AssertionError("invite " + inviteId + " is not in the listing of " + roomId + ": " + list);
+    }
+
+    public Map<String, Object> listed(Invited invited) {
+        return listed(invited.room(), invited.id());
     }
 
     public void advance(Duration d) {
