@@ -240,13 +240,7 @@ public final class Bench {
         }
 
         // ---- 2. warm preview and redeem through the real handler, then contention
-        Path input = logs.resolve("redeem-input.txt");
-        List<String> lines = new ArrayList<>();
-        previewSet.forEach(i -> lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
-        redeemSet.forEach(i -> lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
-        floorSet.forEach(i -> lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
-        contendSet.forEach(i -> lines.add("contend " + i[2] + " " + i[0]));
-        Files.write(input, lines);
+        Path input = redeemInput(logs.resolve("redeem-input.txt"), previewSet, redeemSet, floorSet, contendSet);
         runChild("warm-redeem", DEPLOYED_FLAGS, classpath(redeemJar, null), WarmRedeem.class, List.of(input.toString(),
                 Integer.toString(previewWarmup), Integer.toString(previews), Integer.toString(redeemWarmup),
                 Integer.toString(contentionThreads), Integer.toString(contentionAttempts), ""));
@@ -254,12 +248,7 @@ public final class Bench {
         // ---- 2b. the same (smaller samples, no contention) under the C1-only Lambda flags, for comparison
         List<String[]> c1Redeem = invites(services, owner, "c1redeem", c1Warmup + c1Samples);
         List<String[]> c1Floor = invites(services, owner, "c1floor", c1Warmup + c1Samples);
-        Path c1Input = logs.resolve("redeem-c1-input.txt");
-        List<String> c1Lines = new ArrayList<>();
-        previewSet.forEach(i -> c1Lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
-        c1Redeem.forEach(i -> c1Lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
-        c1Floor.forEach(i -> c1Lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
-        Files.write(c1Input, c1Lines);
+        Path c1Input = redeemInput(logs.resolve("redeem-c1-input.txt"), previewSet, c1Redeem, c1Floor, List.of());
         runChild("warm-redeem-c1", LAMBDA_FLAGS, classpath(redeemJar, null), WarmRedeem.class, List.of(c1Input.toString(),
                 Integer.toString(c1Warmup), Integer.toString(c1Samples), Integer.toString(c1Warmup), "0", "0", "-c1"));
 
@@ -654,6 +643,18 @@ public final class Bench {
             }
         }
         return out;
+    }
+
+    /** Writes the input of a {@link WarmRedeem} run: one line per preview link, redeem, floor and contended invite. */
+    static Path redeemInput(Path file, List<String[]> preview, List<String[]> redeem, List<String[]> floor,
+            List<String[]> contend) throws IOException {
+        List<String> lines = new ArrayList<>();
+        preview.forEach(i -> lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
+        redeem.forEach(i -> lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
+        floor.forEach(i -> lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
+        contend.forEach(i -> lines.add("contend " + i[2] + " " + i[0]));
+        Files.write(file, lines);
+        return file;
     }
 
     // ------------------------------------------------------------------ helpers
