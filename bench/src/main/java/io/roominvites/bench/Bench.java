@@ -86,6 +86,8 @@ public final class Bench {
     final String createJar;
     final List<String> urlJars;
     final List<String> crtJars;
+    /** The function jars measured (the copies in bench/target/jars), in function-name order. */
+    final List<Path> functionJars = new ArrayList<>();
     final List<Process> children = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<String, String> envKeys = new LinkedHashMap<>();
@@ -104,10 +106,11 @@ public final class Bench {
         Path jars = root.resolve("bench/target/jars");
         Files.createDirectories(jars);
         try (var dirs = Files.list(root.resolve("functions"))) {
-            for (Path dir : dirs.toList()) {
+            for (Path dir : dirs.sorted().toList()) {
                 Path jar = dir.resolve("target").resolve(dir.getFileName() + ".jar");
                 if (Files.isRegularFile(jar)) {
-                    Files.copy(jar, jars.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    functionJars.add(Files.copy(jar, jars.resolve(jar.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING));
                 }
             }
         }
@@ -328,7 +331,7 @@ public final class Bench {
         boolean onePerLink = successes == contentionLinks && Long.parseLong(c[5]) == contentionLinks && Long.parseLong(c[6]) == 0;
         goal(md, "contention: successes (links won exactly once)", successes + " (" + c[5] + " of " + c[2] + ")",
                 "exactly " + contentionLinks, onePerLink);
-        for (Path jar : functionJars()) {
+        for (Path jar : functionJars) {
             String name = jar.getFileName().toString().replace(".jar", "");
             boolean email = name.equals("create-invite") || name.equals("manager-reads");
             double size = Files.size(jar) / MB;
@@ -393,7 +396,7 @@ public final class Bench {
                 + "invite. Cold: as in the cold-start table (the Apache row is the floor).\n");
 
         md.append("\n## Artifacts\n\n| function | jar | size |\n|---|---|---|\n");
-        for (Path jar : functionJars()) {
+        for (Path jar : functionJars) {
             String fn = jar.getFileName().toString().replace(".jar", "");
             md.append("| ").append(fn).append(" | functions/").append(fn).append("/target/").append(jar.getFileName())
                     .append(" | ").append(f2(Files.size(jar) / MB)).append(" MB (").append(Files.size(jar)).append(" bytes) |\n");
@@ -480,19 +483,6 @@ public final class Bench {
             }
         }
         return 0;
-    }
-
-    List<Path> functionJars() throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (var dirs = Files.list(root.resolve("functions"))) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path jar = root.resolve("bench/target/jars").resolve(dir.getFileName() + ".jar"); // the copies measured
-                if (Files.isRegularFile(jar)) {
-                    jars.add(jar);
-                }
-            }
-        }
-        return jars;
     }
 
     // ------------------------------------------------------------------ children
