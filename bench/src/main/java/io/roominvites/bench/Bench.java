@@ -90,9 +90,7 @@ public final class Bench {
     final List<Path> functionJars = new ArrayList<>();
     final List<Process> children = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> env = new LinkedHashMap<>();
-    final Map<String, String> envKeys = new LinkedHashMap<>();
     final Map<String, double[]> results = new LinkedHashMap<>();
-    final List<String> notes = new ArrayList<>();
     String contention;
     String table;
 
@@ -263,7 +261,7 @@ public final class Bench {
         // ---- 4. cold starts, interleaved run by run (one untimed round first warms the file cache)
         List<String> kinds = List.of("redeem", "getitem-functions", "redeem-keys-in-env", "getitem-" + Clients.URL,
                 "getitem-" + Clients.CRT);
-        envKeys.putAll(env);
+        Map<String, String> envKeys = new LinkedHashMap<>(env);
         envKeys.remove("SIGNING_KEY_SECRET_ID");
         envKeys.put("SIGNING_KEYS_JSON", secret);
         Map<String, List<double[]>> cold = new LinkedHashMap<>();
@@ -311,8 +309,8 @@ public final class Bench {
                 .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".\n\n");
 
         md.append("## Goals\n\n| goal | measured | target | |\n|---|---|---|---|\n");
-        double previewRatio = ratio("preview-handler", "preview-floor", 0);
-        double redeemRatio = ratio("redeem-handler", "redeem-floor", 0);
+        double previewRatio = ratio("preview-handler", "preview-floor");
+        double redeemRatio = ratio("redeem-handler", "redeem-floor");
         double coldRatio = results.get("cold-redeem")[0] / results.get("cold-getitem-functions")[0];
         goal(md, "redeem handler/floor, warm p50", f2(redeemRatio) + " (" + f2(results.get("redeem-handler")[1])
                 + " / " + f2(results.get("redeem-floor")[1]) + " ms)", "≤ 1.2", redeemRatio <= 1.2);
@@ -432,9 +430,6 @@ public final class Bench {
                   Estimate, not measured: the same ~0.45 ms over an in-region DynamoDB call of 3-5 ms is a ratio of
                   about 1.1-1.15.
                 """);
-        for (String n : notes) {
-            md.append("\n").append(n).append('\n');
-        }
         return md.toString();
     }
 
@@ -472,7 +467,7 @@ public final class Bench {
                 .append(met ? "met" : "**NOT met**").append(" |\n");
     }
 
-    private double ratio(String a, String b, int unused) {
+    private double ratio(String a, String b) {
         return results.get(a)[1] / results.get(b)[1];
     }
 
