@@ -148,7 +148,7 @@ public final class Bench {
     void run() throws Exception {
         // ---- DynamoDB Local, in server mode on loopback, in its own JVM
         Process dynamo = start("dynamodb-local", List.of(javaCmd, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                DynamoServer.class.getName()), null, false);
+                DynamoServer.class.getName()), null);
         int dynamoPort = -1;
         BufferedReader dynamoOut = new BufferedReader(new InputStreamReader(dynamo.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = dynamoOut.readLine()) != null; ) {
@@ -501,19 +501,13 @@ public final class Bench {
         if (skipped(name)) {
             return;
         }
-        List<String> command = new ArrayList<>();
-        command.add(javaCmd);
-        command.addAll(flags);
+        List<String> jvmFlags = new ArrayList<>(flags);
         // -Dbench.profile=true: a JFR recording of each warm run, in bench/target/logs/<name>.jfr (`jfr print` it)
         if (Boolean.getBoolean("bench.profile")) {
-            command.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
+            jvmFlags.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
         }
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, cp));
-        command.add(main.getName());
-        command.addAll(args);
         log("running " + name);
-        Process p = start(name, command, env, true);
+        Process p = start(name, javaCommand(jvmFlags, cp, main, args), env);
         List<String> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -537,14 +531,7 @@ public final class Bench {
 
     /** One cold start: wall time from just before the process is started to its DONE line; {total, init, first}. */
     double[] coldStart(String name, List<String> cp, List<String> args, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(javaCmd);
-        command.addAll(LAMBDA_FLAGS);
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, cp));
-        command.add(ColdStart.class.getName());
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(LAMBDA_FLAGS, cp, ColdStart.class, args)).redirectError(ProcessBuilder.Redirect.appendTo(
                 logs.resolve("cold-" + name + ".log").toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
@@ -573,7 +560,19 @@ public final class Bench {
         return new double[]{(t1 - t0) / 1e6, Double.parseDouble(f[2]), Double.parseDouble(f[3])};
     }
 
-    Process start(String name, List<String> command, Map<String, String> environment, boolean stdoutPiped) throws IOException {
+    /** {@code java <flags> -cp <cp> <main> <args>} on the JVM running the bench. */
+    List<String> javaCommand(List<String> flags, List<String> cp, Class<?> main, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaCmd);
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, cp));
+        command.add(main.getName());
+        command.addAll(args);
+        return command;
+    }
+
+    Process start(String name, List<String> command, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(logs.resolve(name + ".log").toFile()));
         if (environment != null) {
