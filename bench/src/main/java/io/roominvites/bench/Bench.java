@@ -86,11 +86,11 @@ public final class Bench {
     final String createJar;
     final List<String> urlJars;
     final List<String> crtJars;
+    /** The function jars measured (the copies in bench/target/jars), in function-name order. */
+    final List<Path> functionJars = new ArrayList<>();
     final List<Process> children = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> env = new LinkedHashMap<>();
-    final Map<String, String> envKeys = new LinkedHashMap<>();
     final Map<String, double[]> results = new LinkedHashMap<>();
-    final List<String> notes = new ArrayList<>();
     String contention;
     String table;
 
@@ -104,10 +104,11 @@ public final class Bench {
         Path jars = root.resolve("bench/target/jars");
         Files.createDirectories(jars);
         try (var dirs = Files.list(root.resolve("functions"))) {
-            for (Path dir : dirs.toList()) {
+            for (Path dir : dirs.sorted().toList()) {
                 Path jar = dir.resolve("target").resolve(dir.getFileName() + ".jar");
                 if (Files.isRegularFile(jar)) {
-                    Files.copy(jar, jars.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    functionJars.add(Files.copy(jar, jars.resolve(jar.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING));
                 }
             }
         }
@@ -147,7 +148,7 @@ public final class Bench {
     void run() throws Exception {
         // ---- DynamoDB Local, in server mode on loopback, in its own JVM
         Process dynamo = start("dynamodb-local", List.of(javaCmd, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                DynamoServer.class.getName()), null, false);
+                DynamoServer.class.getName()), null);
         int dynamoPort = -1;
         BufferedReader dynamoOut = new BufferedReader(new InputStreamReader(dynamo.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = dynamoOut.readLine()) != null; ) {
@@ -240,13 +241,7 @@ public final class Bench {
         }
 
         // ---- 2. warm preview and redeem through the real handler, then contention
-        Path input = logs.resolve("redeem-input.txt");
-        List<String> lines = new ArrayList<>();
-        previewSet.forEach(i -> lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
-        redeemSet.forEach(i -> lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
-        floorSet.forEach(i -> lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
-        contendSet.forEach(i -> lines.add("contend " + i[2] + " " + i[0]));
-        Files.write(input, lines);
+        Path input = redeemInput(logs.resolve("redeem-input.txt"), previewSet, redeemSet, floorSet, contendSet);
         runChild("warm-redeem", DEPLOYED_FLAGS, classpath(redeemJar, null), WarmRedeem.class, List.of(input.toString(),
                 Integer.toString(previewWarmup), Integer.toString(previews), Integer.toString(redeemWarmup),
                 Integer.toString(contentionThreads), Integer.toString(contentionAttempts), ""));
@@ -254,12 +249,7 @@ public final class Bench {
         // ---- 2b. the same (smaller samples, no contention) under the C1-only Lambda flags, for comparison
         List<String[]> c1Redeem = invites(services, owner, "c1redeem", c1Warmup + c1Samples);
         List<String[]> c1Floor = invites(services, owner, "c1floor", c1Warmup + c1Samples);
-        Path c1Input = logs.resolve("redeem-c1-input.txt");
-        List<String> c1Lines = new ArrayList<>();
-        previewSet.forEach(i -> c1Lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
-        c1Redeem.forEach(i -> c1Lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
-        c1Floor.forEach(i -> c1Lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
-        Files.write(c1Input, c1Lines);
+        Path c1Input = redeemInput(logs.resolve("redeem-c1-input.txt"), previewSet, c1Redeem, c1Floor, List.of());
         runChild("warm-redeem-c1", LAMBDA_FLAGS, classpath(redeemJar, null), WarmRedeem.class, List.of(c1Input.toString(),
                 Integer.toString(c1Warmup), Integer.toString(c1Samples), Integer.toString(c1Warmup), "0", "0", "-c1"));
 
@@ -271,7 +261,7 @@ public final class Bench {
         // ---- 4. cold starts, interleaved run by run (one untimed round first warms the file cache)
         List<String> kinds = List.of("redeem", "getitem-functions", "redeem-keys-in-env", "getitem-" + Clients.URL,
                 "getitem-" + Clients.CRT);
-        envKeys.putAll(env);
+        Map<String, String> envKeys = new LinkedHashMap<>(env);
         envKeys.remove("SIGNING_KEY_SECRET_ID");
         envKeys.put("SIGNING_KEYS_JSON", secret);
         Map<String, List<double[]>> cold = new LinkedHashMap<>();
@@ -319,8 +309,8 @@ public final class Bench {
                 .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".\n\n");
 
         md.append("## Goals\n\n| goal | measured | target | |\n|---|---|---|---|\n");
-        double previewRatio = ratio("preview-handler", "preview-floor", 0);
-        double redeemRatio = ratio("redeem-handler", "redeem-floor", 0);
+        double previewRatio = ratio("preview-handler", "preview-floor");
+        double redeemRatio = ratio("redeem-handler", "redeem-floor");
         double coldRatio = results.get("cold-redeem")[0] / results.get("cold-getitem-functions")[0];
         goal(md, "redeem handler/floor, warm p50", f2(redeemRatio) + " (" + f2(results.get("redeem-handler")[1])
                 + " / " + f2(results.get("redeem-floor")[1]) + " ms)", "≤ 1.2", redeemRatio <= 1.2);
@@ -339,7 +329,7 @@ public final class Bench {
         boolean onePerLink = successes == contentionLinks && Long.parseLong(c[5]) == contentionLinks && Long.parseLong(c[6]) == 0;
         goal(md, "contention: successes (links won exactly once)", successes + " (" + c[5] + " of " + c[2] + ")",
                 "exactly " + contentionLinks, onePerLink);
-        for (Path jar : functionJars()) {
+        for (Path jar : functionJars) {
             String name = jar.getFileName().toString().replace(".jar", "");
             boolean email = name.equals("create-invite") || name.equals("manager-reads");
             double size = Files.size(jar) / MB;
@@ -404,7 +394,7 @@ public final class Bench {
                 + "invite. Cold: as in the cold-start table (the Apache row is the floor).\n");
 
         md.append("\n## Artifacts\n\n| function | jar | size |\n|---|---|---|\n");
-        for (Path jar : functionJars()) {
+        for (Path jar : functionJars) {
             String fn = jar.getFileName().toString().replace(".jar", "");
             md.append("| ").append(fn).append(" | functions/").append(fn).append("/target/").append(jar.getFileName())
                     .append(" | ").append(f2(Files.size(jar) / MB)).append(" MB (").append(Files.size(jar)).append(" bytes) |\n");
@@ -440,9 +430,6 @@ public final class Bench {
                   Estimate, not measured: the same ~0.45 ms over an in-region DynamoDB call of 3-5 ms is a ratio of
                   about 1.1-1.15.
                 """);
-        for (String n : notes) {
-            md.append("\n").append(n).append('\n');
-        }
         return md.toString();
     }
 
@@ -480,7 +467,7 @@ public final class Bench {
                 .append(met ? "met" : "**NOT met**").append(" |\n");
     }
 
-    private double ratio(String a, String b, int unused) {
+    private double ratio(String a, String b) {
         return results.get(a)[1] / results.get(b)[1];
     }
 
@@ -491,19 +478,6 @@ public final class Bench {
             }
         }
         return 0;
-    }
-
-    List<Path> functionJars() throws IOException {
-        List<Path> jars = new ArrayList<>();
-        try (var dirs = Files.list(root.resolve("functions"))) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path jar = root.resolve("bench/target/jars").resolve(dir.getFileName() + ".jar"); // the copies measured
-                if (Files.isRegularFile(jar)) {
-                    jars.add(jar);
-                }
-            }
-        }
-        return jars;
     }
 
     // ------------------------------------------------------------------ children
@@ -527,19 +501,13 @@ public final class Bench {
         if (skipped(name)) {
             return;
         }
-        List<String> command = new ArrayList<>();
-        command.add(javaCmd);
-        command.addAll(flags);
+        List<String> jvmFlags = new ArrayList<>(flags);
         // -Dbench.profile=true: a JFR recording of each warm run, in bench/target/logs/<name>.jfr (`jfr print` it)
         if (Boolean.getBoolean("bench.profile")) {
-            command.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
+            jvmFlags.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
         }
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, cp));
-        command.add(main.getName());
-        command.addAll(args);
         log("running " + name);
-        Process p = start(name, command, env, true);
+        Process p = start(name, javaCommand(jvmFlags, cp, main, args), env);
         List<String> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -563,14 +531,7 @@ public final class Bench {
 
     /** One cold start: wall time from just before the process is started to its DONE line; {total, init, first}. */
     double[] coldStart(String name, List<String> cp, List<String> args, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(javaCmd);
-        command.addAll(LAMBDA_FLAGS);
-        command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, cp));
-        command.add(ColdStart.class.getName());
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(LAMBDA_FLAGS, cp, ColdStart.class, args)).redirectError(ProcessBuilder.Redirect.appendTo(
                 logs.resolve("cold-" + name + ".log").toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
@@ -599,7 +560,19 @@ public final class Bench {
         return new double[]{(t1 - t0) / 1e6, Double.parseDouble(f[2]), Double.parseDouble(f[3])};
     }
 
-    Process start(String name, List<String> command, Map<String, String> environment, boolean stdoutPiped) throws IOException {
+    /** {@code java <flags> -cp <cp> <main> <args>} on the JVM running the bench. */
+    List<String> javaCommand(List<String> flags, List<String> cp, Class<?> main, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaCmd);
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, cp));
+        command.add(main.getName());
+        command.addAll(args);
+        return command;
+    }
+
+    Process start(String name, List<String> command, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(logs.resolve(name + ".log").toFile()));
         if (environment != null) {
@@ -654,6 +627,18 @@ public final class Bench {
             }
         }
         return out;
+    }
+
+    /** Writes the input of a {@link WarmRedeem} run: one line per preview link, redeem, floor and contended invite. */
+    static Path redeemInput(Path file, List<String[]> preview, List<String[]> redeem, List<String[]> floor,
+            List<String[]> contend) throws IOException {
+        List<String> lines = new ArrayList<>();
+        preview.forEach(i -> lines.add("preview " + ROOM + " " + i[1] + " " + i[2]));
+        redeem.forEach(i -> lines.add("redeem " + ROOM + " " + i[1] + " " + i[2] + " " + i[0]));
+        floor.forEach(i -> lines.add("floor " + ROOM + " " + i[1] + " " + i[0]));
+        contend.forEach(i -> lines.add("contend " + i[2] + " " + i[0]));
+        Files.write(file, lines);
+        return file;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -2,7 +2,6 @@ package io.roominvites.bench;
 
 import io.roominvites.app.AwsClients;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,9 +24,8 @@ final class Clients {
 
     static DynamoDbClient dynamoDb(String variant) {
         return switch (variant) {
-            case "functions" -> AwsClients.dynamoDb(); // Apache, as in every function
+            case "functions", APACHE -> AwsClients.dynamoDb(); // Apache, as in every function: AwsClients.httpClient()
             case URL -> AwsClients.dynamoDb(urlConnection());
-            case APACHE -> AwsClients.dynamoDb(apache());
             case CRT -> AwsClients.dynamoDb(crt());
             default -> throw new IllegalArgumentException(variant);
         };
@@ -35,11 +33,6 @@ final class Clients {
 
     private static SdkHttpClient urlConnection() {
         return UrlConnectionHttpClient.builder().connectionTimeout(java.time.Duration.ofSeconds(2))
-                .socketTimeout(java.time.Duration.ofSeconds(5)).build();
-    }
-
-    private static SdkHttpClient apache() {
-        return ApacheHttpClient.builder().connectionTimeout(java.time.Duration.ofSeconds(2))
                 .socketTimeout(java.time.Duration.ofSeconds(5)).build();
     }
 

@@ -15,10 +15,6 @@ final class Stats {
         samples[n++] = nanos;
     }
 
-    int count() {
-        return n;
-    }
-
     double percentileMs(double p) {
         long[] sorted = Arrays.copyOf(samples, n);
         Arrays.sort(sorted);

@@ -64,19 +64,8 @@ public final class WarmCreate {
                 db.getItem(r -> r.tableName(table).key(roomKey).consistentRead(true));
                 db.transactWriteItems(t -> t.transactItems(writes));
             };
-            long a;
-            long b;
-            if ((i & 1) == 0) {
-                a = WarmRedeem.time(() -> Events.expect(handler.handleRequest(event, null), 201));
-                b = WarmRedeem.time(bare);
-            } else {
-                b = WarmRedeem.time(bare);
-                a = WarmRedeem.time(() -> Events.expect(handler.handleRequest(event, null), 201));
-            }
-            if (i >= warmup) {
-                handlerCreate.add(a);
-                floorCreate.add(b);
-            }
+            WarmRedeem.interleaved(i, warmup, () -> Events.expect(handler.handleRequest(event, null), 201), bare,
+                    handlerCreate, floorCreate);
         }
         System.out.println(handlerCreate.result("create-handler"));
         System.out.println(floorCreate.result("create-floor"));

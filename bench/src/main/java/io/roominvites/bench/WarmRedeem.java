@@ -78,19 +78,8 @@ public final class WarmRedeem {
             Instant now = Instant.now();
             String token = fresh.issue(p[1] + ":" + p[2], now.plus(java.time.Duration.ofHours(1)).plusMillis(i), now);
             APIGatewayV2HTTPEvent event = Events.preview(token, "bench-preview-device");
-            long a;
-            long b;
-            if ((i & 1) == 0) {
-                a = time(() -> Events.expect(handler.handleRequest(event, null), 200));
-                b = time(() -> db.getItem(r -> r.tableName(table).key(key).consistentRead(true)));
-            } else {
-                b = time(() -> db.getItem(r -> r.tableName(table).key(key).consistentRead(true)));
-                a = time(() -> Events.expect(handler.handleRequest(event, null), 200));
-            }
-            if (i >= previewWarmup) {
-                handlerPreview.add(a);
-                floorPreview.add(b);
-            }
+            interleaved(i, previewWarmup, () -> Events.expect(handler.handleRequest(event, null), 200),
+                    () -> db.getItem(r -> r.tableName(table).key(key).consistentRead(true)), handlerPreview, floorPreview);
         }
         System.out.println(handlerPreview.result("preview-handler" + suffix));
         System.out.println(floorPreview.result("preview-floor" + suffix));
@@ -104,19 +93,8 @@ public final class WarmRedeem {
             String[] f = floor.get(i);
             APIGatewayV2HTTPEvent event = Events.redeem(r[3], "bench-device-" + i, r[4]);
             UpdateItemRequest bare = redeemWrite(table, f[1], f[2], "bench-floor-device-" + i, f[3]);
-            long a;
-            long b;
-            if ((i & 1) == 0) {
-                a = time(() -> Events.expect(handler.handleRequest(event, null), 200));
-                b = time(() -> db.updateItem(bare));
-            } else {
-                b = time(() -> db.updateItem(bare));
-                a = time(() -> Events.expect(handler.handleRequest(event, null), 200));
-            }
-            if (i >= warmup) {
-                handlerRedeem.add(a);
-                floorRedeem.add(b);
-            }
+            interleaved(i, warmup, () -> Events.expect(handler.handleRequest(event, null), 200),
+                    () -> db.updateItem(bare), handlerRedeem, floorRedeem);
         }
         System.out.println(handlerRedeem.result("redeem-handler" + suffix));
         System.out.println(floorRedeem.result("redeem-floor" + suffix));
@@ -206,6 +184,26 @@ public final class WarmRedeem {
                 .returnValues(ReturnValue.ALL_NEW)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
+    }
+
+    /**
+     * One handler request and the floor's calls, timed back to back with the order flipping every iteration (so
+     * drift and noise hit both alike); the pair is kept once {@code i} is past the warm-up.
+     */
+    static void interleaved(int i, int warmup, Runnable handler, Runnable floor, Stats handlerStats, Stats floorStats) {
+        long a;
+        long b;
+        if ((i & 1) == 0) {
+            a = time(handler);
+            b = time(floor);
+        } else {
+            b = time(floor);
+            a = time(handler);
+        }
+        if (i >= warmup) {
+            handlerStats.add(a);
+            floorStats.add(b);
+        }
     }
 
     static long time(Runnable r) {
