@@ -492,11 +492,12 @@ public final class Bench {
         return cp;
     }
 
-    /** Runs a measuring child to the end and keeps its RESULT and CONTENTION lines. */
+    /** True when -Dbench.only names other parts than {@code name}. */
     boolean skipped(String name) {
         return !only.isEmpty() && only.stream().noneMatch(name::startsWith);
     }
 
+    /** Runs a measuring child to the end and keeps its RESULT and CONTENTION lines. */
     void runChild(String name, List<String> flags, List<String> cp, Class<?> main, List<String> args) throws Exception {
         if (skipped(name)) {
             return;
