@@ -141,10 +141,6 @@ public final class SesEmailGateway implements EmailGateway {
         }
     }
 
-    public SesV2Client client() {
-        return ses;
-    }
-
     // ------------------------------------------------------------------ availability
 
     @Override
