@@ -23,6 +23,7 @@ final class Eml {
     static final String TEMPLATE_HEADER = "X-Room-Invites-Template";
     private static final String CRLF = "\r\n";
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?UTF-8\\?B\\?([A-Za-z0-9+/=]*)\\?=");
+    private static final Pattern BOUNDARY = Pattern.compile("boundary=\"([^\"]+)\"");
 
     private Eml() {
     }
@@ -208,7 +209,7 @@ final class Eml {
         Map<String, String> headers = headers(eml.substring(0, split));
         String body = eml.substring(split + 4);
         String type = headers.getOrDefault("content-type", "");
-        Matcher bm = Pattern.compile("boundary=\"([^\"]+)\"").matcher(type);
+        Matcher bm = BOUNDARY.matcher(type);
         String text = null;
         String html = null;
         if (bm.find()) {

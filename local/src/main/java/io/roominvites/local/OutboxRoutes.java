@@ -99,7 +99,7 @@ final class OutboxRoutes implements HttpHandler {
 
     private void index(HttpExchange exchange) throws IOException {
         // a browser (Accept: text/html) gets the page, curl and scripts get JSON; ?format= decides otherwise
-        String format = query(exchange, "format");
+        String format = LocalRunner.query(exchange.getRequestURI().getRawQuery()).get("format");
         boolean json = format != null ? format.equals("json") : !accepts(exchange, "text/html");
         if (outbox == null) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -182,19 +182,6 @@ final class OutboxRoutes implements HttpHandler {
     private static boolean accepts(HttpExchange exchange, String type) {
         String accept = exchange.getRequestHeaders().getFirst("Accept");
         return accept != null && accept.toLowerCase(Locale.ROOT).contains(type);
-    }
-
-    private static String query(HttpExchange exchange, String name) {
-        String q = exchange.getRequestURI().getRawQuery();
-        if (q == null) {
-            return null;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.equals(name) || pair.startsWith(name + "=")) {
-                return pair.length() > name.length() + 1 ? pair.substring(name.length() + 1) : "";
-            }
-        }
-        return null;
     }
 
     private static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {

@@ -141,10 +141,6 @@ public final class SesEmailGateway implements EmailGateway {
         }
     }
 
-    public SesV2Client client() {
-        return ses;
-    }
-
     // ------------------------------------------------------------------ availability
 
     @Override
@@ -207,9 +203,7 @@ public final class SesEmailGateway implements EmailGateway {
                     b.configurationSetName(configurationSet);
                 }
             });
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("to", Emails.mask(to));
-            fields.put("template", templateName);
+            Map<String, Object> fields = sendFields(to, templateName);
             fields.put("messageId", r.messageId());
             Log.info("invitation email sent", fields);
             return SendOutcome.sent(r.messageId());
@@ -225,20 +219,24 @@ public final class SesEmailGateway implements EmailGateway {
                     failure = DeliveryFailure.NOT_ALLOWED; // something else is missing: the configuration set
                 }
             }
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("to", Emails.mask(to));
-            fields.put("template", templateName);
+            Map<String, Object> fields = sendFields(to, templateName);
             fields.put("failure", failure.name());
             Log.warn("invitation email not sent", problem(e, fields));
             return failure.outcome();
         } catch (RuntimeException e) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("to", Emails.mask(to));
-            fields.put("template", templateName);
+            Map<String, Object> fields = sendFields(to, templateName);
             fields.put("errorType", e.getClass().getName());
             Log.warn("invitation email not sent", fields);
             return DeliveryFailure.FAILED.outcome();
         }
+    }
+
+    /** The log fields every send line starts with: the masked recipient and the template. */
+    private static Map<String, Object> sendFields(String to, String templateName) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("to", Emails.mask(to));
+        fields.put("template", templateName);
+        return fields;
     }
 
     /** Throttled, unreachable, refused, not allowed, or failed: by SES error code and by HTTP status. */

@@ -333,40 +333,29 @@ public final class TemplateRenderer {
             String helper = open.arg == null ? null : open.helper;
             String path = open.arg == null ? open.helper : open.arg;
             List<Node> body = parseUntilEnd(name);
-            List<Node> inverse = List.of();
+            List<Node> inverse = inverse(name);
             Token t = tokens.get(pos);
             if (t.kind == Kind.ELSE) {
-                pos++;
-                if (t.helper != null) {
-                    // {{else if x}}: a nested block that ends at the same {{/name}}
-                    Token chained = new Token(Kind.OPEN, t.text, t.helper, t.arg, false, false, t.offset);
-                    inverse = List.of(chainedBlock(chained, name));
-                } else {
-                    inverse = parseUntilEnd(name);
-                }
-                t = tokens.get(pos);
-                if (t.kind == Kind.ELSE) {
-                    throw new TemplateException("a second {{else}} in {{#" + name + "}} at character " + t.offset);
-                }
+                throw new TemplateException("a second {{else}} in {{#" + name + "}} at character " + t.offset);
             }
             closeBlock(name);
             return new Block(helper, path, open.kind == Kind.INVERSE_OPEN, body, inverse);
         }
 
-        private Block chainedBlock(Token open, String outerName) {
+        /** {{else if x}}: a nested block that ends at the same {{/name}} as the block it chains onto. */
+        private Block chainedBlock(Token elseIf, String outerName) {
             List<Node> body = parseUntilEnd(outerName);
-            List<Node> inverse = List.of();
+            return new Block(elseIf.helper, elseIf.arg, false, body, inverse(outerName));
+        }
+
+        /** After a body: at an {{else}}, consumes it and parses what follows up to {{/name}}; else nothing. */
+        private List<Node> inverse(String name) {
             Token t = tokens.get(pos);
-            if (t.kind == Kind.ELSE) {
-                pos++;
-                if (t.helper != null) {
-                    inverse = List.of(chainedBlock(new Token(Kind.OPEN, t.text, t.helper, t.arg, false, false, t.offset),
-                            outerName));
-                } else {
-                    inverse = parseUntilEnd(outerName);
-                }
+            if (t.kind != Kind.ELSE) {
+                return List.of();
             }
-            return new Block(open.helper, open.arg, false, body, inverse);
+            pos++;
+            return t.helper != null ? List.of(chainedBlock(t, name)) : parseUntilEnd(name);
         }
 
         private void closeBlock(String name) {
