@@ -18,7 +18,6 @@ public final class FreePorts {
   /** A port that was free on 127.0.0.1 a moment ago (callers must retry on a bind race). */
   public static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not find a free loopback port", e);
