@@ -401,7 +401,7 @@ public final class Bench {
         }
         md.append("""
 
-                ## Round trips (enforced by integration-tests/.../budget/RoundTripBudgetTest, part of the test command)
+                ## Round trips (enforced by integration-tests/.../budget/RoundTripBudgetTest and .../invitee/InviteeRoundTripBudgetTest, part of the test command)
 
                 | request | calls |
                 |---|---|
