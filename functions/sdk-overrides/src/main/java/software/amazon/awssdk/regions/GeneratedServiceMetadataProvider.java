@@ -16,8 +16,8 @@ import java.util.Map;
  * other name it answers null, and {@link ServiceMetadata#of} then falls back to the SDK's generic
  * {@code DefaultServiceMetadata}, as it does for any service it does not know.
  *
- * <p>Compiled into each function module (see its pom: {@code compileSourceRoots}); each function's shade
- * configuration leaves the SDK's own class and the other services' metadata out of the jar. A new SDK client
+ * <p>Compiled into each function module (see functions/pom.xml: {@code compileSourceRoots}); the functions' shade
+ * configuration, in the same pom, leaves the SDK's own class and the other services' metadata out of the jar. A new SDK client
  * in a function needs its service's entry here (the endpoint prefix, as in the SDK's generated class).
  */
 public final class GeneratedServiceMetadataProvider implements ServiceMetadataProvider {
