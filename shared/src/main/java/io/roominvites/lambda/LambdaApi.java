@@ -59,8 +59,4 @@ public abstract class LambdaApi implements RequestHandler<APIGatewayV2HTTPEvent,
         String path = event.getRawPath() != null ? event.getRawPath() : "/";
         return new HttpRequest(method, path, headers, query, body, requestId, sourceIp);
     }
-
-    protected App app() {
-        return app;
-    }
 }

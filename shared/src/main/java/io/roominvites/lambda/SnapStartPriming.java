@@ -62,11 +62,11 @@ public final class SnapStartPriming implements Resource {
     }
 
     /**
-     * Registers the priming of {@code app} for its function's {@code operations} with the global CRaC context
+     * Registers the priming of {@code app} for the operations its router serves with the global CRaC context
      * (a no-op outside a CRaC or SnapStart JVM); returns {@code app}, to be used in a handler's static init.
      */
-    public static App register(App app, Set<Operation> operations) {
-        SnapStartPriming priming = new SnapStartPriming(app, operations);
+    public static App register(App app) {
+        SnapStartPriming priming = new SnapStartPriming(app, app.router().operations());
         REGISTERED.add(priming);
         Core.getGlobalContext().register(priming);
         return app;
