@@ -2,7 +2,7 @@ package io.roominvites.domain;
 
 /**
  * Every failure the API can answer, with its HTTP status and the sentence a person reads.
- * The codes and statuses are part of the HTTP contract ({@code ../shared/API.md}); change neither lightly.
+ * The codes and statuses are part of the HTTP contract; change neither lightly.
  */
 public enum ErrorCode {
     INVALID_REQUEST(400, "The request is not valid. Check the highlighted fields and try again."),
@@ -20,7 +20,8 @@ public enum ErrorCode {
     IDEMPOTENCY_CONFLICT(409, "This Idempotency-Key was already used for a different request. Use a new key for a new invitation."),
     LINK_INVALID(400, "This invitation link is not valid. Copy the whole link from the invitation, or ask the room manager for a new one."),
     LINK_EXPIRED(410, "This invitation link has expired. Ask the room manager for a new link."),
-    LINK_ALREADY_USED(409, "This invitation link was already used on another device. Links work on one device only: ask the room manager for a new link."),
+    LINK_ALREADY_USED(409, "This invitation link was already used on another device. It works only on the device(s) it was first opened on: ask the room manager to release it or for a new link."),
+    LINK_REPLACED(410, "A newer link was issued for this invitation, so this one no longer works. Use the latest link you received, or ask the room manager for it."),
     INVITE_REVOKED(410, "This invitation was removed by the room manager. Ask them for a new link if you still need access."),
     ROOM_DELETED(410, "This room was deleted, so its invitations no longer work."),
     SESSION_NOT_STARTED(409, "The session has not started yet. Come back at the start time; the page shows a countdown."),
