@@ -83,8 +83,9 @@ class SnapStartPrimingTest extends ServiceTest {
                 EnumSet.of(Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("preview") && l.endsWith("HTTP 400")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("redeem") && l.endsWith("HTTP 400")), log.toString());
-        assertEquals(List.of("DynamoDb:GetItem", "DynamoDb:BatchGetItem", "DynamoDb:BatchGetItem"), service.calls().calls(),
-                "the settings, then the invite and room of the preview and of the redeem");
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:BatchGetItem"),
+                service.calls().calls().stream().filter(c -> !c.equals("DynamoDb:GetItem")).toList(),
+                "(the settings, when not cached, then) the invite and room of the preview and of the redeem");
         assertTrue(service.calls().calls().contains("DynamoDb:BatchGetItem"),
                 service.calls().calls().toString());
     }
