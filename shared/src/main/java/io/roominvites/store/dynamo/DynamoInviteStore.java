@@ -244,9 +244,9 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
         List<TransactWriteItem> items = new ArrayList<>(3);
-        items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(Items.roomKey(invite.roomId()))
-                .conditionExpression("version = :v AND deleted = :false")
-                .expressionAttributeValues(Map.of(":v", n(room.version()), ":false", Attr.FALSE))).build());
+        // the room unchanged since it was read: checked on the invite's gate, so that a burst of creates in one room
+        // spreads over the room's gates instead of all writing to the room's own partition
+        items.add(gateCheck(invite, room));
         Invite stored = invite;
         items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored, room))
                 .conditionExpression("attribute_not_exists(pk)")).build());
@@ -387,10 +387,7 @@ public final class DynamoInviteStore implements InviteStore {
             }
         }
         List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
-                        .key(Items.gateKey(current.roomId(), Items.gateOf(current.inviteId())))
-                        .conditionExpression("version = :v")
-                        .expressionAttributeValues(Map.of(":v", n(room.version())))).build(),
+                gateCheck(current, room),
                 TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("rev = :rev")
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
@@ -418,10 +415,26 @@ public final class DynamoInviteStore implements InviteStore {
         }
     }
 
+    /**
+     * A ConditionCheck that {@code room} is still at the version it was read at, on the gate of {@code invite}. A room
+     * last written before gates existed has none; its version then can't have changed since (every room write now
+     * writes the gates too), so a missing gate passes.
+     */
+    private TransactWriteItem gateCheck(Invite invite, Room room) {
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Items.gateKey(invite.roomId(), Items.gateOf(invite.inviteId())))
+                .conditionExpression("attribute_not_exists(version) OR version = :v")
+                .expressionAttributeValues(Map.of(":v", n(room.version())))).build();
+    }
+
     // ---------------------------------------------------------------- listing
 
-    /** Index entries one page may read per shard before it answers with what it found (searchLimitReached). */
-    private static final int SCAN_BUDGET_PER_SHARD = 2000;
+    /**
+     * Index entries one page may read per shard before it answers with what it found (searchLimitReached): a status
+     * index entry is its keys and the expiry (~120 bytes), so this is about two 1 MB query pages per shard, and a
+     * filtered page of a room of up to ~80,000 invites is answered whole, matches or not.
+     */
+    private static final int SCAN_BUDGET_PER_SHARD = 20_000;
 
     @Override
     public Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now) {
@@ -496,7 +509,8 @@ public final class DynamoInviteStore implements InviteStore {
         String filterExpression = filter;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            int pageSize = filterExpression == null ? limit - matches.size() : Math.max(100, limit);
+            // unfiltered: exactly what is missing; filtered: as much as one query reads (1 MB), as the filter may drop most
+            Integer pageSize = filterExpression == null ? limit - matches.size() : null;
             QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
                     .keyConditionExpression(condition).filterExpression(filterExpression)
                     .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize)
