@@ -149,4 +149,83 @@ class InviteRulesTest {
         assertFalse(r.isManager("guest@example.org"));
         assertFalse(r.isManager(null));
     }
+
+    // ------------------------------------------------------------ entryRefusal
+
+    private static final SiteSettings SETTINGS = ON;
+
+    private static Invite multi(int maxDevices) {
+        return new Invite("01JAAAAAAAAAAAAAAAAAAAAAAB", "r1", "guest@example.org", "Gia", "Guest", Role.VIEWER,
+                InviteStatus.PENDING, NOW.minus(Duration.ofMinutes(1)), "owner@example.com", "Owner",
+                NOW.plus(Duration.ofHours(1)), null, null, null, List.of(), maxDevices, 0, 1, null, 0, null, 1);
+    }
+
+    @Test
+    void aLinkOfThreeDevicesBindsThreeAndRefusesTheFourth() {
+        Invite invite = multi(3);
+        for (int d = 1; d <= 3; d++) {
+            String device = "device-000" + d;
+            assertNull(InviteRules.entryRefusal(invite, OPEN, 1, device, List.of("guest@example.org"), SETTINGS, NOW));
+            invite = invite.enteredBy(device, NOW);
+        }
+        assertEquals(3, invite.devices().size());
+        assertEquals(InviteStatus.REDEEMED, invite.storedStatus());
+        assertEquals(ErrorCode.LINK_ALREADY_USED,
+                InviteRules.entryRefusal(invite, OPEN, 1, "device-0004", List.of("guest@example.org"), SETTINGS, NOW));
+        // each bound device re-enters without proving the email again, and re-entering binds nothing new
+        assertNull(InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of(), SETTINGS, NOW));
+        Invite again = invite.enteredBy("device-0002", NOW);
+        assertEquals(3, again.devices().size());
+        assertEquals(invite.entries() + 1, again.entries());
+    }
+
+    @Test
+    void aNewDeviceAfterTheFirstStillProvesTheEmail() {
+        Invite invite = multi(2).enteredBy("device-0001", NOW);
+        assertEquals(ErrorCode.EMAIL_REQUIRED, InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of(), SETTINGS, NOW));
+        assertEquals(ErrorCode.EMAIL_MISMATCH,
+                InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of("x@example.org"), SETTINGS, NOW));
+    }
+
+    @Test
+    void anEarlierLinkVersionIsReplaced() {
+        Invite reissued = multi(1).reissued(NOW.plus(Duration.ofHours(2)), null);
+        assertEquals(2, reissued.linkVersion());
+        assertEquals(ErrorCode.LINK_REPLACED,
+                InviteRules.entryRefusal(reissued, OPEN, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        assertNull(InviteRules.entryRefusal(reissued, OPEN, 2, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+    }
+
+    @Test
+    void reissueClearsTheLockAndReleaseLetsANewDeviceInPastTheExpiry() {
+        Invite locked = multi(1);
+        for (int i = 0; i < Invite.MAX_EMAIL_ATTEMPTS; i++) {
+            locked = locked.withWrongEmail();
+        }
+        assertEquals(ErrorCode.INVITE_LOCKED,
+                InviteRules.entryRefusal(locked, OPEN, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        Invite reissued = locked.reissued(NOW.plus(Duration.ofHours(2)), null);
+        assertFalse(reissued.locked());
+
+        Invite used = reissued.enteredBy("device-0001", NOW);
+        Instant afterExpiry = reissued.expiresAt().plusSeconds(1);
+        Room stillOpen = room(Duration.ofMinutes(-10), Duration.ofHours(5), true);
+        assertEquals(ErrorCode.LINK_ALREADY_USED,
+                InviteRules.entryRefusal(used, stillOpen, 2, "device-0002", List.of("guest@example.org"), SETTINGS, afterExpiry));
+        Invite released = used.devicesReleased(NOW);
+        assertEquals(ErrorCode.EMAIL_REQUIRED,
+                InviteRules.entryRefusal(released, stillOpen, 2, "device-0002", List.of(), SETTINGS, afterExpiry));
+        assertNull(InviteRules.entryRefusal(released, stillOpen, 2, "device-0002", List.of("guest@example.org"), SETTINGS,
+                afterExpiry), "after a release, a new device joins with the same link until the session ends");
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.reissueRefusal(used, OPEN, NOW), "only an unused invite gets a new link");
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.releaseRefusal(reissued, OPEN, NOW), "nothing to release");
+    }
+
+    @Test
+    void aDeletedOrMissingRoomRefusesEveryLink() {
+        assertEquals(ErrorCode.ROOM_DELETED,
+                InviteRules.entryRefusal(multi(1), deleted(OPEN), 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        assertEquals(ErrorCode.ROOM_DELETED,
+                InviteRules.entryRefusal(multi(1), null, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+    }
 }
