@@ -235,11 +235,20 @@ public record Invite(String inviteId, String roomId, String email, String firstN
             return new EmailDelivery(delivery.messageId, h, delivery.lastEvent);
         }
 
-        /** This delivery with {@code attempt} appended (or replacing a QUEUED latest attempt it settles). */
+        /**
+         * This delivery with the outcome {@code attempt} of a send recorded: it settles one QUEUED attempt (the one
+         * reserved for it, or another in flight: they are alike), so the count of attempts never grows past the
+         * reservations; with none queued it is appended.
+         */
         public EmailDelivery then(Attempt attempt, String newMessageId) {
             List<Attempt> h = new ArrayList<>(history);
-            if (QUEUED.equals(latest().status()) && !QUEUED.equals(attempt.status())) {
-                h.removeLast();
+            if (!QUEUED.equals(attempt.status())) {
+                for (int i = h.size() - 1; i >= 0; i--) {
+                    if (QUEUED.equals(h.get(i).status())) {
+                        h.remove(i);
+                        break;
+                    }
+                }
             }
             h.add(attempt);
             return new EmailDelivery(newMessageId, h, null);

@@ -177,9 +177,15 @@ public final class InviteService {
         Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED",
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), outcome.error());
         Invite current = invite;
-        for (int tries = 0; tries < 5; tries++) {
-            Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
-            InviteStore.Replaced r = store.replaceInvite(current, next, room, false);
+        Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+        for (int tries = 0; tries < 20; tries++) {
+            InviteStore.Replaced r;
+            try {
+                r = store.replaceInvite(current, next, room, false);
+            } catch (InviteException unavailable) {
+                // the email went out: the caller learns its outcome even if the record stays QUEUED
+                return next;
+            }
             if (r instanceof InviteStore.Replaced.Applied applied) {
                 return applied.invite();
             }
@@ -191,9 +197,21 @@ public final class InviteService {
             if (current == null || current.emailDelivery() == null) {
                 return next;
             }
+            next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+            pause(tries);
         }
-        // the outcome could not be recorded (the invite kept changing): it stays QUEUED, and resend sends it again
-        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+        // the invite kept changing under us (a burst of resends): the email went out and the answer says so; its
+        // record keeps a QUEUED attempt, which counts against the cap like a sent one
+        return next;
+    }
+
+    /** A short, growing, jittered pause between retries of a write that lost a race. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(50, 2L * (attempt + 1)) + java.util.concurrent.ThreadLocalRandom.current().nextInt(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private CreatedInvite replay(IdempotencyRecord earlier, IdempotencyRecord now) {
@@ -214,7 +232,7 @@ public final class InviteService {
      * of its outcome.
      */
     public CreatedInvite resend(Caller caller, String roomId, String inviteId) {
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 10; attempt++) {
             InviteStore.Loaded loaded = store.load(roomId, inviteId);
             Room room = requireManagedRoom(caller, loaded.room());
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -256,6 +274,7 @@ public final class InviteService {
                 return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
             }
             // changed meanwhile (another resend, a redeem): read again and decide again
+            pause(attempt);
         }
         throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
