@@ -351,9 +351,9 @@ public final class Bench {
         md.append("\n## Warm latency through the real handler vs the floor (same DynamoDB client, same run)\n\n");
         md.append("| operation | handler p50 | handler p99 | floor p50 | floor p99 | ratio p50 | ratio p99 | n | floor = |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
-        row(md, "preview (first use of each link)", "preview", "GetItem (consistent) of the invite");
-        row(md, "redeem", "redeem", "the conditional UpdateItem (ALL_NEW) of a first redemption");
-        row(md, "create", "create", "GetItem of the room + TransactWriteItems (room check + invite put)");
+        row(md, "preview (first use of each link)", "preview", "BatchGetItem (consistent) of the invite and its room");
+        row(md, "redeem", "redeem", "a first redemption on a container that has not read the invite: BatchGetItem + TransactWriteItems (room gate check + invite put at its revision)");
+        row(md, "create", "create", "GetItem of the room + TransactWriteItems (room gate check + invite put)");
         row(md, "preview, C1 only (Lambda flags)", "preview", "-c1", "as above");
         row(md, "redeem, C1 only (Lambda flags)", "redeem", "-c1", "as above");
         double v = results.get("link-verify")[1];
@@ -416,15 +416,20 @@ public final class Bench {
 
                 | request | calls |
                 |---|---|
-                | redeem, happy path (and the same device coming back, and a refused one) | 1: DynamoDB `UpdateItem` |
-                | preview | 1: DynamoDB `GetItem` |
+                | redeem after a preview on the same container, and the same device coming back | 1: DynamoDB `TransactWriteItems` (room gate check + the invite at its revision) |
+                | redeem on a container that has not read the invite | 2: `BatchGetItem` (invite + room) + `TransactWriteItems` |
+                | a refused redeem | 1: `BatchGetItem` (a refusal is always told on state read now); a wrong lobby email + 1 `PutItem` |
+                | preview | 1: DynamoDB `BatchGetItem` (invite + room) |
                 | create | 2: DynamoDB `GetItem` + `TransactWriteItems` (`BatchGetItem` + `TransactWriteItems` with an Idempotency-Key) |
-                | create with sendEmail | the same 2 + 1 SES `SendEmail` |
-                | resend | 2: DynamoDB `BatchGetItem` (room + invite) + `UpdateItem` (the attempt) + 1 SES `SendEmail`; refused: the `BatchGetItem` alone |
+                | create with sendEmail | 3: the same 2, then 1 SES `SendEmail`, then a `PutItem` of its outcome (the invite is stored before it is emailed) |
+                | resend | 3: `BatchGetItem` (room + invite) + `PutItem` (the attempt reserved) + 1 SES `SendEmail` + `PutItem` (its outcome); refused: the `BatchGetItem` alone |
+                | promote, reissue, release-device | 2: `BatchGetItem` + `TransactWriteItems`; revoke: `BatchGetItem` + `PutItem` |
+                | room change or delete | 1: `TransactWriteItems` (the room and its 32 gates), whatever its number of invites |
 
                 Per-container caches, staleness bounded: site settings `SETTINGS_CACHE_SECONDS` (30 s; the first request after
-                that pays one extra `GetItem`), SES template existence `EMAIL_TEMPLATE_CACHE_SECONDS`. Rooms and invites are
-                never cached: a revoked invite or a deleted room stops working on the next request (tested).
+                that pays one extra `GetItem`), SES template existence `EMAIL_TEMPLATE_CACHE_SECONDS`. The invites a container
+                read last are remembered only to write a redeem at once: the write names the revision and room version it was
+                decided on, so a revoked invite or a deleted room stops working on the next request (tested).
 
                 ## What was changed to get here, and what is left
 
@@ -434,7 +439,7 @@ public final class Bench {
                 - Answers, log lines and token claims are written as JSON directly instead of through nimbus's Gson.
                 - At init the signing keys (GetSecretValue and key derivation) load on a second thread while the DynamoDB
                   client is built.
-                - Left: one ES256 signature per redeem. At this floor (a loopback `UpdateItem`) the whole budget of a 1.2
+                - Left: one ES256 signature per redeem. At this floor (loopback DynamoDB calls of about a millisecond) the whole budget of a 1.2
                   ratio is about 0.2 ms, less than that one signature on this CPU, so the redeem goal cannot be met here
                   with a publicly verifiable access token (the JDK's P-256 is pure Java; a native provider such as ACCP
                   signs in ~0.07 ms but took over a second to load, and its 3.4 MB would break the 10 MB jar goal).

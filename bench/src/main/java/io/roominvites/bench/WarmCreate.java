@@ -42,7 +42,8 @@ public final class WarmCreate {
             throw new IllegalStateException("no inviteId in " + first.getBody());
         }
         Map<String, AttributeValue> template = db.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Clients.key("ROOM#" + roomId, "INVITE#" + m.group(1)))).item();
+                .key(Clients.key("INVITE#" + roomId + "#" + m.group(1), "#INVITE"))).item();
+        Map<String, AttributeValue> gateKey = Clients.key("ROOM#" + roomId + "#GATE#0", "#GATE");
         String version = db.getItem(r -> r.tableName(table).key(roomKey).consistentRead(true)).item().get("version").n();
 
         Stats handlerCreate = new Stats(n);
@@ -51,13 +52,13 @@ public final class WarmCreate {
             APIGatewayV2HTTPEvent event = Events.create(roomId, bearer, "guest" + i + "@example.org");
             Map<String, AttributeValue> copy = new HashMap<>(template);
             String floorId = String.format("FLOOR%021d", i);
-            copy.put("sk", AttributeValue.fromS("INVITE#" + floorId));
+            copy.put("pk", AttributeValue.fromS("INVITE#" + roomId + "#" + floorId));
             copy.put("inviteId", AttributeValue.fromS(floorId));
+            copy.put("lsk", AttributeValue.fromS(floorId));
             List<TransactWriteItem> writes = List.of(
-                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(roomKey)
-                            .conditionExpression("version = :v AND deleted = :false")
-                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(version),
-                                    ":false", AttributeValue.fromBool(false)))).build(),
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(gateKey)
+                            .conditionExpression("attribute_not_exists(version) OR version = :v")
+                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(version)))).build(),
                     TransactWriteItem.builder().put(p -> p.tableName(table).item(copy)
                             .conditionExpression("attribute_not_exists(pk)")).build());
             Runnable bare = () -> {

@@ -10,9 +10,8 @@ import io.roominvites.tokens.KeyRing;
 import io.roominvites.tokens.LinkTokens;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,25 +65,29 @@ public final class WarmRedeem {
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = Events.handler(Events.REDEEM_HANDLER);
         DynamoDbClient db = AwsClients.dynamoDb();
 
-        // ---- preview: the handler's request vs one consistent GetItem of the same invite. Each request carries a
-        // freshly signed link, as a new visitor's would.
+        // ---- preview: the handler's request vs one consistent BatchGetItem of the same invite and its room. Each request
+        // carries a freshly signed link, as a new visitor's would.
         LinkTokens fresh = new LinkTokens(io.roominvites.app.SigningKeys.fromSecret(System.getenv("BENCH_LINK_KEYS")),
                 System.getenv("TOKEN_ISSUER"));
         Stats handlerPreview = new Stats(previews);
         Stats floorPreview = new Stats(previews);
         for (int i = 0; i < previewWarmup + previews; i++) {
             String[] p = preview.get(i % preview.size());
-            Map<String, AttributeValue> key = Clients.key("ROOM#" + p[1], "INVITE#" + p[2]);
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> keys = Map.of(table,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().consistentRead(true)
+                            .keys(inviteKey(p[1], p[2]), Clients.key("ROOM#" + p[1], "#ROOM")).build());
             Instant now = Instant.now();
             String token = fresh.issue(p[1] + ":" + p[2], now.plus(java.time.Duration.ofHours(1)).plusMillis(i), now);
             APIGatewayV2HTTPEvent event = Events.preview(token, "bench-preview-device");
             interleaved(i, previewWarmup, () -> Events.expect(handler.handleRequest(event, null), 200),
-                    () -> db.getItem(r -> r.tableName(table).key(key).consistentRead(true)), handlerPreview, floorPreview);
+                    () -> db.batchGetItem(r -> r.requestItems(keys)), handlerPreview, floorPreview);
         }
         System.out.println(handlerPreview.result("preview-handler" + suffix));
         System.out.println(floorPreview.result("preview-floor" + suffix));
 
-        // ---- redeem: a first redemption through the handler vs the same conditional UpdateItem, bare
+        // ---- redeem: a first redemption through the handler (on a container that has not read the invite: it reads the
+        // invite and its room, then writes) vs the same two calls, bare: BatchGetItem, then the TransactWriteItems that
+        // checks the room's gate and puts the invite at its revision
         int redeems = redeem.size() - warmup;
         Stats handlerRedeem = new Stats(redeems);
         Stats floorRedeem = new Stats(redeems);
@@ -92,9 +95,9 @@ public final class WarmRedeem {
             String[] r = redeem.get(i);
             String[] f = floor.get(i);
             APIGatewayV2HTTPEvent event = Events.redeem(r[3], "bench-device-" + i, r[4]);
-            UpdateItemRequest bare = redeemWrite(table, f[1], f[2], "bench-floor-device-" + i, f[3]);
+            String device = "bench-floor-device-" + i;
             interleaved(i, warmup, () -> Events.expect(handler.handleRequest(event, null), 200),
-                    () -> db.updateItem(bare), handlerRedeem, floorRedeem);
+                    () -> redeemBare(db, table, f[1], f[2], device), handlerRedeem, floorRedeem);
         }
         System.out.println(handlerRedeem.result("redeem-handler" + suffix));
         System.out.println(floorRedeem.result("redeem-floor" + suffix));
@@ -163,27 +166,46 @@ public final class WarmRedeem {
         Exit.now();
     }
 
-    /** The store's redeem write (see DynamoInviteStore.redeem) for a device proving one email, bare. */
-    static UpdateItemRequest redeemWrite(String table, String roomId, String inviteId, String device, String email) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":redeemed", AttributeValue.fromS("REDEEMED"));
-        values.put(":dev", AttributeValue.fromS(device));
-        values.put(":now", AttributeValue.fromN(Long.toString(System.currentTimeMillis())));
-        values.put(":true", AttributeValue.fromBool(true));
-        values.put(":g", AttributeValue.fromS("ROOM#" + roomId + "#REDEEMED"));
-        values.put(":pending", AttributeValue.fromS("PENDING"));
-        values.put(":max", AttributeValue.fromN("5"));
-        values.put(":e0", AttributeValue.fromS(email));
-        return UpdateItemRequest.builder().tableName(table).key(Clients.key("ROOM#" + roomId, "INVITE#" + inviteId))
-                .updateExpression("SET st = :redeemed, deviceId = if_not_exists(deviceId, :dev), "
-                        + "redeemedAt = if_not_exists(redeemedAt, :now), gsi1pk = :g")
-                .conditionExpression("attribute_exists(pk) AND roomDeleted <> :true AND roomStartsAt <= :now AND "
-                        + "roomEndsAt > :now AND ((st = :redeemed AND deviceId = :dev) OR (st = :pending AND "
-                        + "expiresAt > :now AND failedEmailAttempts < :max AND email IN (:e0)))")
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build();
+    static Map<String, AttributeValue> inviteKey(String roomId, String inviteId) {
+        return Clients.key("INVITE#" + roomId + "#" + inviteId, "#INVITE");
+    }
+
+    /**
+     * The store's redeem, bare (see DynamoInviteStore.load and replaceInvite): one consistent BatchGetItem of the invite
+     * and its room, then one TransactWriteItems: a ConditionCheck of the room's gate at the version read, and a Put of
+     * the invite bound to {@code device} at the revision read.
+     */
+    static void redeemBare(DynamoDbClient db, String table, String roomId, String inviteId, String device) {
+        Map<String, AttributeValue> key = inviteKey(roomId, inviteId);
+        var got = db.batchGetItem(r -> r.requestItems(Map.of(table,
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().consistentRead(true)
+                        .keys(key, Clients.key("ROOM#" + roomId, "#ROOM")).build()))).responses().get(table);
+        Map<String, AttributeValue> invite = null;
+        Map<String, AttributeValue> room = null;
+        for (Map<String, AttributeValue> item : got) {
+            if ("#INVITE".equals(item.get("sk").s())) {
+                invite = item;
+            } else {
+                room = item;
+            }
+        }
+        Map<String, AttributeValue> next = new HashMap<>(invite);
+        String now = Long.toString(System.currentTimeMillis());
+        next.put("st", AttributeValue.fromS("REDEEMED"));
+        next.put("devices", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of("id", AttributeValue.fromS(device),
+                "at", AttributeValue.fromN(now))))));
+        next.put("redeemedAt", AttributeValue.fromN(now));
+        String rev = invite.get("rev").n();
+        next.put("rev", AttributeValue.fromN(Long.toString(Long.parseLong(rev) + 1)));
+        String version = room.get("version").n();
+        db.transactWriteItems(t -> t.transactItems(
+                TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                        .key(Clients.key("ROOM#" + roomId + "#GATE#0", "#GATE"))
+                        .conditionExpression("attribute_not_exists(version) OR version = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(version)))).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(next).conditionExpression("rev = :rev")
+                        .expressionAttributeValues(Map.of(":rev", AttributeValue.fromN(rev)))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build()));
     }
 
     /**
