@@ -96,7 +96,8 @@ class SamContractTest {
             "INVITE_ID", "LINK_TOKEN");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
-    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
+    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
+            Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
     private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
             Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.JWKS);
     private static final Set<Operation> EMAIL = EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE, Operation.RESEND_INVITE);
@@ -105,7 +106,8 @@ class SamContractTest {
      * Which operations read each variable of {@link Config#ALL} (App.fromConfig, SesEmailGateway.fromConfig): a
      * function must have exactly the variables its operations read. TABLE_NAME and the identity provider: every
      * operation but JWKS (no store, no callers). The signing key (secret or, locally, JSON): the operations that sign
-     * or verify tokens. TOKEN_ISSUER: link tokens (create, resend, preview, redeem); JWKS only lists public keys.
+     * or verify tokens. TOKEN_ISSUER: link tokens (create, resend, preview, redeem) and the OpenID discovery document;
+     * JWKS only lists public keys.
      * ACCESS_TOKEN_*: only redeem issues access tokens. SETTINGS_CACHE_SECONDS: the operations that read the
      * settings through SettingsCache (admin reads and writes the store directly). EMAIL_*: the functions built with
      * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS: the router of every function.
@@ -115,7 +117,7 @@ class SamContractTest {
             Map.entry(Config.SIGNING_KEY_SECRET_ID, SIGNING),
             Map.entry(Config.SIGNING_KEYS_JSON, SIGNING),
             Map.entry(Config.TOKEN_ISSUER, EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
-                    Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
+                    Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.OPENID_CONFIGURATION)),
             Map.entry(Config.ACCESS_TOKEN_AUDIENCE, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.ACCESS_TOKEN_TTL_MINUTES, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.IDP_JWKS_URL, ALL_BUT_JWKS),
@@ -173,6 +175,7 @@ class SamContractTest {
         m.put(Operation.PREVIEW_INVITE, Set.of(get, secret));
         m.put(Operation.REDEEM_INVITE, Set.of(get, update, secret));
         m.put(Operation.JWKS, Set.of(secret));
+        m.put(Operation.OPENID_CONFIGURATION, Set.of());
         return m;
     }
 
@@ -974,6 +977,15 @@ class SamContractTest {
                 assertEquals(SamLocalSupport.INVITEE_EMAIL, jwt.getJWTClaimsSet().getSubject());
             } catch (Exception e) {
                 throw new AssertionError("JWKS and access token: " + e, e);
+            }
+        }));
+        x.put("14-openid-configuration.json", new Expected(200, (b, v) -> {
+            try {
+                String issuer = SignedJWT.parse(v.get("ACCESS_TOKEN")).getJWTClaimsSet().getIssuer();
+                assertEquals(issuer, b.get("issuer"), "the discovery issuer is exactly the access tokens' iss");
+                assertEquals(issuer + Operation.JWKS.pathTemplate(), b.get("jwks_uri"));
+            } catch (java.text.ParseException e) {
+                throw new AssertionError("access token: " + e, e);
             }
         }));
         x.put("15-revoke-invite.json", new Expected(200, (b, v) -> assertEquals("REVOKED", obj(b, "invite").get("status"))));
