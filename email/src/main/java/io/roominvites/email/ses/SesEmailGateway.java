@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link EmailGateway} on SES v2 stored templates: {@code SendEmail} with {@code Content.Template}
- * (the template named in the site settings, the data of ../shared/API.md made HTML-safe by
+ * (the template named in the site settings, the data of docs/api.md made HTML-safe by
  * {@link TemplateValues}), and {@code GetEmailTemplate} for "does the template exist", cached per
  * container.
  *
