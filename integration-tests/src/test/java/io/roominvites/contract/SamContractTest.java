@@ -110,7 +110,8 @@ class SamContractTest {
      * JWKS only lists public keys.
      * ACCESS_TOKEN_*: only redeem issues access tokens. SETTINGS_CACHE_SECONDS: the operations that read the
      * settings through SettingsCache (admin reads and writes the store directly). EMAIL_*: the functions built with
-     * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS: the router of every function.
+     * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS and METRICS_NAMESPACE: the router of every function
+     * (App.fromConfig reads both for every function).
      */
     static final Map<String, Set<Operation>> VARIABLE_READERS = Map.ofEntries(
             Map.entry(Config.TABLE_NAME, ALL_BUT_JWKS),
@@ -129,7 +130,8 @@ class SamContractTest {
                     Operation.RESEND_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
             Map.entry(Config.EMAIL_CONFIGURATION_SET, EMAIL),
-            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL));
+            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL),
+            Map.entry(Config.METRICS_NAMESPACE, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -1093,6 +1095,18 @@ class SamContractTest {
                     }
                 });
             }
+        }
+        // every function wrote its metrics in Embedded Metric Format, in env.json's namespace: each request, and the
+        // invitation emails SES accepted
+        String namespace = String.valueOf(section(JSONObjectUtils.parse(Files.readString(ENV_JSON)), "Parameters").get(Config.METRICS_NAMESPACE));
+        for (String fn : template.functions()) {
+            List<String> emf = d.process(fn).allStderr().stream().filter(l -> l.startsWith("{\"_aws\":")).toList();
+            if (emf.stream().noneMatch(l -> l.contains("\"Namespace\":\"" + namespace + "\"") && l.contains("\"Requests\":1"))) {
+                problems.add(fn + " wrote no request metric in namespace " + namespace + " (EMF lines: " + emf + ")");
+            }
+        }
+        if (d.process("CreateInviteFunction").allStderr().stream().noneMatch(l -> l.startsWith("{\"_aws\":") && l.contains("\"EmailSent\":1"))) {
+            problems.add("CreateInviteFunction sent emails but wrote no EmailSent metric");
         }
         System.out.println("contract flow (" + (System.nanoTime() - flowStarted) / 1_000_000 + " ms):\n  " + String.join("\n  ", transcript) + "\nAWS calls per function:\n  "
                 + String.join("\n  ", observedReport));

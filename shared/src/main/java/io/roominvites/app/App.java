@@ -7,6 +7,7 @@ import io.roominvites.http.Discovery;
 import io.roominvites.http.Cors;
 import io.roominvites.http.Operation;
 import io.roominvites.http.Router;
+import io.roominvites.metrics.Metrics;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.Ids;
 import io.roominvites.service.InviteService;
@@ -104,10 +105,16 @@ public final class App {
             algorithms.add(alg);
         }
         Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
+        String metricsNamespace = config.optional(Config.METRICS_NAMESPACE, Metrics.DEFAULT_NAMESPACE);
+        if (!metricsNamespace.matches("[A-Za-z0-9._/#:-]{1,255}") || metricsNamespace.startsWith("AWS/")) {
+            config.problem(Config.METRICS_NAMESPACE + " must be a CloudWatch namespace (letters, digits and . _ / # : -, "
+                    + "not starting with AWS/), got '" + metricsNamespace + "'");
+        }
         // the email gateway reads and validates its own variables here, so one message names every problem
         EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
         config.validate();
 
+        Metrics.enable(metricsNamespace);
         Clock clock = Clock.systemUTC();
         Parts parts = new Parts();
         parts.clock = clock;
