@@ -915,13 +915,13 @@ class SamContractTest {
     // ================================================================== the flow
 
     /** What each event must answer, in file order; the checks also pick up what later events need. */
-    private interface Expectation extends BiConsumer<Map<String, Object>, Map<String, String>> {
+    interface Expectation extends BiConsumer<Map<String, Object>, Map<String, String>> {
     }
 
-    private record Expected(int status, Expectation check) {
+    record Expected(int status, Expectation check) {
     }
 
-    private Map<String, Expected> expectations() {
+    static Map<String, Expected> expectations() {
         Map<String, Expected> x = new LinkedHashMap<>();
         x.put("01-admin-put-settings.json", new Expected(200, (b, v) -> {
             assertEquals(true, b.get("inviteToMediaEnabled"));
@@ -1346,7 +1346,7 @@ class SamContractTest {
         return out.toString();
     }
 
-    private static Map<String, Object> section(Map<String, Object> envJson, String name) {
+    static Map<String, Object> section(Map<String, Object> envJson, String name) {
         Object s = envJson.get(name);
         return s instanceof Map<?, ?> ? SamTemplate.map(s) : Map.of();
     }
