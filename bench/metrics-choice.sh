@@ -17,6 +17,7 @@ if [ ! -d "$lib" ]; then
   mvn -B -q -ntp -f bench/metrics-choice/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$lib" -DincludeScope=runtime
 fi
 mkdir -p "$work/classes"
+cp "$jar" "$work/redeem-invite.jar" && jar="$work/redeem-invite.jar"   # a build running meanwhile cannot swap it
 javac -d "$work/classes" -cp "$jar:$lib/*" bench/metrics-choice/src/*.java
 flags=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx870m)
 declare -A times classes
