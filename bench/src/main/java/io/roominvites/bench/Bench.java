@@ -93,6 +93,8 @@ public final class Bench {
     final Map<String, double[]> results = new LinkedHashMap<>();
     String contention;
     String table;
+    /** The capacity part's section of the report (Capacity). */
+    String capacity = "";
 
     Bench(Path root) throws IOException {
         this.root = root;
@@ -163,6 +165,15 @@ public final class Bench {
         drain(dynamoOut);
         URI dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
         log("DynamoDB Local on " + dynamoEndpoint);
+
+        // ---- 0. capacity units per operation and the hottest partitions of a join storm (its own table)
+        if (!skipped("capacity")) {
+            capacity = Capacity.run(dynamoEndpoint, quick, Bench::log);
+            System.out.println(capacity);
+        }
+        if (only.equals(List.of("capacity"))) {
+            return;
+        }
 
         // ---- the service, assembled like the local runner, to seed data and mint tokens
         LocalServices.Options o = new LocalServices.Options();
@@ -430,6 +441,7 @@ public final class Bench {
                   Estimate, not measured: the same ~0.45 ms over an in-region DynamoDB call of 3-5 ms is a ratio of
                   about 1.1-1.15.
                 """);
+        md.append("\n").append(capacity);
         return md.toString();
     }
 

@@ -99,8 +99,10 @@ class SamContractTest {
     private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
             Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
     private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
-            Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.JWKS);
-    private static final Set<Operation> EMAIL = EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE, Operation.RESEND_INVITE);
+            Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
+            Operation.JWKS);
+    private static final Set<Operation> EMAIL = EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE,
+            Operation.RESEND_INVITE, Operation.REISSUE_INVITE);
 
     /**
      * Which operations read each variable of {@link Config#ALL} (App.fromConfig, SesEmailGateway.fromConfig): a
@@ -118,7 +120,8 @@ class SamContractTest {
             Map.entry(Config.SIGNING_KEY_SECRET_ID, SIGNING),
             Map.entry(Config.SIGNING_KEYS_JSON, SIGNING),
             Map.entry(Config.TOKEN_ISSUER, EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
-                    Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.OPENID_CONFIGURATION)),
+                    Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
+                    Operation.OPENID_CONFIGURATION)),
             Map.entry(Config.ACCESS_TOKEN_AUDIENCE, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.ACCESS_TOKEN_TTL_MINUTES, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.IDP_JWKS_URL, ALL_BUT_JWKS),
@@ -127,7 +130,7 @@ class SamContractTest {
             Map.entry(Config.IDP_ALGORITHMS, ALL_BUT_JWKS),
             Map.entry(Config.CORS_ALLOWED_ORIGINS, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))),
             Map.entry(Config.SETTINGS_CACHE_SECONDS, EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE,
-                    Operation.RESEND_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
+                    Operation.RESEND_INVITE, Operation.REISSUE_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
             Map.entry(Config.EMAIL_CONFIGURATION_SET, EMAIL),
             Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL),
@@ -155,27 +158,33 @@ class SamContractTest {
 
     private static Map<Operation, Set<String>> permissions() {
         String get = "dynamodb:GetItem table";
-        String update = "dynamodb:UpdateItem table";
         String query = "dynamodb:Query table";
         String secret = "secretsmanager:GetSecretValue secret";
         Set<String> send = Set.of("ses:GetEmailTemplate ses:template", "ses:SendEmail ses:identity",
                 "ses:SendEmail ses:template", "ses:SendEmail ses:configuration-set");
+        String batchGet = "dynamodb:BatchGetItem table";
+        String put = "dynamodb:PutItem table";
+        Set<String> gated = Set.of("dynamodb:ConditionCheckItem table tx", "dynamodb:PutItem table tx");
+        Set<String> roomTx = Set.of("dynamodb:UpdateItem table tx", "dynamodb:PutItem table tx");
         Map<Operation, Set<String>> m = new EnumMap<>(Operation.class);
         m.put(Operation.GET_SETTINGS, Set.of(get));
-        m.put(Operation.PUT_SETTINGS, Set.of("dynamodb:PutItem table"));
-        m.put(Operation.PUT_ROOM, Set.of(update, query));
-        m.put(Operation.DELETE_ROOM, Set.of(update, query));
-        m.put(Operation.PUT_USER, Set.of("dynamodb:PutItem table", "dynamodb:PutItem table tx", "dynamodb:DeleteItem table tx"));
+        m.put(Operation.PUT_SETTINGS, Set.of(put));
+        m.put(Operation.PUT_ROOM, roomTx);
+        m.put(Operation.DELETE_ROOM, roomTx);
+        m.put(Operation.PUT_USER, Set.of(put, "dynamodb:PutItem table tx", "dynamodb:DeleteItem table tx"));
         m.put(Operation.INVITE_OPTIONS, Set.of(get, "ses:GetEmailTemplate ses:template"));
         m.put(Operation.INVITEE_SUGGESTIONS, Set.of(get, query));
-        m.put(Operation.LIST_INVITES, Set.of(get, query, "dynamodb:Query index/" + TableSchema.GSI1));
-        m.put(Operation.CREATE_INVITE, union(Set.of(get, "dynamodb:BatchGetItem table", "dynamodb:ConditionCheckItem table tx",
-                "dynamodb:PutItem table tx", secret), send));
-        m.put(Operation.RESEND_INVITE, union(Set.of(get, "dynamodb:BatchGetItem table", update, secret), send));
-        m.put(Operation.REVOKE_INVITE, Set.of(get, update));
-        m.put(Operation.PROMOTE_INVITE, Set.of(get, update));
-        m.put(Operation.PREVIEW_INVITE, Set.of(get, secret));
-        m.put(Operation.REDEEM_INVITE, Set.of(get, update, secret));
+        m.put(Operation.LIST_INVITES, Set.of(get, batchGet, secret, "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
+                "dynamodb:Query index/" + TableSchema.STATUS_LIST_INDEX));
+        m.put(Operation.CREATE_INVITE, union(Set.of(get, batchGet, "dynamodb:ConditionCheckItem table tx",
+                "dynamodb:PutItem table tx", put, secret), send));
+        m.put(Operation.RESEND_INVITE, union(Set.of(get, batchGet, put, secret), send));
+        m.put(Operation.REISSUE_INVITE, union(union(Set.of(get, batchGet, put, secret), gated), send));
+        m.put(Operation.REVOKE_INVITE, Set.of(batchGet, put));
+        m.put(Operation.RELEASE_DEVICE, union(Set.of(batchGet), gated));
+        m.put(Operation.PROMOTE_INVITE, union(Set.of(batchGet), gated));
+        m.put(Operation.PREVIEW_INVITE, Set.of(get, batchGet, secret));
+        m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
         m.put(Operation.JWKS, Set.of(secret));
         m.put(Operation.OPENID_CONFIGURATION, Set.of());
         return m;
@@ -472,13 +481,17 @@ class SamContractTest {
             gsis.put(String.valueOf(gsi.get("IndexName")), keySchema(gsi.get("KeySchema")));
             projections.put(String.valueOf(gsi.get("IndexName")), String.valueOf(map(gsi.get("Projection")).get("ProjectionType")));
         }
-        expect(problems, "GlobalSecondaryIndexes", Map.of(TableSchema.GSI1, Map.of(TableSchema.GSI1_PK, "HASH", TableSchema.GSI1_SK, "RANGE")), gsis);
-        expect(problems, "index projection", Map.of(TableSchema.GSI1, "ALL"), projections);
+        expect(problems, "GlobalSecondaryIndexes", Map.of(
+                TableSchema.ROOM_LIST_INDEX, Map.of(TableSchema.ROOM_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
+                TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE")), gsis);
+        expect(problems, "index projection", Map.of(TableSchema.ROOM_LIST_INDEX, "KEYS_ONLY",
+                TableSchema.STATUS_LIST_INDEX, "INCLUDE"), projections);
         Map<String, String> attributes = new TreeMap<>();
         for (Object a : list(t.get("AttributeDefinitions"))) {
             attributes.put(String.valueOf(map(a).get("AttributeName")), String.valueOf(map(a).get("AttributeType")));
         }
-        expect(problems, "AttributeDefinitions", Map.of(TableSchema.PK, "S", TableSchema.SK, "S", TableSchema.GSI1_PK, "S", TableSchema.GSI1_SK, "S"), attributes);
+        expect(problems, "AttributeDefinitions", Map.of(TableSchema.PK, "S", TableSchema.SK, "S", TableSchema.ROOM_LIST_PK, "S",
+                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S"), attributes);
         Map<String, Object> ttl = map(t.getOrDefault("TimeToLiveSpecification", Map.of()));
         expect(problems, "TTL attribute", TableSchema.TTL, ttl.get("AttributeName"));
         expect(problems, "TTL enabled", true, ttl.get("Enabled"));
@@ -942,6 +955,7 @@ class SamContractTest {
             String link = String.valueOf(b.get("link"));
             assertTrue(link.contains("#invite="), "link " + link);
             v.put("LINK_TOKEN", link.substring(link.indexOf("#invite=") + 8));
+            v.put("link:create", v.get("LINK_TOKEN"));
             v.put("INVITE_ID", String.valueOf(invite.get("inviteId")));
             v.put("messageId:create", String.valueOf(obj(b, "email").get("messageId")));
         }));
@@ -950,6 +964,13 @@ class SamContractTest {
             v.put("messageId:resend", String.valueOf(obj(b, "email").get("messageId")));
             String link = String.valueOf(b.get("link"));
             v.put("link:resend", link.substring(link.indexOf("#invite=") + 8));
+        }));
+        x.put("08a-reissue-invite.json", new Expected(200, (b, v) -> {
+            assertEquals(2, ((Number) obj(b, "invite").get("linkVersion")).intValue(), "a new link version: " + b);
+            assertEquals("NOT_REQUESTED", obj(b, "email").get("status"));
+            String link = String.valueOf(b.get("link"));
+            // the links before it answer LINK_REPLACED from now on: the steps below use the new one
+            v.put("LINK_TOKEN", link.substring(link.indexOf("#invite=") + 8));
         }));
         x.put("09-list-invites.json", new Expected(200, (b, v) -> assertTrue(String.valueOf(b.get("invites")).contains(v.get("INVITE_ID")), "pending invites: " + b)));
         x.put("10-preview-invite.json", new Expected(200, (b, v) -> {
@@ -968,6 +989,10 @@ class SamContractTest {
         x.put("13-promote-invite.json", new Expected(200, (b, v) -> {
             assertEquals("SPEAKER", b.get("previousRole"));
             assertEquals("MODERATOR", obj(b, "invite").get("role"));
+        }));
+        x.put("13a-release-device.json", new Expected(200, (b, v) -> {
+            assertEquals(List.of(), obj(b, "invite").get("devices"), "the device is freed: " + b);
+            assertEquals("REDEEMED", obj(b, "invite").get("status"));
         }));
         x.put("14-jwks.json", new Expected(200, (b, v) -> {
             try {
@@ -1048,7 +1073,7 @@ class SamContractTest {
 
         // the invitation emails reached SES (the emulator) with the link
         List<StoredEmail> emails = EmulatorBackend.shared().sentEmails();
-        for (String[] which : new String[][]{{"messageId:create", "LINK_TOKEN"}, {"messageId:resend", "link:resend"}}) {
+        for (String[] which : new String[][]{{"messageId:create", "link:create"}, {"messageId:resend", "link:resend"}}) {
             StoredEmail mail = emails.stream().filter(m -> m.messageId().equals(vars.get(which[0]))).findFirst()
                     .orElseThrow(() -> new AssertionError("SES has no email " + vars.get(which[0]) + " (" + which[0] + ")"));
             assertEquals(List.of(SamLocalSupport.INVITEE_EMAIL), mail.to());

@@ -35,9 +35,10 @@ import java.util.function.Function;
  * clients, keys, identity provider and clock through {@link Parts}.
  */
 public final class App {
-    /** Operations that sign or verify link and access tokens. */
+    /** Operations that sign or verify link and access tokens (and the list's sealed cursors). */
     static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
-            Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE, Operation.JWKS);
+            Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
+            Operation.JWKS);
     /** Operations that need neither the table nor the callers' identity provider: the public key documents. */
     static final Set<Operation> KEY_DOCUMENTS = EnumSet.of(Operation.JWKS, Operation.OPENID_CONFIGURATION);
 
@@ -53,7 +54,7 @@ public final class App {
         AccessTokens access = parts.keys == null ? null : new AccessTokens(parts.keys, parts.issuer, parts.accessAudience);
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
                 parts.accessTokenTtl);
-        AdminService admin = new AdminService(parts.store, settings, parts.clock);
+        AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
         Api api = new Api(invites, admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);

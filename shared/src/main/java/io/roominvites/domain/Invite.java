@@ -1,23 +1,48 @@
 package io.roominvites.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * An invitation for one person to one room, as stored.
+ * An invitation for one person to one room, as stored. The room itself is not copied here: the room's own item
+ * is the one source of truth for its schedule and whether it was deleted.
  *
  * @param storedStatus        PENDING, REDEEMED or REVOKED (EXPIRED is derived, see {@link #status(Instant)})
- * @param deviceId            the device the invite is bound to after its first redeem, else null
- * @param failedEmailAttempts wrong emails typed in the lobby so far
- * @param room                the copy of the room an invitee sees (schedule, title), kept in step with the room
- * @param roomDeleted         true once the room was deleted
+ * @param devices             the devices bound to the invite (at most {@code maxDevices}), oldest first
+ * @param maxDevices          how many distinct devices may hold the invite (1 for a single-use link)
+ * @param failedEmailAttempts wrong emails typed in the lobby since the current link was issued
+ * @param linkVersion         the version of the only link that opens the invite; a reissue raises it
+ * @param releasedAt          when a manager last freed the invite's devices (a new device may then bind even past
+ *                            the link's expiry), else null
+ * @param entries             how many times a device entered with this invite (first entries and re-entries)
+ * @param rev                 the item's revision: every write raises it by one, and every conditional write names the
+ *                            revision it was decided on (optimistic concurrency)
  */
 public record Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
                      InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
-                     Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt, String deviceId,
-                     int failedEmailAttempts, RoomView room, boolean roomDeleted, EmailDelivery emailDelivery) {
+                     Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt,
+                     List<Device> devices, int maxDevices, int failedEmailAttempts, int linkVersion,
+                     Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev) {
 
     /** Wrong emails after which the invite locks. */
     public static final int MAX_EMAIL_ATTEMPTS = 5;
+
+    /** How many times one invite may be emailed (the first send and resends): a bound on mail to one address. */
+    public static final int MAX_EMAIL_SENDS = 10;
+
+    public Invite {
+        devices = List.copyOf(devices);
+    }
+
+    /** A new, pending invite (revision 0: not stored yet). */
+    public static Invite created(String inviteId, String roomId, String email, String firstName, String lastName,
+                                 Role role, Instant createdAt, String createdBy, String createdByName,
+                                 Instant expiresAt, int maxDevices, EmailDelivery emailDelivery) {
+        return new Invite(inviteId, roomId, email, firstName, lastName, role, InviteStatus.PENDING, createdAt,
+                createdBy, createdByName, expiresAt, null, null, null, List.of(), maxDevices, 0, 1, null, 0,
+                emailDelivery, 0);
+    }
 
     /** The status callers see: a PENDING invite past its expiry is EXPIRED. */
     public InviteStatus status(Instant now) {
@@ -27,28 +52,168 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         return storedStatus;
     }
 
-    /** This invite after a promotion to {@code newRole} at {@code at}. */
-    public Invite withRole(Role newRole, Instant at) {
-        return new Invite(inviteId, roomId, email, firstName, lastName, newRole, storedStatus, createdAt, createdBy,
-                createdByName, expiresAt, redeemedAt, revokedAt, at, deviceId, failedEmailAttempts, room, roomDeleted,
-                emailDelivery);
-    }
-
     public boolean locked() {
         return failedEmailAttempts >= MAX_EMAIL_ATTEMPTS;
     }
 
+    /** True when {@code device} holds the invite (it may re-enter without proving the email again). */
     public boolean boundTo(String device) {
-        return storedStatus == InviteStatus.REDEEMED && deviceId != null && deviceId.equals(device);
+        if (storedStatus != InviteStatus.REDEEMED || device == null) {
+            return false;
+        }
+        for (Device d : devices) {
+            if (d.id().equals(device)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first device bound to the invite (the only one of a single-device link), or null. */
+    public String deviceId() {
+        return devices.isEmpty() ? null : devices.getFirst().id();
+    }
+
+    /** True when one more device may bind now (the link still opens: unexpired, or freed by a manager). */
+    public boolean hasFreeDevice() {
+        return devices.size() < maxDevices;
     }
 
     /**
-     * Every attempt to email this invite, oldest first (never empty), and the provider's message id of the latest
-     * one when it was sent. Status, time, error and count are the history's, not kept twice.
+     * True when the link's expiry still allows a new device to bind: before expiry, or at any time after a manager
+     * released the devices of a redeemed invite.
      */
-    public record EmailDelivery(String messageId, java.util.List<Attempt> history) {
+    public boolean linkOpensAt(Instant now) {
+        return now.isBefore(expiresAt) || (storedStatus == InviteStatus.REDEEMED && releasedAt != null);
+    }
+
+    // ------------------------------------------------------------ transitions (each raises rev by one)
+
+    /** {@code device} enters: binds it when it is new, counts a re-entry when it holds the invite already. */
+    public Invite enteredBy(String device, Instant now) {
+        Builder b = next();
+        if (!boundTo(device)) {
+            List<Device> bound = new ArrayList<>(devices);
+            bound.add(new Device(device, now));
+            b.devices = bound;
+            b.storedStatus = InviteStatus.REDEEMED;
+            if (redeemedAt == null) {
+                b.redeemedAt = now;
+            }
+        }
+        b.entries = entries + 1;
+        return b.build();
+    }
+
+    /** One more wrong email typed in the lobby. */
+    public Invite withWrongEmail() {
+        Builder b = next();
+        b.failedEmailAttempts = failedEmailAttempts + 1;
+        return b.build();
+    }
+
+    public Invite revoked(Instant now) {
+        Builder b = next();
+        b.storedStatus = InviteStatus.REVOKED;
+        if (revokedAt == null) {
+            b.revokedAt = now;
+        }
+        return b.build();
+    }
+
+    public Invite withRole(Role newRole, Instant now) {
+        Builder b = next();
+        b.role = newRole;
+        b.promotedAt = now;
+        return b.build();
+    }
+
+    /**
+     * A new link (version + 1) expiring at {@code newExpiry}; the wrong-email count and lock are cleared;
+     * {@code delivery} is the email record to keep (with a QUEUED attempt when the new link is to be emailed).
+     */
+    public Invite reissued(Instant newExpiry, EmailDelivery delivery) {
+        Builder b = next();
+        b.linkVersion = linkVersion + 1;
+        b.expiresAt = newExpiry;
+        b.failedEmailAttempts = 0;
+        b.emailDelivery = delivery;
+        return b.build();
+    }
+
+    /** Frees every device bound to the invite. */
+    public Invite devicesReleased(Instant now) {
+        Builder b = next();
+        b.devices = List.of();
+        b.releasedAt = now;
+        return b.build();
+    }
+
+    public Invite withEmailDelivery(EmailDelivery delivery) {
+        Builder b = next();
+        b.emailDelivery = delivery;
+        return b.build();
+    }
+
+    private Builder next() {
+        Builder b = new Builder(this);
+        b.rev = rev + 1;
+        return b;
+    }
+
+    /** The mutable copy each transition edits. */
+    private static final class Builder {
+        private final Invite from;
+        InviteStatus storedStatus;
+        Role role;
+        Instant expiresAt;
+        Instant redeemedAt;
+        Instant revokedAt;
+        Instant promotedAt;
+        List<Device> devices;
+        int failedEmailAttempts;
+        int linkVersion;
+        Instant releasedAt;
+        int entries;
+        EmailDelivery emailDelivery;
+        long rev;
+
+        Builder(Invite i) {
+            from = i;
+            storedStatus = i.storedStatus;
+            role = i.role;
+            expiresAt = i.expiresAt;
+            redeemedAt = i.redeemedAt;
+            revokedAt = i.revokedAt;
+            promotedAt = i.promotedAt;
+            devices = i.devices;
+            failedEmailAttempts = i.failedEmailAttempts;
+            linkVersion = i.linkVersion;
+            releasedAt = i.releasedAt;
+            entries = i.entries;
+            emailDelivery = i.emailDelivery;
+            rev = i.rev;
+        }
+
+        Invite build() {
+            return new Invite(from.inviteId, from.roomId, from.email, from.firstName, from.lastName, role, storedStatus,
+                    from.createdAt, from.createdBy, from.createdByName, expiresAt, redeemedAt, revokedAt, promotedAt,
+                    devices, from.maxDevices, failedEmailAttempts, linkVersion, releasedAt, entries, emailDelivery, rev);
+        }
+    }
+
+    /** A device bound to the invite: its id (never shown to managers) and when it bound. */
+    public record Device(String id, Instant boundAt) {
+    }
+
+    /**
+     * Every attempt to email this invite, oldest first (never empty), the provider's message id of the latest one
+     * when it was sent, and the latest delivery event the provider reported for that message (null when none).
+     * Status, time, error and count are the history's, not kept twice.
+     */
+    public record EmailDelivery(String messageId, List<Attempt> history, DeliveryEvent lastEvent) {
         public EmailDelivery {
-            history = java.util.List.copyOf(history);
+            history = List.copyOf(history);
             if (history.isEmpty()) {
                 throw new IllegalArgumentException("an email delivery has at least one attempt");
             }
@@ -56,10 +221,35 @@ public record Invite(String inviteId, String roomId, String email, String firstN
 
         /** The first attempt's record. */
         public static EmailDelivery first(String status, String messageId, String error, Instant at) {
-            return new EmailDelivery(messageId, java.util.List.of(new Attempt(status, at, error)));
+            return new EmailDelivery(messageId, List.of(new Attempt(status, at, error)), null);
         }
 
-        /** SENT or FAILED: the latest attempt's outcome. */
+        /** {@code delivery} (null for none yet) with one more attempt, QUEUED: reserved before the email is sent. */
+        public static EmailDelivery queue(EmailDelivery delivery, Instant at) {
+            Attempt queued = new Attempt(QUEUED, at, null);
+            if (delivery == null) {
+                return new EmailDelivery(null, List.of(queued), null);
+            }
+            List<Attempt> h = new ArrayList<>(delivery.history);
+            h.add(queued);
+            return new EmailDelivery(delivery.messageId, h, delivery.lastEvent);
+        }
+
+        /** This delivery with {@code attempt} appended (or replacing a QUEUED latest attempt it settles). */
+        public EmailDelivery then(Attempt attempt, String newMessageId) {
+            List<Attempt> h = new ArrayList<>(history);
+            if (QUEUED.equals(latest().status()) && !QUEUED.equals(attempt.status())) {
+                h.removeLast();
+            }
+            h.add(attempt);
+            return new EmailDelivery(newMessageId, h, null);
+        }
+
+        public EmailDelivery withEvent(DeliveryEvent event) {
+            return new EmailDelivery(messageId, history, event);
+        }
+
+        /** QUEUED, SENT or FAILED: the latest attempt's outcome. */
         public String status() {
             return latest().status();
         }
@@ -74,7 +264,7 @@ public record Invite(String inviteId, String roomId, String email, String firstN
             return latest().error();
         }
 
-        /** How many attempts were made so far. */
+        /** How many attempts were made so far (a QUEUED one included: it is reserved before it is sent). */
         public int attempts() {
             return history.size();
         }
@@ -84,10 +274,17 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         }
     }
 
-    /** One attempt to email the invite: SENT or FAILED, when, and why it failed. */
+    /** Written before an email is sent; a crash before its outcome is recorded leaves it QUEUED. */
+    public static final String QUEUED = "QUEUED";
+
+    /** One attempt to email the invite: QUEUED, SENT or FAILED, when, and why it failed. */
     public record Attempt(String status, Instant at, String error) {
     }
 
-    /** How many times one invite may be emailed (the first send and resends): a bound on mail to one address. */
-    public static final int MAX_EMAIL_SENDS = 10;
+    /**
+     * What the email provider reported after sending: DELIVERED, BOUNCED, COMPLAINED or DELAYED, when, and a
+     * detail for a person ("mailbox does not exist").
+     */
+    public record DeliveryEvent(String type, Instant at, String detail) {
+    }
 }

@@ -3,9 +3,9 @@ package io.roominvites.domain;
 import java.time.Instant;
 
 /**
- * When an invitation link opens the room, and which failure to report when it does not.
- * The DynamoDB store encodes the same rules as the condition of one write; these methods decode
- * the state that write was refused on (or a state just read) into the one error a person needs.
+ * When an invitation link opens the room, and which failure to report when it does not. Decided on the invite
+ * and its room as read together; the store then writes the outcome only if neither changed since (their revision
+ * and version are named in the write's condition), so a decision is never made on stale state.
  */
 public final class InviteRules {
     private InviteRules() {
@@ -14,32 +14,37 @@ public final class InviteRules {
     /**
      * Why {@code invite} cannot be entered now, or null when it can.
      *
+     * @param room         the invite's room as read with it; null when the room item is missing
+     * @param linkVersion  the version of the link presented
      * @param deviceId     the device asking
      * @param provenEmails the emails the caller has proven: a verified bearer token's email and/or the
      *                     email typed in the lobby (normalised); empty when neither
      */
-    public static ErrorCode entryRefusal(Invite invite, String deviceId, java.util.Collection<String> provenEmails,
-                                         SiteSettings settings, Instant now) {
-        if (invite.roomDeleted()) {
+    public static ErrorCode entryRefusal(Invite invite, Room room, int linkVersion, String deviceId,
+                                         java.util.Collection<String> provenEmails, SiteSettings settings, Instant now) {
+        if (room == null || room.deleted()) {
             return ErrorCode.ROOM_DELETED;
         }
         if (invite.storedStatus() == InviteStatus.REVOKED) {
             return ErrorCode.INVITE_REVOKED;
         }
+        if (linkVersion != invite.linkVersion()) {
+            return ErrorCode.LINK_REPLACED;
+        }
         if (settings.isBlocked(invite.email())) {
             return ErrorCode.DOMAIN_BLOCKED;
         }
-        SessionState state = Room.sessionState(invite.room().startsAt(), invite.room().endsAt(), now);
+        SessionState state = room.state(now);
         if (state == SessionState.ENDED) {
             return ErrorCode.SESSION_ENDED;
         }
         if (invite.boundTo(deviceId)) {
             return state == SessionState.NOT_STARTED ? ErrorCode.SESSION_NOT_STARTED : null;
         }
-        if (invite.storedStatus() == InviteStatus.REDEEMED) {
+        if (!invite.hasFreeDevice()) {
             return ErrorCode.LINK_ALREADY_USED;
         }
-        if (invite.status(now) == InviteStatus.EXPIRED) {
+        if (!invite.linkOpensAt(now)) {
             return ErrorCode.LINK_EXPIRED;
         }
         if (invite.locked()) {
@@ -69,19 +74,50 @@ public final class InviteRules {
     }
 
     /** Why {@code invite} cannot be promoted to {@code target}, or null when it can. */
-    public static ErrorCode promotionRefusal(Invite invite, Role target, Instant now) {
-        if (invite.roomDeleted()) {
+    public static ErrorCode promotionRefusal(Invite invite, Room room, Role target, Instant now) {
+        if (room == null || room.deleted()) {
             return ErrorCode.ROOM_DELETED;
         }
         InviteStatus status = invite.status(now);
-        if (status == InviteStatus.REVOKED || status == InviteStatus.EXPIRED) {
+        if (status == InviteStatus.REVOKED || status == InviteStatus.EXPIRED || invite.locked()) {
             return ErrorCode.INVITE_NOT_ACTIVE;
         }
-        if (Room.sessionState(invite.room().startsAt(), invite.room().endsAt(), now) == SessionState.ENDED) {
+        if (room.state(now) == SessionState.ENDED) {
             return ErrorCode.SESSION_ENDED;
         }
         if (!target.isHigherThan(invite.role())) {
             return ErrorCode.ROLE_NOT_HIGHER;
+        }
+        return null;
+    }
+
+    /**
+     * Why a new link cannot be issued for {@code invite}, or null when it can: only an invite that no device has
+     * redeemed and that was not revoked (an expired or locked one is what reissue is for).
+     */
+    public static ErrorCode reissueRefusal(Invite invite, Room room, Instant now) {
+        if (room == null || room.deleted()) {
+            return ErrorCode.ROOM_DELETED;
+        }
+        if (invite.storedStatus() != InviteStatus.PENDING) {
+            return ErrorCode.INVITE_NOT_ACTIVE;
+        }
+        if (room.state(now) == SessionState.ENDED) {
+            return ErrorCode.SESSION_ENDED;
+        }
+        return null;
+    }
+
+    /** Why the devices of {@code invite} cannot be released, or null when they can: a redeemed invite only. */
+    public static ErrorCode releaseRefusal(Invite invite, Room room, Instant now) {
+        if (room == null || room.deleted()) {
+            return ErrorCode.ROOM_DELETED;
+        }
+        if (invite.storedStatus() != InviteStatus.REDEEMED) {
+            return ErrorCode.INVITE_NOT_ACTIVE;
+        }
+        if (room.state(now) == SessionState.ENDED) {
+            return ErrorCode.SESSION_ENDED;
         }
         return null;
     }

@@ -10,15 +10,25 @@ import java.util.List;
  * @param blockedDomains       email domains that may not be invited (a blocked domain also blocks its subdomains)
  * @param linkTtlMinutes       how long a new link stays redeemable (5 to 43200)
  * @param linkBaseUrl          the front end's join page; links are {@code linkBaseUrl#invite=token}
+ * @param linkMaxDevices       the most devices one invite may allow (1 to 50; Kaltura calls it link reusability)
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
-                           int linkTtlMinutes, String linkBaseUrl) {
+                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices) {
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
+    public static final int DEFAULT_LINK_MAX_DEVICES = 1;
+    public static final int MAX_LINK_MAX_DEVICES = 50;
 
     public SiteSettings {
         blockedDomains = List.copyOf(blockedDomains);
+    }
+
+    /** Settings with single-device links (the default). */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl,
+                DEFAULT_LINK_MAX_DEVICES);
     }
 
     /** What a site has before an administrator saves settings: invitations off. */

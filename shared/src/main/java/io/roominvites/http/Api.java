@@ -12,7 +12,6 @@ import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.InviteService;
-import io.roominvites.store.InviteStore;
 import io.roominvites.tokens.AccessTokens;
 import io.roominvites.tokens.CallerVerifier;
 
@@ -78,6 +77,22 @@ public final class Api {
             Caller c = caller(r);
             return created(200, invites.resend(c, roomId(p), inviteId(p)));
         });
+        all.put(Operation.REISSUE_INVITE, (r, p) -> {
+            Caller c = caller(r);
+            String roomId = roomId(p);
+            String inviteId = inviteId(p);
+            boolean send = false;
+            if (r.body() != null && !r.body().isBlank()) {
+                Body b = Body.parse(r.body());
+                send = b.bool("sendEmail", false, false);
+                b.check();
+            }
+            return created(200, invites.reissue(c, roomId, inviteId, send));
+        });
+        all.put(Operation.RELEASE_DEVICE, (r, p) -> {
+            Caller c = caller(r);
+            return ok(Map.of("invite", Views.invite(invites.releaseDevices(c, roomId(p), inviteId(p)), clock.instant())));
+        });
         all.put(Operation.PREVIEW_INVITE, this::preview);
         all.put(Operation.REDEEM_INVITE, this::redeem);
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
@@ -127,9 +142,11 @@ public final class Api {
         if (base != null && !isLinkBase(base)) {
             b.problem("linkBaseUrl", "must be an https URL without a fragment (http only for localhost)");
         }
+        Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
+                (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base);
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue());
         return ok(Views.settings(admin.saveSettings(c, s)));
     }
 
@@ -193,6 +210,7 @@ public final class Api {
         m.put("roles", Views.roles());
         m.put("sendEmailAvailable", o.sendEmailAvailable());
         m.put("linkTtlMinutes", o.linkTtlMinutes());
+        m.put("linkMaxDevices", o.linkMaxDevices());
         return ok(m);
     }
 
@@ -222,9 +240,10 @@ public final class Api {
         String last = b.string("lastName", true, MAX_NAME);
         Role role = role(b);
         Boolean send = b.bool("sendEmail", false, false);
+        Long maxDevices = b.integer("maxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES, null);
         b.check();
-        InviteService.CreatedInvite created = invites.create(c, roomId,
-                new InviteService.NewInvite(email, first, last, role, send), key);
+        InviteService.CreatedInvite created = invites.create(c, roomId, new InviteService.NewInvite(email, first, last,
+                role, send, maxDevices == null ? null : maxDevices.intValue()), key);
         return created(201, created);
     }
 
@@ -276,13 +295,17 @@ public final class Api {
             }
         }
         String cursor = r.query().get("cursor");
-        if (cursor != null && cursor.length() > 2048) {
+        if (cursor != null && cursor.length() > io.roominvites.tokens.LinkTokens.MAX_CURSOR_LENGTH) {
             throw InviteException.invalid("cursor", "is not a cursor from this listing; start again without it");
         }
-        InviteStore.Page page = invites.list(c, roomId, status, limit, cursor);
+        InviteService.InvitePage page = invites.list(c, roomId, status, limit, cursor);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invites", Views.invites(page.invites(), clock.instant()));
         m.put("nextCursor", page.nextCursor());
+        if (page.searchLimitReached()) {
+            // the page stopped early to stay fast: more matches may follow (ask again with nextCursor)
+            m.put("searchLimitReached", true);
+        }
         return ok(m);
     }
 
@@ -311,10 +334,10 @@ public final class Api {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", pv.state().name());
         m.put("next", pv.next() == null ? null : pv.next().name());
-        m.put("startsAt", Views.time(pv.invite().room().startsAt()));
-        m.put("endsAt", Views.time(pv.invite().room().endsAt()));
+        m.put("startsAt", Views.time(pv.room().startsAt()));
+        m.put("endsAt", Views.time(pv.room().endsAt()));
         m.put("secondsUntilStart", pv.secondsUntilStart());
-        m.put("room", Views.roomView(pv.invite().room(), false));
+        m.put("room", Views.roomView(pv.room().view(), false));
         Map<String, Object> invitee = new LinkedHashMap<>();
         invitee.put("firstName", pv.invite().firstName());
         invitee.put("role", pv.invite().role().name());
@@ -334,7 +357,7 @@ public final class Api {
         m.put("expiresAt", Views.time(red.expiresAt()));
         m.put("role", red.invite().role().name());
         m.put("permissions", red.invite().role().permissionIds());
-        m.put("room", Views.roomView(red.invite().room(), true));
+        m.put("room", Views.roomView(red.room().view(), true));
         Map<String, Object> invitee = new LinkedHashMap<>();
         invitee.put("email", red.invite().email());
         invitee.put("firstName", red.invite().firstName());

@@ -17,6 +17,8 @@ public enum Operation {
     REVOKE_INVITE("DELETE", "/rooms/{roomId}/invites/{inviteId}"),
     PROMOTE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/promote"),
     RESEND_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/resend"),
+    REISSUE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/reissue"),
+    RELEASE_DEVICE("POST", "/rooms/{roomId}/invites/{inviteId}/release-device"),
     PREVIEW_INVITE("POST", "/invites/preview"),
     REDEEM_INVITE("POST", "/invites/redeem"),
     JWKS("GET", "/.well-known/jwks.json"),

@@ -37,9 +37,22 @@ final class Views {
         m.put("redeemedAt", time(i.redeemedAt()));
         m.put("revokedAt", time(i.revokedAt()));
         m.put("promotedAt", time(i.promotedAt()));
+        m.put("maxDevices", i.maxDevices());
+        List<Object> devices = new ArrayList<>(i.devices().size());
+        for (Invite.Device d : i.devices()) {
+            // how many are bound and when; never the device ids
+            devices.add(Map.of("boundAt", time(d.boundAt())));
+        }
+        m.put("devices", devices);
+        m.put("releasedAt", time(i.releasedAt()));
+        m.put("locked", i.locked());
+        m.put("failedEmailAttempts", i.failedEmailAttempts());
+        m.put("linkVersion", i.linkVersion());
         Invite.EmailDelivery d = i.emailDelivery();
         if (d == null) {
-            m.put("emailDelivery", null);
+            Map<String, Object> none = new LinkedHashMap<>();
+            none.put("status", "NOT_REQUESTED");
+            m.put("emailDelivery", none);
         } else {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("status", d.status());
@@ -56,6 +69,11 @@ final class Views {
                 history.add(h);
             }
             e.put("history", history);
+            if (d.lastEvent() != null) {
+                e.put("lastEvent", d.lastEvent().type());
+                e.put("lastEventAt", time(d.lastEvent().at()));
+                e.put("lastEventDetail", d.lastEvent().detail());
+            }
             m.put("emailDelivery", e);
         }
         return m;
@@ -104,6 +122,7 @@ final class Views {
         m.put("blockedDomains", s.blockedDomains());
         m.put("linkTtlMinutes", s.linkTtlMinutes());
         m.put("linkBaseUrl", s.linkBaseUrl());
+        m.put("linkMaxDevices", s.linkMaxDevices());
         return m;
     }
 

@@ -28,9 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the link token's HMAC and the access token's ES256 signature, the AWS SDK's marshalling, signing and HTTP stack, error answers).
  *
  * <p>What priming may touch: nothing real. Its invite is {@value #ROOM}:{@value #INVITE}, and a room id with
- * {@code ~} can never exist (the API accepts only letters, digits, '-' and '_'). So its preview is a GetItem
- * of a missing key, its redeem a conditional UpdateItem whose {@code attribute_exists(pk)} fails (no item
- * is created), a room read is a GetItem of a missing key, an email template check asks for a template of a
+ * {@code ~} can never exist (the API accepts only letters, digits, '-' and '_'). So its preview and its redeem
+ * are each a BatchGetItem of the missing invite and room (the redeem stops there: nothing to write), a room read is a GetItem of a missing key, an email template check asks for a template of a
  * name no site uses, and a caller check with an unknown key id makes the identity provider's JWKS be
  * fetched. Priming never writes, never sends an email, and never fails the checkpoint: every step catches
  * its own failure, and after the first step that finds a backend unreachable the other network steps are
@@ -123,11 +122,11 @@ public final class SnapStartPriming implements Resource {
                 return token;
             });
             if (operations.contains(Operation.PREVIEW_INVITE) && link != null) {
-                request("preview (GetItem of a missing invite)", "POST", "/invites/preview", null,
+                request("preview (BatchGetItem of a missing invite and room)", "POST", "/invites/preview", null,
                         "{\"token\":\"" + link + "\",\"deviceId\":\"" + DEVICE + "\"}");
             }
             if (operations.contains(Operation.REDEEM_INVITE) && link != null) {
-                request("redeem (conditional UpdateItem that fails: no item is created)", "POST", "/invites/redeem", null,
+                request("redeem (BatchGetItem of a missing invite and room: nothing to write)", "POST", "/invites/redeem", null,
                         "{\"token\":\"" + link + "\",\"deviceId\":\"" + DEVICE + "\",\"email\":\"" + EMAIL + "\"}");
             }
             if (operations.contains(Operation.JWKS)) {

@@ -16,11 +16,17 @@ public final class AdminService {
     private final InviteStore store;
     private final SettingsCache settings;
     private final Clock clock;
+    private final Ids ids;
 
-    public AdminService(InviteStore store, SettingsCache settings, Clock clock) {
+    public AdminService(InviteStore store, SettingsCache settings, Clock clock, Ids ids) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.ids = ids;
+    }
+
+    public AdminService(InviteStore store, SettingsCache settings, Clock clock) {
+        this(store, settings, clock, new Ids());
     }
 
     public SiteSettings settings(Caller caller) {
@@ -34,17 +40,17 @@ public final class AdminService {
         return newSettings;
     }
 
-    /** Creates or replaces a room; the copy of its schedule that each invite keeps follows. */
+    /** Creates or replaces a room: one write, whatever its number of invites; every link sees it on its next request. */
     public Room putRoom(Caller caller, Room room) {
         requireAdmin(caller);
-        return store.putRoom(room, clock.instant().truncatedTo(ChronoUnit.MILLIS))
+        return store.putRoom(room, ids.newVersion(), clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .orElseThrow(() -> new InviteException(ErrorCode.ROOM_DELETED,
                         "This room was deleted and can't be changed or re-created. Use a new room id."));
     }
 
     public void deleteRoom(Caller caller, String roomId) {
         requireAdmin(caller);
-        if (!store.deleteRoom(roomId, clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
+        if (!store.deleteRoom(roomId, ids.newVersion(), clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
             throw new InviteException(ErrorCode.ROOM_NOT_FOUND);
         }
     }

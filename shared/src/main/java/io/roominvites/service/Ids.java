@@ -40,6 +40,11 @@ public final class Ids {
         return new String(out);
     }
 
+    /** A new room version: random, so that concurrent changes never share one (they are compared for equality only). */
+    public long newVersion() {
+        return random.nextLong() & Long.MAX_VALUE;
+    }
+
     /** New random state: call after a snapshot restore. */
     public void reseed() {
         random = new SecureRandom();

@@ -16,7 +16,6 @@ import io.roominvites.email.EmailGateway;
 import io.roominvites.store.InviteStore;
 import io.roominvites.store.InviteStore.CreateResult;
 import io.roominvites.store.InviteStore.IdempotencyRecord;
-import io.roominvites.store.InviteStore.WriteResult;
 import io.roominvites.tokens.AccessGrant;
 import io.roominvites.tokens.AccessTokens;
 import io.roominvites.tokens.LinkClaims;
@@ -55,6 +54,7 @@ public final class InviteService {
     private final Clock clock;
     private final Ids ids;
     private final Duration accessTokenTtl;
+    private final RecentEntries entries = new RecentEntries(4096);
 
     public InviteService(InviteStore store, SettingsCache settings, LinkTokens links, AccessTokens access,
                          EmailGateway email, Clock clock, Ids ids, Duration accessTokenTtl) {
@@ -84,7 +84,7 @@ public final class InviteService {
         if (room.state(clock.instant()) == SessionState.ENDED) {
             reasons.add(ErrorCode.SESSION_ENDED);
         }
-        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes());
+        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices());
     }
 
     public List<DirectoryUser> suggestions(Caller caller, String roomId, String query) {
@@ -95,7 +95,12 @@ public final class InviteService {
         return store.suggestUsers(query, 10);
     }
 
-    /** Creates an invitation: at most two DynamoDB calls, plus the email when asked. */
+    /**
+     * Creates an invitation: two DynamoDB calls (read the room, write the invite). With sendEmail, the invite is
+     * written first with its email QUEUED, then the email is sent and its outcome recorded (one more write): an email
+     * never points at an invite that was not stored, and a crash between the two leaves a QUEUED email that resend
+     * sends. Racing requests with one Idempotency-Key store and email one invite.
+     */
     public CreatedInvite create(Caller caller, String roomId, NewInvite request, String idempotencyKey) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         IdempotencyRecord key = null;
@@ -124,33 +129,33 @@ public final class InviteService {
             throw new InviteException(ErrorCode.FEATURE_DISABLED,
                     "Invitations are not set up on this site yet: an administrator must set the link base URL.");
         }
+        int maxDevices = request.maxDevices() == null ? 1 : request.maxDevices();
+        if (maxDevices > s.linkMaxDevices()) {
+            throw InviteException.invalid("maxDevices", "must be from 1 to " + s.linkMaxDevices()
+                    + " (this site's linkMaxDevices)");
+        }
         String inviteId = ids.newInviteId(now);
         Instant expiresAt = now.plus(Duration.ofMinutes(s.linkTtlMinutes())).truncatedTo(ChronoUnit.SECONDS);
-        Invite invite = new Invite(inviteId, roomId, request.email(), request.firstName(), request.lastName(),
-                request.role(), InviteStatus.PENDING, now, caller.email() != null ? caller.email() : caller.subject(),
-                caller.displayName(), expiresAt, null, null, null, null, 0, room.view(), false, null);
-        String link = link(s, invite, now);
-        EmailStatus emailStatus = EmailStatus.NOT_REQUESTED;
-        if (request.sendEmail()) {
-            // sent before the write so that the invite and the outcome are one write (two DynamoDB calls in all)
-            EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
-                    templateData(invite, room, caller, link));
-            Invite.EmailDelivery delivery = Invite.EmailDelivery.first(outcome.sent() ? "SENT" : "FAILED",
-                    outcome.messageId(), outcome.error(), now);
-            invite = withDelivery(invite, delivery);
-            emailStatus = EmailStatus.of(delivery.status());
-        }
+        Invite invite = Invite.created(inviteId, roomId, request.email(), request.firstName(), request.lastName(),
+                request.role(), now, caller.email() != null ? caller.email() : caller.subject(), caller.displayName(),
+                expiresAt, maxDevices, request.sendEmail() ? Invite.EmailDelivery.queue(null, now) : null);
         IdempotencyRecord record = key == null ? null
                 : new IdempotencyRecord(key.scope(), key.key(), key.requestHash(), roomId, inviteId, now);
         for (int attempt = 0; ; attempt++) {
-            CreateResult result = store.createInvite(invite, room.version(), record);
+            CreateResult result = store.createInvite(invite, room, record);
             if (result instanceof CreateResult.Created created) {
-                return new CreatedInvite(created.invite(), link, emailStatus, false);
+                Invite stored = created.invite();
+                String link = link(s, stored, now);
+                if (!request.sendEmail()) {
+                    return new CreatedInvite(stored, link, EmailStatus.NOT_REQUESTED, false);
+                }
+                Invite sent = sendAndRecord(stored, room, caller, link, s);
+                return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
             }
             if (result instanceof CreateResult.KeyUsed used) {
                 return replay(used.existing(), key);
             }
-            // the room changed since it was read: check the rules against it again and keep the invite's copy current
+            // the room changed since it was read: check the rules against it again
             if (attempt == 3) {
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
             }
@@ -159,8 +164,36 @@ public final class InviteService {
             if (refusal != null) {
                 throw createRefused(refusal);
             }
-            invite = withRoom(invite, room);
         }
+    }
+
+    /**
+     * Sends the email of {@code invite}, whose latest attempt is QUEUED (written before sending), and records the
+     * outcome in its place; answers the invite as stored after that.
+     */
+    private Invite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
+        EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
+                templateData(invite, room, caller, link));
+        Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED",
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), outcome.error());
+        Invite current = invite;
+        for (int tries = 0; tries < 5; tries++) {
+            Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+            InviteStore.Replaced r = store.replaceInvite(current, next, room, false);
+            if (r instanceof InviteStore.Replaced.Applied applied) {
+                return applied.invite();
+            }
+            if (r instanceof InviteStore.Replaced.Gone) {
+                return next;
+            }
+            Invite latest = ((InviteStore.Replaced.Changed) r).latest();
+            current = latest != null ? latest : store.findInvite(invite.roomId(), invite.inviteId()).orElse(null);
+            if (current == null || current.emailDelivery() == null) {
+                return next;
+            }
+        }
+        // the outcome could not be recorded (the invite kept changing): it stays QUEUED, and resend sends it again
+        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 
     private CreatedInvite replay(IdempotencyRecord earlier, IdempotencyRecord now) {
@@ -176,89 +209,203 @@ public final class InviteService {
     }
 
     /**
-     * Emails a pending invitation again (after a failed send, or on request), recording the attempt: one read of
-     * the room and the invite together, the email, one write of its outcome.
+     * Emails a pending invitation again (after a failed send, or on request): one read of the room and the invite
+     * together, one write that reserves the attempt (so that racing resends can't pass the cap), the email, one write
+     * of its outcome.
      */
     public CreatedInvite resend(Caller caller, String roomId, String inviteId) {
-        InviteStore.ResendContext context = store.loadForResend(roomId, inviteId);
-        Room room = requireManagedRoom(caller, context.room());
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        SiteSettings s = settings.get();
-        ErrorCode refusal = InviteRules.createRefusal(room, s, now);
-        if (refusal != null) {
-            throw createRefused(refusal);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            InviteStore.Loaded loaded = store.load(roomId, inviteId);
+            Room room = requireManagedRoom(caller, loaded.room());
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            SiteSettings s = settings.get();
+            ErrorCode refusal = InviteRules.createRefusal(room, s, now);
+            if (refusal != null) {
+                throw createRefused(refusal);
+            }
+            Invite invite = loaded.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
+            if (invite.status(now) != InviteStatus.PENDING) {
+                throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
+                        "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)
+                                + ". " + (invite.status(now) == InviteStatus.EXPIRED
+                                ? "Reissue it to send a new link." : "Create a new invitation instead."));
+            }
+            if (invite.locked()) {
+                // its link can only answer INVITE_LOCKED now: emailing it again would send a dead link
+                throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE, "This invitation is locked after "
+                        + Invite.MAX_EMAIL_ATTEMPTS + " wrong email addresses, so its link no longer works. Reissue it to send a new link.");
+            }
+            if (s.isBlocked(invite.email())) {
+                throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
+            }
+            if (!sendEmailAvailable(s)) {
+                throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
+            }
+            if (invite.emailDelivery() != null && invite.emailDelivery().attempts() >= Invite.MAX_EMAIL_SENDS) {
+                throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
+                        + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
+            }
+            Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now));
+            InviteStore.Replaced r = store.replaceInvite(invite, next, room, false);
+            if (r instanceof InviteStore.Replaced.Gone) {
+                throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+            }
+            if (r instanceof InviteStore.Replaced.Applied) {
+                String link = link(s, next, now);
+                Invite sent = sendAndRecord(next, room, caller, link, s);
+                return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
+            }
+            // changed meanwhile (another resend, a redeem): read again and decide again
         }
-        Invite invite = context.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
-        if (invite.status(now) != InviteStatus.PENDING) {
-            throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
-                    "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)
-                            + ". Create a new invitation instead.");
-        }
-        if (invite.locked()) {
-            // its link can only answer INVITE_LOCKED now: emailing it again would send a dead link
-            throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE, "This invitation is locked after "
-                    + Invite.MAX_EMAIL_ATTEMPTS + " wrong email addresses, so its link no longer works. Create a new invitation instead.");
-        }
-        if (s.isBlocked(invite.email())) {
-            throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
-        }
-        if (!sendEmailAvailable(s)) {
-            throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
-        }
-        if (invite.emailDelivery() != null && invite.emailDelivery().attempts() >= Invite.MAX_EMAIL_SENDS) {
-            throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
-                    + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
-        }
-        String link = link(s, invite, now);
-        EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
-                templateData(invite, room, caller, link));
-        Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED", now, outcome.error());
-        Invite updated = store.recordEmailAttempt(roomId, inviteId, attempt, outcome.messageId())
-                .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
-        return new CreatedInvite(updated, link, EmailStatus.of(attempt.status()), false);
+        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 
-    public InviteStore.Page list(Caller caller, String roomId, InviteStatus status, int limit, String cursor) {
+    /** A page of the room's invites; {@code cursor} is the previous page's {@code nextCursor}. */
+    public InvitePage list(Caller caller, String roomId, InviteStatus status, int limit, String cursor) {
         managedRoom(caller, roomId);
-        return store.listInvites(roomId, status, limit, cursor, clock.instant());
+        String listing = status == null ? "ALL" : status.name();
+        String after = cursor == null || cursor.isEmpty() ? null : links.openCursor(cursor, listing, roomId);
+        InviteStore.Page page = store.listInvites(roomId, status, limit, after, clock.instant());
+        String next = page.lastInviteId() == null ? null : links.sealCursor(listing, roomId, page.lastInviteId());
+        return new InvitePage(page.invites(), next, page.searchLimitReached());
     }
 
     /** Revokes an invitation; revoking again is not an error. */
     public Invite revoke(Caller caller, String roomId, String inviteId) {
-        managedRoom(caller, roomId);
-        WriteResult result = store.revoke(roomId, inviteId, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        if (result instanceof WriteResult.Applied applied) {
-            return applied.after();
-        }
-        throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+        return change(caller, roomId, inviteId, false, (invite, room, now) -> {
+            if (invite.storedStatus() == InviteStatus.REVOKED) {
+                return invite;
+            }
+            return invite.revoked(now);
+        }).after();
     }
 
     /** Raises an invitee's role; the invitee sees it on the next redeem from their device (a refresh). */
     public Promotion promote(Caller caller, String roomId, String inviteId, Role role) {
-        managedRoom(caller, roomId);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        WriteResult result = store.promote(roomId, inviteId, role, now);
-        if (result instanceof WriteResult.Applied applied) {
-            return new Promotion(applied.after(), applied.before().role());
+        Changed changed = change(caller, roomId, inviteId, true, (invite, room, now) -> {
+            ErrorCode code = InviteRules.promotionRefusal(invite, room, role, now);
+            if (code == ErrorCode.ROLE_NOT_HIGHER) {
+                throw new InviteException(code, "The invitee is already a " + invite.role().label()
+                        + ". An invitee can only be promoted to a higher role.");
+            }
+            if (code == ErrorCode.INVITE_NOT_ACTIVE) {
+                throw new InviteException(code, invite.status(now) == InviteStatus.REVOKED
+                        ? "This invitation was revoked, so its role can't be changed. Create a new invitation instead."
+                        : invite.locked()
+                        ? "This invitation is locked after " + Invite.MAX_EMAIL_ATTEMPTS
+                        + " wrong email addresses, so its role can't be changed. Reissue it first."
+                        : "This invitation's link expired before it was used, so its role can't be changed. Reissue it first.");
+            }
+            if (code == ErrorCode.SESSION_ENDED) {
+                throw new InviteException(code, "This session is over, so the invitee's role can no longer be changed.");
+            }
+            if (code != null) {
+                throw new InviteException(code);
+            }
+            return invite.withRole(role, now);
+        });
+        return new Promotion(changed.after(), changed.before().role());
+    }
+
+    /**
+     * A new link for the same invite, role and history, expiring linkTtlMinutes from now; every earlier link answers
+     * LINK_REPLACED at once; the wrong-email count and lock are cleared. Emailed when asked (then like create: the
+     * new link is stored first).
+     */
+    public CreatedInvite reissue(Caller caller, String roomId, String inviteId, boolean sendEmail) {
+        SiteSettings s = settings.get();
+        if (sendEmail && !sendEmailAvailable(s)) {
+            throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
         }
-        Invite current = ((WriteResult.Refused) result).current();
-        if (current == null) {
-            throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+        if (s.linkBaseUrl() == null) {
+            throw new InviteException(ErrorCode.FEATURE_DISABLED,
+                    "Invitations are not set up on this site yet: an administrator must set the link base URL.");
         }
-        ErrorCode code = InviteRules.promotionRefusal(current, role, now);
-        if (code == ErrorCode.ROLE_NOT_HIGHER) {
-            throw new InviteException(code, "The invitee is already a " + current.role().label()
-                    + ". An invitee can only be promoted to a higher role.");
+        Changed changed = change(caller, roomId, inviteId, true, (invite, room, now) -> {
+            ErrorCode refusal = InviteRules.createRefusal(room, s, now);
+            if (refusal != null) {
+                throw createRefused(refusal);
+            }
+            ErrorCode code = InviteRules.reissueRefusal(invite, room, now);
+            if (code == ErrorCode.INVITE_NOT_ACTIVE) {
+                throw new InviteException(code, invite.storedStatus() == InviteStatus.REVOKED
+                        ? "This invitation was revoked, so it can't get a new link. Create a new invitation instead."
+                        : "This invitation was already used on a device, so it can't get a new link. Release its device instead.");
+            }
+            if (code != null) {
+                throw new InviteException(code);
+            }
+            if (s.isBlocked(invite.email())) {
+                throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
+            }
+            return invite.reissued(now.plus(Duration.ofMinutes(s.linkTtlMinutes())).truncatedTo(ChronoUnit.SECONDS),
+                    sendEmail ? Invite.EmailDelivery.queue(invite.emailDelivery(), now) : invite.emailDelivery());
+        });
+        Invite invite = changed.after();
+        Instant now = clock.instant();
+        String link = link(s, invite, now);
+        if (!sendEmail) {
+            return new CreatedInvite(invite, link, EmailStatus.NOT_REQUESTED, false);
         }
-        if (code == ErrorCode.INVITE_NOT_ACTIVE) {
-            throw new InviteException(code, current.status(now) == InviteStatus.REVOKED
-                    ? "This invitation was revoked, so its role can't be changed. Create a new invitation instead."
-                    : "This invitation's link expired before it was used, so its role can't be changed. Create a new invitation instead.");
+        Invite sent = sendAndRecord(invite, changed.room(), caller, link, s);
+        return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
+    }
+
+    /**
+     * Frees every device bound to a redeemed invite: the invitee may join again from a new device with the same link
+     * (proving the invited email) until the session ends, even past the link's expiry.
+     */
+    public Invite releaseDevices(Caller caller, String roomId, String inviteId) {
+        return change(caller, roomId, inviteId, true, (invite, room, now) -> {
+            ErrorCode code = InviteRules.releaseRefusal(invite, room, now);
+            if (code == ErrorCode.INVITE_NOT_ACTIVE) {
+                throw new InviteException(code, invite.storedStatus() == InviteStatus.REVOKED
+                        ? "This invitation was revoked, so its devices can't be released. Create a new invitation instead."
+                        : "No device has used this invitation yet, so there is nothing to release.");
+            }
+            if (code == ErrorCode.SESSION_ENDED) {
+                throw new InviteException(code, "This session is over, so the invitation's devices can no longer be released.");
+            }
+            if (code != null) {
+                throw new InviteException(code);
+            }
+            return invite.devicesReleased(now);
+        }).after();
+    }
+
+    /** A manager's change of one invite, decided on the invite and room as read (it may refuse by throwing). */
+    @FunctionalInterface
+    private interface InviteChange {
+        Invite apply(Invite invite, Room room, Instant now);
+    }
+
+    private record Changed(Invite before, Invite after, Room room) {
+    }
+
+    /**
+     * Reads the invite with its room (one call), checks the caller manages the room, decides the change, and writes
+     * it only if neither changed since (one conditional write; the room's version is checked when {@code roomGate});
+     * on a change meanwhile, reads and decides again. A change that leaves the invite as it is writes nothing.
+     */
+    private Changed change(Caller caller, String roomId, String inviteId, boolean roomGate, InviteChange change) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            InviteStore.Loaded loaded = store.load(roomId, inviteId);
+            Room room = requireManagedRoom(caller, loaded.room());
+            Invite invite = loaded.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Invite next = change.apply(invite, room, now);
+            if (next == invite) {
+                return new Changed(invite, invite, room);
+            }
+            InviteStore.Replaced r = store.replaceInvite(invite, next, room, roomGate);
+            if (r instanceof InviteStore.Replaced.Applied) {
+                return new Changed(invite, next, room);
+            }
+            if (r instanceof InviteStore.Replaced.Gone) {
+                throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+            }
         }
-        if (code == ErrorCode.SESSION_ENDED) {
-            throw new InviteException(code, "This session is over, so the invitee's role can no longer be changed.");
-        }
-        throw new InviteException(code == null ? ErrorCode.SERVICE_UNAVAILABLE : code);
+        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 
     /** A create or resend refused by {@link InviteRules#createRefusal}, in the manager's terms. */
@@ -271,15 +418,17 @@ public final class InviteService {
 
     // ------------------------------------------------------------------ invitees
 
-    /** What the link shows before anything happens. One read; changes nothing, ever. */
+    /** What the link shows before anything happens. One read (the invite and its room together); changes nothing, ever. */
     public Preview preview(String token, String deviceId, Caller caller) {
         SiteSettings s = requireEnabled();
         InviteRef ref = InviteRef.of(links.verify(token));
         Instant now = clock.instant();
-        Invite invite = store.findInvite(ref.roomId(), ref.inviteId()).orElseThrow(() -> missing(ref, now));
+        InviteStore.Loaded loaded = store.load(ref.roomId(), ref.inviteId());
+        Room room = loaded.room().orElse(null);
+        Invite invite = loaded.invite().orElseThrow(() -> missing(ref, room, now));
+        entries.remember(ref, loaded);
         List<String> proven = caller != null && caller.email() != null ? List.of(caller.email()) : List.of();
-        ErrorCode code = InviteRules.entryRefusal(invite, deviceId, proven, s, now);
-        SessionState state = Room.sessionState(invite.room().startsAt(), invite.room().endsAt(), now);
+        ErrorCode code = InviteRules.entryRefusal(invite, room, ref.linkVersion(), deviceId, proven, s, now);
         Next next;
         if (code == null) {
             next = Next.ENTER;
@@ -290,14 +439,16 @@ public final class InviteService {
         } else if (code == ErrorCode.EMAIL_REQUIRED || code == ErrorCode.EMAIL_MISMATCH) {
             next = Next.LOBBY;
         } else {
-            throw refusal(code, invite);
+            throw refusal(code, room);
         }
-        return new Preview(state, next, Room.secondsUntil(invite.room().startsAt(), now), invite);
+        return new Preview(room.state(now), next, Room.secondsUntil(room.startsAt(), now), invite, room);
     }
 
     /**
-     * Redeems the link on a device: one conditional write on the happy path. The first success binds the
-     * invite to the device; the same device may come back for a fresh token carrying the current role.
+     * Redeems the link on a device. The decision is made on the invite and its room as last read by this container
+     * (a preview reads them), and written as one transaction that also checks that neither changed since: one
+     * DynamoDB call when this container read them before, two (a read, then the write) when it did not. The first
+     * success binds the device; a bound device may come back for a fresh token carrying the current role.
      */
     public Redemption redeem(String token, String deviceId, String lobbyEmail, Caller caller) {
         SiteSettings s = requireEnabled();
@@ -310,76 +461,109 @@ public final class InviteService {
         if (typed != null && !proven.contains(typed)) {
             proven.add(typed);
         }
-        for (int attempt = 0; attempt < 3; attempt++) {
+        InviteStore.Loaded snapshot = entries.recall(ref);
+        boolean fresh = snapshot == null;
+        if (fresh) {
+            snapshot = store.load(ref.roomId(), ref.inviteId());
+        }
+        for (int attempt = 0; attempt < 6; attempt++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            if (anyBlocked(s, proven)) {
-                // rare: tell DOMAIN_BLOCKED from EMAIL_MISMATCH on the invite's own email before writing
-                Invite current = store.findInvite(ref.roomId(), ref.inviteId()).orElseThrow(() -> missing(ref, now));
-                ErrorCode code = InviteRules.entryRefusal(current, deviceId, proven, s, now);
-                if (code != null) {
-                    throw failedEntry(code, current, typed, ref, now);
+            Room room = snapshot.room().orElse(null);
+            Invite invite = snapshot.invite().orElse(null);
+            ErrorCode code = invite == null ? null
+                    : InviteRules.entryRefusal(invite, room, ref.linkVersion(), deviceId, proven, s, now);
+            if (invite == null || code != null) {
+                if (!fresh) {
+                    // decided on what this container read earlier: a refusal is only told on state read now
+                    snapshot = store.load(ref.roomId(), ref.inviteId());
+                    fresh = true;
+                    continue;
                 }
-            }
-            WriteResult result = store.redeem(ref.roomId(), ref.inviteId(), deviceId, proven, now);
-            if (result instanceof WriteResult.Applied applied) {
-                Invite invite = applied.after();
-                if (s.isBlocked(invite.email())) {
-                    throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
+                entries.forget(ref);
+                if (invite == null) {
+                    throw missing(ref, room, now);
                 }
-                return grant(invite, deviceId, now);
+                throw failedEntry(code, invite, room, typed, ref, now);
             }
-            Invite current = ((WriteResult.Refused) result).current();
-            if (current == null) {
-                throw missing(ref, now);
+            Invite next = invite.enteredBy(deviceId, now);
+            InviteStore.Replaced r = store.replaceInvite(invite, next, room, true);
+            if (r instanceof InviteStore.Replaced.Applied) {
+                entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(next)));
+                return grant(next, room, deviceId, now);
             }
-            ErrorCode code = InviteRules.entryRefusal(current, deviceId, proven, s, now);
-            if (code != null) {
-                throw failedEntry(code, current, typed, ref, now);
+            if (r instanceof InviteStore.Replaced.Changed changed && changed.latest() != null && !changed.roomChanged()) {
+                Invite latest = changed.latest();
+                if (latest.boundTo(deviceId)
+                        && InviteRules.entryRefusal(latest, room, ref.linkVersion(), deviceId, proven, s, now) == null) {
+                    // this device entered concurrently (the same request sent twice, a double click): it holds the
+                    // invite as committed, and the room was unchanged when that was read: one entry serves both
+                    entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(latest)));
+                    return grant(latest, room, deviceId, now);
+                }
+                snapshot = new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(latest));
+            } else {
+                snapshot = store.load(ref.roomId(), ref.inviteId());
             }
-            // the state changed between the write and this decision (a clock boundary): try again
+            fresh = true;
         }
         throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 
-    private InviteException failedEntry(ErrorCode code, Invite current, String typed, InviteRef ref, Instant now) {
+    private InviteException failedEntry(ErrorCode code, Invite current, Room room, String typed, InviteRef ref, Instant now) {
         if (code == ErrorCode.EMAIL_MISMATCH && (typed == null || typed.equals(current.email()))) {
             // signed in as someone else and typed nothing: that is the lobby, not a wrong answer
             return new InviteException(ErrorCode.EMAIL_REQUIRED);
         }
-        if (code == ErrorCode.EMAIL_MISMATCH) {
-            WriteResult counted = store.recordWrongEmail(ref.roomId(), ref.inviteId(), now);
-            if (counted instanceof WriteResult.Applied applied) {
-                int left = Math.max(0, Invite.MAX_EMAIL_ATTEMPTS - applied.after().failedEmailAttempts());
+        if (code != ErrorCode.EMAIL_MISMATCH) {
+            return refusal(code, room);
+        }
+        Invite invite = current;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Invite counted = invite.withWrongEmail();
+            InviteStore.Replaced r = store.replaceInvite(invite, counted, room, false);
+            if (r instanceof InviteStore.Replaced.Applied) {
+                int left = Math.max(0, Invite.MAX_EMAIL_ATTEMPTS - counted.failedEmailAttempts());
                 String message = left == 0
                         ? "That email address does not match the invitation, and it was the last attempt: the invitation is now locked. Ask the room manager for a new link."
                         : "That email address does not match the invitation. Enter the address that received the invitation ("
                         + left + (left == 1 ? " attempt" : " attempts") + " left).";
                 return new InviteException(ErrorCode.EMAIL_MISMATCH, message, List.of(), Map.of("attemptsLeft", left));
             }
-            // refused: locked, or changed since the redeem was refused (redeemed or revoked meanwhile): say which
-            Invite latest = ((WriteResult.Refused) counted).current();
-            if (latest == null) {
-                return missing(ref, now);
+            if (r instanceof InviteStore.Replaced.Gone) {
+                return missing(ref, room, now);
             }
-            ErrorCode changed = InviteRules.entryRefusal(latest, null, List.of(typed), settings.get(), now);
-            return changed == null || changed == ErrorCode.EMAIL_MISMATCH
-                    ? new InviteException(ErrorCode.INVITE_LOCKED) : refusal(changed, latest);
+            // changed meanwhile (redeemed, revoked, locked, another wrong email): decide again on what is stored
+            Invite latest = ((InviteStore.Replaced.Changed) r).latest();
+            if (latest == null) {
+                InviteStore.Loaded reread = store.load(ref.roomId(), ref.inviteId());
+                room = reread.room().orElse(null);
+                latest = reread.invite().orElse(null);
+                if (latest == null) {
+                    return missing(ref, room, now);
+                }
+            }
+            ErrorCode again = InviteRules.entryRefusal(latest, room, ref.linkVersion(), null, List.of(typed),
+                    settings.get(), now);
+            if (again != ErrorCode.EMAIL_MISMATCH) {
+                return again == null ? new InviteException(ErrorCode.INVITE_LOCKED) : refusal(again, room);
+            }
+            invite = latest;
         }
-        return refusal(code, current);
+        return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 
-    private static InviteException refusal(ErrorCode code, Invite invite) {
+    private static InviteException refusal(ErrorCode code, Room room) {
         if (code == ErrorCode.SESSION_NOT_STARTED) {
             return new InviteException(code, code.defaultMessage(), List.of(),
-                    Map.of("startsAt", invite.room().startsAt().toString()));
+                    Map.of("startsAt", room.startsAt().toString()));
         }
         return new InviteException(code);
     }
 
-    private Redemption grant(Invite invite, String deviceId, Instant now) {
+    private Redemption grant(Invite invite, Room room, String deviceId, Instant now) {
         Instant expiresAt = now.plus(accessTokenTtl);
-        if (invite.room().endsAt().isBefore(expiresAt)) {
-            expiresAt = invite.room().endsAt();
+        if (room.endsAt().isBefore(expiresAt)) {
+            expiresAt = room.endsAt();
         }
         expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         if (!expiresAt.isAfter(now)) {
@@ -388,7 +572,7 @@ public final class InviteService {
         }
         String token = access.issue(new AccessGrant(invite.email(), invite.roomId(), invite.role().name(),
                 invite.role().permissionIds(), invite.inviteId(), deviceId, now, expiresAt));
-        return new Redemption(token, expiresAt, invite);
+        return new Redemption(token, expiresAt, invite, room);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -402,21 +586,12 @@ public final class InviteService {
         return s;
     }
 
-    private static boolean anyBlocked(SiteSettings s, List<String> emails) {
-        for (String e : emails) {
-            if (Emails.isValid(e) && s.isBlocked(e)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * A verified link whose invite is gone: removed by TTL after expiry, or never existed. A deleted room keeps its
-     * tombstone so that its links say ROOM_DELETED even after TTL removed their invites (one more read, only here).
+     * tombstone (read with the invite) so that its links say ROOM_DELETED even after TTL removed their invites.
      */
-    private InviteException missing(InviteRef ref, Instant now) {
-        if (store.findRoom(ref.roomId()).map(Room::deleted).orElse(false)) {
+    private static InviteException missing(InviteRef ref, Room room, Instant now) {
+        if (room != null && room.deleted()) {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
@@ -442,8 +617,8 @@ public final class InviteService {
     }
 
     private String link(SiteSettings s, Invite invite, Instant now) {
-        String token = links.issue(invite.roomId() + InviteRef.SEPARATOR + invite.inviteId(), invite.expiresAt(),
-                now.isAfter(invite.expiresAt()) ? invite.expiresAt() : now);
+        String token = links.issue(invite.roomId() + InviteRef.SEPARATOR + invite.inviteId(), invite.linkVersion(),
+                invite.expiresAt(), now.isAfter(invite.expiresAt()) ? invite.expiresAt() : now);
         return s.linkBaseUrl() + "#invite=" + token;
     }
 
@@ -465,25 +640,19 @@ public final class InviteService {
         return data;
     }
 
-    private static Invite withDelivery(Invite i, Invite.EmailDelivery d) {
-        return new Invite(i.inviteId(), i.roomId(), i.email(), i.firstName(), i.lastName(), i.role(), i.storedStatus(),
-                i.createdAt(), i.createdBy(), i.createdByName(), i.expiresAt(), i.redeemedAt(), i.revokedAt(),
-                i.promotedAt(), i.deviceId(), i.failedEmailAttempts(), i.room(), i.roomDeleted(), d);
-    }
-
-    private static Invite withRoom(Invite i, Room room) {
-        return new Invite(i.inviteId(), i.roomId(), i.email(), i.firstName(), i.lastName(), i.role(), i.storedStatus(),
-                i.createdAt(), i.createdBy(), i.createdByName(), i.expiresAt(), i.redeemedAt(), i.revokedAt(),
-                i.promotedAt(), i.deviceId(), i.failedEmailAttempts(), room.view(), i.roomDeleted(), i.emailDelivery());
-    }
-
     // ------------------------------------------------------------------ values
 
     /** What a manager asks for; already validated and normalised. */
-    public record NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail) {
+    public record NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail,
+                            Integer maxDevices) {
+        public NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail) {
+            this(email, firstName, lastName, role, sendEmail, null);
+        }
+
         /** A stable hash of the request, to tell a replay from a different request under the same key. */
         public String fingerprint() {
-            String canonical = String.join("\n", email, firstName, lastName, role.name(), Boolean.toString(sendEmail));
+            String canonical = String.join("\n", email, firstName, lastName, role.name(), Boolean.toString(sendEmail))
+                    + (maxDevices == null ? "" : "\n" + maxDevices);
             try {
                 return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -494,14 +663,18 @@ public final class InviteService {
     }
 
     public record InviteOptions(boolean canInvite, List<ErrorCode> reasons, boolean sendEmailAvailable,
-                                int linkTtlMinutes) {
+                                int linkTtlMinutes, int linkMaxDevices) {
+    }
+
+    /** A page of invites and the sealed cursor of the next one (null at the end); see {@link InviteStore.Page}. */
+    public record InvitePage(List<Invite> invites, String nextCursor, boolean searchLimitReached) {
     }
 
     public enum EmailStatus {
-        NOT_REQUESTED, SENT, FAILED;
+        NOT_REQUESTED, QUEUED, SENT, FAILED;
 
         static EmailStatus of(String deliveryStatus) {
-            return "SENT".equals(deliveryStatus) ? SENT : FAILED;
+            return "SENT".equals(deliveryStatus) ? SENT : Invite.QUEUED.equals(deliveryStatus) ? QUEUED : FAILED;
         }
     }
 
@@ -515,14 +688,14 @@ public final class InviteService {
         WAIT, ENTER, LOBBY
     }
 
-    public record Preview(SessionState state, Next next, long secondsUntilStart, Invite invite) {
+    public record Preview(SessionState state, Next next, long secondsUntilStart, Invite invite, Room room) {
     }
 
-    public record Redemption(String accessToken, Instant expiresAt, Invite invite) {
+    public record Redemption(String accessToken, Instant expiresAt, Invite invite, Room room) {
     }
 
     /** The invite a link points at: {@code roomId:inviteId} in the token's {@code inv} claim. */
-    record InviteRef(String roomId, String inviteId, Instant expiresAt) {
+    record InviteRef(String roomId, String inviteId, int linkVersion, Instant expiresAt) {
         static final String SEPARATOR = ":";
 
         static InviteRef of(LinkClaims claims) {
@@ -531,7 +704,7 @@ public final class InviteService {
             if (sep <= 0 || sep == value.length() - 1) {
                 throw new InviteException(ErrorCode.LINK_INVALID);
             }
-            return new InviteRef(value.substring(0, sep), value.substring(sep + 1), claims.expiresAt());
+            return new InviteRef(value.substring(0, sep), value.substring(sep + 1), claims.linkVersion(), claims.expiresAt());
         }
     }
 }

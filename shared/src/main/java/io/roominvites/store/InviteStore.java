@@ -3,7 +3,6 @@ package io.roominvites.store;
 import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteStatus;
-import io.roominvites.domain.Role;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 
@@ -12,9 +11,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where invites, rooms, settings, the user directory and idempotency records live. Every state change
- * is one conditional write: a write that was refused answers {@link WriteResult.Refused} with the state
- * it was refused on (read atomically with the refusal), so callers never read-then-write.
+ * Where invites, rooms, settings, the user directory and idempotency records live.
+ *
+ * <p>A room is one source of truth: invites keep no copy of it, so changing or deleting a room is a fixed number of
+ * calls whatever its number of invites. Invite state changes are optimistic: the caller reads the invite and its room
+ * together ({@link #load}), decides in plain Java, and writes the next state with {@link #replaceInvite}, which
+ * succeeds only if neither the invite's revision nor (when asked) the room's version changed since. Nothing is ever
+ * read-then-written without that condition.
  */
 public interface InviteStore {
 
@@ -26,14 +29,15 @@ public interface InviteStore {
     Optional<Room> findRoom(String roomId);
 
     /**
-     * Creates or replaces a room and brings the copy every invite keeps in step.
+     * Creates or replaces a room in one atomic write, whatever the number of its invites; every link sees the change
+     * on its next request. {@code version} is the new version (unique: {@code Ids.newVersion}).
      *
      * @return the stored room, or empty when the room was deleted (a deleted room stays deleted)
      */
-    Optional<Room> putRoom(Room room, Instant now);
+    Optional<Room> putRoom(Room room, long version, Instant now);
 
-    /** Marks the room deleted, and every invite of it; false when there is no such room. */
-    boolean deleteRoom(String roomId, Instant now);
+    /** Marks the room deleted in one atomic write; false when there is no such room. */
+    boolean deleteRoom(String roomId, long version, Instant now);
 
     void putUser(DirectoryUser user);
 
@@ -41,10 +45,10 @@ public interface InviteStore {
     List<DirectoryUser> suggestUsers(String prefix, int limit);
 
     /**
-     * Writes a new invite, only if the room is still at {@code roomVersion} (so the invite's copy of the
-     * room is current). With an idempotency record, the record is written in the same transaction.
+     * Writes a new invite, only if the room is still at {@code roomVersion} and not deleted. With an idempotency
+     * record, the record is written in the same transaction.
      */
-    CreateResult createInvite(Invite invite, long roomVersion, IdempotencyRecord idempotency);
+    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency);
 
     Optional<Invite> findInvite(String roomId, String inviteId);
 
@@ -59,51 +63,40 @@ public interface InviteStore {
     record CreateContext(Optional<Room> room, IdempotencyRecord earlierUse) {
     }
 
-    /**
-     * What resending an invite's email needs to read, in one call (both reads consistent): the room, for the
-     * manager check and the create rules, and the invite.
-     */
-    ResendContext loadForResend(String roomId, String inviteId);
+    /** The invite and its room, read together in one consistent call. */
+    Loaded load(String roomId, String inviteId);
 
     /** The room and the invite, each empty when there is none. */
-    record ResendContext(Optional<Room> room, Optional<Invite> invite) {
+    record Loaded(Optional<Room> room, Optional<Invite> invite) {
+    }
+
+    /**
+     * Writes {@code next} in place of {@code current}, only if the stored invite is still at {@code current.rev()}
+     * and, when {@code roomGate} is true, {@code room} is still at its version (so the decision that led from
+     * current to next was made on the state that is stored). {@code room} also decides how long the record is kept.
+     */
+    Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate);
+
+    /** The outcome of {@link #replaceInvite}. */
+    sealed interface Replaced {
+        /** Written. */
+        record Applied(Invite invite) implements Replaced {
+        }
+
+        /**
+         * Something changed since it was read: the invite as stored now when the refusal carried it (else null), and
+         * whether the room changed; read again and decide again.
+         */
+        record Changed(Invite latest, boolean roomChanged) implements Replaced {
+        }
+
+        /** The invite no longer exists. */
+        record Gone() implements Replaced {
+        }
     }
 
     /** One page of a room's invites, newest first; {@code status} null for all. */
-    Page listInvites(String roomId, InviteStatus status, int limit, String cursor, Instant now);
-
-    /**
-     * Redeems the invite for {@code deviceId} in one conditional write: it succeeds when the invite is
-     * bound to this device already, or is pending, unexpired, unlocked, its email is one of
-     * {@code provenEmails}, and the room is not deleted and its session is open.
-     */
-    WriteResult redeem(String roomId, String inviteId, String deviceId, List<String> provenEmails, Instant now);
-
-    /** Counts a wrong lobby email on a pending, unlocked invite. */
-    WriteResult recordWrongEmail(String roomId, String inviteId, Instant now);
-
-    /** Revokes the invite; revoking a revoked invite keeps its first revokedAt. */
-    WriteResult revoke(String roomId, String inviteId, Instant now);
-
-    /** Raises the invite's role, only if it is active, its session not over, and {@code role} is higher. */
-    WriteResult promote(String roomId, String inviteId, Role role, Instant now);
-
-    /**
-     * Appends {@code attempt} to the invite's email history, with the provider's {@code messageId} when it was sent
-     * (null clears the earlier one); empty when there is no such invite.
-     */
-    Optional<Invite> recordEmailAttempt(String roomId, String inviteId, Invite.Attempt attempt, String messageId);
-
-    /** The outcome of a conditional write. */
-    sealed interface WriteResult {
-        /** The write happened; {@code after} is the new state; {@code before} the replaced one where the operation needs it. */
-        record Applied(Invite before, Invite after) implements WriteResult {
-        }
-
-        /** The condition did not hold; {@code current} is the state it was refused on, null when there is no such item. */
-        record Refused(Invite current) implements WriteResult {
-        }
-    }
+    Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now);
 
     /** The outcome of {@link #createInvite}. */
     sealed interface CreateResult {
@@ -119,8 +112,12 @@ public interface InviteStore {
         }
     }
 
-    /** A page of invites and the opaque cursor of the next one (null at the end). */
-    record Page(List<Invite> invites, String nextCursor) {
+    /**
+     * A page of invites; {@code lastInviteId} is where the next page starts (null at the end);
+     * {@code searchLimitReached} is true when the page stopped short of {@code limit} only because it read as much as
+     * one page may (more matches may lie further on: ask again from {@code lastInviteId}).
+     */
+    record Page(List<Invite> invites, String lastInviteId, boolean searchLimitReached) {
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.Objects;
 
 /**
  * Invitation link tokens: compact HS256 JWS, header {@code typ: invite-link+jwt} and {@code kid}, claims only
- * {@code iss}, {@code inv}, {@code iat}, {@code exp}. No personal data in the link.
+ * {@code iss}, {@code inv}, {@code lv} (the link's version: a reissue makes earlier links answer LINK_REPLACED),
+ * {@code iat}, {@code exp}. No personal data in the link. The same keys seal the list pages' cursors
+ * ({@link #sealCursor}), so a hand-made cursor is refused before it reaches the store.
  *
  * <p>Only this service reads link tokens, so they carry a MAC, not a public-key signature: the key of each
  * {@code kid} is derived from the ring's private key ({@link KeyRing}), verification takes microseconds instead of
@@ -31,27 +33,43 @@ public final class LinkTokens {
     static final int MAX_LENGTH = 2048;
     static final JOSEObjectType TYPE = new JOSEObjectType("invite-link+jwt");
     static final String INVITE_CLAIM = "inv";
+    static final String VERSION_CLAIM = "lv";
+    static final JOSEObjectType CURSOR_TYPE = new JOSEObjectType("page-cursor+jwt");
+    /** Longest cursor accepted (characters). */
+    public static final int MAX_CURSOR_LENGTH = 512;
 
     private final KeyRing ring;
     private final String issuer;
     private final JWSHeader header;
     private final String encodedHeader;
+    private final JWSHeader cursorHeader;
+    private final String encodedCursorHeader;
 
     public LinkTokens(KeyRing ring, String issuer) {
         this.ring = Objects.requireNonNull(ring, "ring");
         this.issuer = Jws.requireText(issuer, "issuer");
         this.header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(TYPE).build();
         this.encodedHeader = header.toBase64URL().toString();
+        this.cursorHeader = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(CURSOR_TYPE).build();
+        this.encodedCursorHeader = cursorHeader.toBase64URL().toString();
     }
 
     /** A signed link token for {@code inviteId}, valid until {@code expiresAt} (both instants in whole seconds). */
     public String issue(String inviteId, Instant expiresAt, Instant now) {
+        return issue(inviteId, 1, expiresAt, now);
+    }
+
+    /** A signed link token for version {@code linkVersion} of {@code inviteId}'s link. */
+    public String issue(String inviteId, int linkVersion, Instant expiresAt, Instant now) {
         Jws.requireText(inviteId, "inviteId");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(now, "now");
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put(INVITE_CLAIM, inviteId);
+        if (linkVersion != 1) {
+            claims.put(VERSION_CLAIM, linkVersion);
+        }
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
         String token;
@@ -82,7 +100,42 @@ public final class LinkTokens {
         if (!(inv instanceof String inviteId) || inviteId.isBlank() || exp == null) {
             throw invalid();
         }
-        return new LinkClaims(inviteId, exp.toInstant());
+        Object lv = claims.getClaim(VERSION_CLAIM);
+        int version = 1;
+        if (lv != null) {
+            if (!(lv instanceof Number n) || n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE
+                    || n.doubleValue() != n.longValue()) {
+                throw invalid();
+            }
+            version = n.intValue();
+        }
+        return new LinkClaims(inviteId, version, exp.toInstant());
+    }
+
+    /** An opaque, MAC-protected cursor that continues {@code listing} of {@code roomId} after {@code after}. */
+    public String sealCursor(String listing, String roomId, String after) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("l", listing);
+        claims.put("r", roomId);
+        claims.put("a", after);
+        try {
+            return Jws.sign(ring.activeLinkSigner(), cursorHeader, encodedCursorHeader, claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("could not seal the cursor");
+        }
+    }
+
+    /**
+     * Where a cursor from {@link #sealCursor} continues {@code listing} of {@code roomId}: the id after which the next
+     * page starts; INVALID_REQUEST (field cursor) for a cursor that is forged, altered, or of another listing.
+     */
+    public String openCursor(String cursor, String listing, String roomId) {
+        JWTClaimsSet claims = Jws.verifyOwn(cursor, MAX_CURSOR_LENGTH, JWSAlgorithm.HS256, ring::linkVerifier, CURSOR_TYPE);
+        if (claims == null || !listing.equals(claims.getClaim("l")) || !roomId.equals(claims.getClaim("r"))
+                || !(claims.getClaim("a") instanceof String after) || after.isEmpty()) {
+            throw InviteException.invalid("cursor", "is not a cursor from this listing; start again without it");
+        }
+        return after;
     }
 
     private static InviteException invalid() {

@@ -22,15 +22,23 @@ class InviteRulesTest {
                 List.of("co@example.com"), List.of("editor@example.com"), List.of("publisher@example.com"), false, 1, NOW);
     }
 
-    private static Invite invite(Role role, InviteStatus stored, Instant expiresAt, Room room, boolean roomDeleted) {
-        return new Invite("01JAAAAAAAAAAAAAAAAAAAAAAA", room.roomId(), "guest@example.org", "Gia", "Guest", role, stored,
+    private static Invite invite(Role role, InviteStatus stored, Instant expiresAt) {
+        return new Invite("01JAAAAAAAAAAAAAAAAAAAAAAA", "r1", "guest@example.org", "Gia", "Guest", role, stored,
                 NOW.minus(Duration.ofMinutes(1)), "owner@example.com", "Owner", expiresAt,
                 stored == InviteStatus.REDEEMED ? NOW : null, stored == InviteStatus.REVOKED ? NOW : null, null,
-                stored == InviteStatus.REDEEMED ? "device-1234" : null, 0, room.view(), roomDeleted, null);
+                stored == InviteStatus.REDEEMED ? List.of(new Invite.Device("device-1234", NOW)) : List.of(), 1, 0, 1,
+                null, 0, null, 3);
     }
 
+    private static Room deleted(Room r) {
+        return new Room(r.roomId(), r.title(), r.description(), r.startsAt(), r.endsAt(), r.chatAndCollaborationEnabled(),
+                r.owner(), r.coOwners(), r.coEditors(), r.coPublishers(), true, r.version(), r.updatedAt());
+    }
+
+    private static final Room OPEN = room(Duration.ofMinutes(-10), Duration.ofHours(1), true);
+
     private static Invite pending(Role role) {
-        return invite(role, InviteStatus.PENDING, NOW.plus(Duration.ofHours(1)), room(Duration.ofMinutes(-10), Duration.ofHours(1), true), false);
+        return invite(role, InviteStatus.PENDING, NOW.plus(Duration.ofHours(1)));
     }
 
     // ------------------------------------------------------------ createRefusal
@@ -71,55 +79,63 @@ class InviteRulesTest {
 
     @Test
     void promotionOnlyGoesUp() {
-        assertNull(InviteRules.promotionRefusal(pending(Role.VIEWER), Role.SPEAKER, NOW));
-        assertNull(InviteRules.promotionRefusal(pending(Role.VIEWER), Role.MODERATOR, NOW));
-        assertNull(InviteRules.promotionRefusal(pending(Role.SPEAKER), Role.MODERATOR, NOW));
-        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.VIEWER), Role.VIEWER, NOW));
-        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.SPEAKER), Role.VIEWER, NOW));
-        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.MODERATOR), Role.MODERATOR, NOW));
-        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.MODERATOR), Role.SPEAKER, NOW));
+        assertNull(InviteRules.promotionRefusal(pending(Role.VIEWER), OPEN, Role.SPEAKER, NOW));
+        assertNull(InviteRules.promotionRefusal(pending(Role.VIEWER), OPEN, Role.MODERATOR, NOW));
+        assertNull(InviteRules.promotionRefusal(pending(Role.SPEAKER), OPEN, Role.MODERATOR, NOW));
+        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.VIEWER), OPEN, Role.VIEWER, NOW));
+        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.SPEAKER), OPEN, Role.VIEWER, NOW));
+        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.MODERATOR), OPEN, Role.MODERATOR, NOW));
+        assertEquals(ErrorCode.ROLE_NOT_HIGHER, InviteRules.promotionRefusal(pending(Role.MODERATOR), OPEN, Role.SPEAKER, NOW));
     }
 
     @Test
     void aRedeemedInviteCanBePromotedEvenAfterItsLinkExpired() {
-        Room open = room(Duration.ofMinutes(-10), Duration.ofHours(1), true);
-        Invite redeemed = invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.minus(Duration.ofMinutes(1)), open, false);
-        assertNull(InviteRules.promotionRefusal(redeemed, Role.SPEAKER, NOW));
+        Invite redeemed = invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.minus(Duration.ofMinutes(1)));
+        assertNull(InviteRules.promotionRefusal(redeemed, OPEN, Role.SPEAKER, NOW));
     }
 
     @Test
     void revokedOrExpiredInvitesAreNotActive() {
-        Room open = room(Duration.ofMinutes(-10), Duration.ofHours(1), true);
-        Invite revoked = invite(Role.VIEWER, InviteStatus.REVOKED, NOW.plus(Duration.ofHours(1)), open, false);
-        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(revoked, Role.SPEAKER, NOW));
-        Invite expired = invite(Role.VIEWER, InviteStatus.PENDING, NOW.minus(Duration.ofSeconds(1)), open, false);
-        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(expired, Role.SPEAKER, NOW));
-        Invite expiringNow = invite(Role.VIEWER, InviteStatus.PENDING, NOW, open, false);
-        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(expiringNow, Role.SPEAKER, NOW),
+        Invite revoked = invite(Role.VIEWER, InviteStatus.REVOKED, NOW.plus(Duration.ofHours(1)));
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(revoked, OPEN, Role.SPEAKER, NOW));
+        Invite expired = invite(Role.VIEWER, InviteStatus.PENDING, NOW.minus(Duration.ofSeconds(1)));
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(expired, OPEN, Role.SPEAKER, NOW));
+        Invite expiringNow = invite(Role.VIEWER, InviteStatus.PENDING, NOW);
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(expiringNow, OPEN, Role.SPEAKER, NOW),
                 "expiry is exclusive: at expiresAt the invite is expired");
         // not active wins over "not higher": the manager must create a new invitation either way
-        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(revoked, Role.VIEWER, NOW));
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(revoked, OPEN, Role.VIEWER, NOW));
+    }
+
+    @Test
+    void aLockedInviteIsNotActive() {
+        Invite locked = pending(Role.VIEWER);
+        for (int i = 0; i < Invite.MAX_EMAIL_ATTEMPTS; i++) {
+            locked = locked.withWrongEmail();
+        }
+        assertTrue(locked.locked());
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.promotionRefusal(locked, OPEN, Role.SPEAKER, NOW));
+        assertEquals(3 + Invite.MAX_EMAIL_ATTEMPTS, locked.rev(), "every change raises the revision by one");
     }
 
     @Test
     void roomDeletedAndSessionEnded() {
-        Room open = room(Duration.ofMinutes(-10), Duration.ofHours(1), true);
-        Invite deleted = invite(Role.VIEWER, InviteStatus.PENDING, NOW.plus(Duration.ofHours(1)), open, true);
-        assertEquals(ErrorCode.ROOM_DELETED, InviteRules.promotionRefusal(deleted, Role.SPEAKER, NOW));
+        Invite invite = invite(Role.VIEWER, InviteStatus.PENDING, NOW.plus(Duration.ofHours(1)));
+        assertEquals(ErrorCode.ROOM_DELETED, InviteRules.promotionRefusal(invite, deleted(OPEN), Role.SPEAKER, NOW));
+        assertEquals(ErrorCode.ROOM_DELETED, InviteRules.promotionRefusal(invite, null, Role.SPEAKER, NOW));
         Room over = room(Duration.ofHours(-3), Duration.ofHours(1), true);
-        Invite ended = invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.plus(Duration.ofHours(1)), over, false);
-        assertEquals(ErrorCode.SESSION_ENDED, InviteRules.promotionRefusal(ended, Role.SPEAKER, NOW));
+        Invite ended = invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.plus(Duration.ofHours(1)));
+        assertEquals(ErrorCode.SESSION_ENDED, InviteRules.promotionRefusal(ended, over, Role.SPEAKER, NOW));
     }
 
     // ------------------------------------------------------------ the status an invite shows
 
     @Test
     void expiredIsDerivedFromPending() {
-        Room open = room(Duration.ofMinutes(-10), Duration.ofHours(1), true);
-        assertEquals(InviteStatus.PENDING, invite(Role.VIEWER, InviteStatus.PENDING, NOW.plusMillis(1), open, false).status(NOW));
-        assertEquals(InviteStatus.EXPIRED, invite(Role.VIEWER, InviteStatus.PENDING, NOW, open, false).status(NOW));
-        assertEquals(InviteStatus.REDEEMED, invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.minusSeconds(5), open, false).status(NOW));
-        assertEquals(InviteStatus.REVOKED, invite(Role.VIEWER, InviteStatus.REVOKED, NOW.minusSeconds(5), open, false).status(NOW));
+        assertEquals(InviteStatus.PENDING, invite(Role.VIEWER, InviteStatus.PENDING, NOW.plusMillis(1)).status(NOW));
+        assertEquals(InviteStatus.EXPIRED, invite(Role.VIEWER, InviteStatus.PENDING, NOW).status(NOW));
+        assertEquals(InviteStatus.REDEEMED, invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.minusSeconds(5)).status(NOW));
+        assertEquals(InviteStatus.REVOKED, invite(Role.VIEWER, InviteStatus.REVOKED, NOW.minusSeconds(5)).status(NOW));
     }
 
     @Test
@@ -132,5 +148,84 @@ class InviteRulesTest {
         assertTrue(r.isManager("publisher@example.com"));
         assertFalse(r.isManager("guest@example.org"));
         assertFalse(r.isManager(null));
+    }
+
+    // ------------------------------------------------------------ entryRefusal
+
+    private static final SiteSettings SETTINGS = ON;
+
+    private static Invite multi(int maxDevices) {
+        return new Invite("01JAAAAAAAAAAAAAAAAAAAAAAB", "r1", "guest@example.org", "Gia", "Guest", Role.VIEWER,
+                InviteStatus.PENDING, NOW.minus(Duration.ofMinutes(1)), "owner@example.com", "Owner",
+                NOW.plus(Duration.ofHours(1)), null, null, null, List.of(), maxDevices, 0, 1, null, 0, null, 1);
+    }
+
+    @Test
+    void aLinkOfThreeDevicesBindsThreeAndRefusesTheFourth() {
+        Invite invite = multi(3);
+        for (int d = 1; d <= 3; d++) {
+            String device = "device-000" + d;
+            assertNull(InviteRules.entryRefusal(invite, OPEN, 1, device, List.of("guest@example.org"), SETTINGS, NOW));
+            invite = invite.enteredBy(device, NOW);
+        }
+        assertEquals(3, invite.devices().size());
+        assertEquals(InviteStatus.REDEEMED, invite.storedStatus());
+        assertEquals(ErrorCode.LINK_ALREADY_USED,
+                InviteRules.entryRefusal(invite, OPEN, 1, "device-0004", List.of("guest@example.org"), SETTINGS, NOW));
+        // each bound device re-enters without proving the email again, and re-entering binds nothing new
+        assertNull(InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of(), SETTINGS, NOW));
+        Invite again = invite.enteredBy("device-0002", NOW);
+        assertEquals(3, again.devices().size());
+        assertEquals(invite.entries() + 1, again.entries());
+    }
+
+    @Test
+    void aNewDeviceAfterTheFirstStillProvesTheEmail() {
+        Invite invite = multi(2).enteredBy("device-0001", NOW);
+        assertEquals(ErrorCode.EMAIL_REQUIRED, InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of(), SETTINGS, NOW));
+        assertEquals(ErrorCode.EMAIL_MISMATCH,
+                InviteRules.entryRefusal(invite, OPEN, 1, "device-0002", List.of("x@example.org"), SETTINGS, NOW));
+    }
+
+    @Test
+    void anEarlierLinkVersionIsReplaced() {
+        Invite reissued = multi(1).reissued(NOW.plus(Duration.ofHours(2)), null);
+        assertEquals(2, reissued.linkVersion());
+        assertEquals(ErrorCode.LINK_REPLACED,
+                InviteRules.entryRefusal(reissued, OPEN, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        assertNull(InviteRules.entryRefusal(reissued, OPEN, 2, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+    }
+
+    @Test
+    void reissueClearsTheLockAndReleaseLetsANewDeviceInPastTheExpiry() {
+        Invite locked = multi(1);
+        for (int i = 0; i < Invite.MAX_EMAIL_ATTEMPTS; i++) {
+            locked = locked.withWrongEmail();
+        }
+        assertEquals(ErrorCode.INVITE_LOCKED,
+                InviteRules.entryRefusal(locked, OPEN, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        Invite reissued = locked.reissued(NOW.plus(Duration.ofHours(2)), null);
+        assertFalse(reissued.locked());
+
+        Invite used = reissued.enteredBy("device-0001", NOW);
+        Instant afterExpiry = reissued.expiresAt().plusSeconds(1);
+        Room stillOpen = room(Duration.ofMinutes(-10), Duration.ofHours(5), true);
+        assertEquals(ErrorCode.LINK_ALREADY_USED,
+                InviteRules.entryRefusal(used, stillOpen, 2, "device-0002", List.of("guest@example.org"), SETTINGS, afterExpiry));
+        Invite released = used.devicesReleased(NOW);
+        assertEquals(ErrorCode.EMAIL_REQUIRED,
+                InviteRules.entryRefusal(released, stillOpen, 2, "device-0002", List.of(), SETTINGS, afterExpiry));
+        assertNull(InviteRules.entryRefusal(released, stillOpen, 2, "device-0002", List.of("guest@example.org"), SETTINGS,
+                afterExpiry), "after a release, a new device joins with the same link until the session ends");
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.reissueRefusal(used, OPEN, NOW), "only an unused invite gets a new link");
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.releaseRefusal(reissued, OPEN, NOW), "nothing to release");
+    }
+
+    @Test
+    void aDeletedOrMissingRoomRefusesEveryLink() {
+        assertEquals(ErrorCode.ROOM_DELETED,
+                InviteRules.entryRefusal(multi(1), deleted(OPEN), 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
+        assertEquals(ErrorCode.ROOM_DELETED,
+                InviteRules.entryRefusal(multi(1), null, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
     }
 }

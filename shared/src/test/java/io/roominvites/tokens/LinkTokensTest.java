@@ -44,7 +44,7 @@ class LinkTokensTest {
     @Test
     void roundTrip() {
         String token = links.issue("inv_123", EXP, NOW);
-        assertEquals(new LinkClaims("inv_123", EXP), links.verify(token));
+        assertEquals(new LinkClaims("inv_123", 1, EXP), links.verify(token));
     }
 
     @Test

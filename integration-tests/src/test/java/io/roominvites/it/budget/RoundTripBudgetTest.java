@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RoundTripBudgetTest extends ServiceTest {
     private static final String FROM = "invites@example.com";
-    private static final String UPDATE = "DynamoDb:UpdateItem";
+    private static final String PUT = "DynamoDb:PutItem";
     private static final String GET = "DynamoDb:GetItem";
     private static final String BATCH_GET = "DynamoDb:BatchGetItem";
     private static final String TRANSACT = "DynamoDb:TransactWriteItems";
@@ -126,7 +126,8 @@ class RoundTripBudgetTest extends ServiceTest {
         Service.Response created = service.call("POST", "/rooms/budget-email/invites", service.token(Service.OWNER), body)
                 .expect(201);
         assertEquals("SENT", created.obj("email").get("status"), created.body());
-        assertEquals(List.of(GET, TRANSACT), service.calls().calls());
+        assertEquals(List.of(GET, TRANSACT, PUT), service.calls().calls(),
+                "the room; the invite (email QUEUED) before the email; the email's outcome after it");
         assertEquals(List.of(SEND), sesCalls.calls());
     }
 
@@ -136,7 +137,7 @@ class RoundTripBudgetTest extends ServiceTest {
     }
 
     @Test
-    void aResendIsOneReadTheEmailAndOneWrite() {
+    void aResendIsOneReadAReservedAttemptTheEmailAndItsOutcome() {
         service.room("budget-resend", Duration.ofMinutes(30));
         Map<String, Object> body = Service.inviteBody("resend@example.org", "Gia", "Guest", "VIEWER", true);
         // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
@@ -146,7 +147,8 @@ class RoundTripBudgetTest extends ServiceTest {
 
         Service.Response resent = resend("budget-resend", id).expect(200);
         assertEquals("SENT", resent.obj("email").get("status"), resent.body());
-        assertEquals(List.of(BATCH_GET, UPDATE), service.calls().calls(), "room and invite in one read, then the outcome");
+        assertEquals(List.of(BATCH_GET, PUT, PUT), service.calls().calls(),
+                "room and invite in one read, the attempt reserved (so racing resends can't pass the cap), the outcome");
         assertEquals(List.of(SEND), sesCalls.calls());
     }
 
@@ -180,7 +182,7 @@ class RoundTripBudgetTest extends ServiceTest {
         warm();
         service.preview(token, null).expectError(410, "INVITE_REVOKED");
         service.redeem(token, "device-budget-3", "revoke@example.org").expectError(410, "INVITE_REVOKED");
-        assertEquals(List.of(GET, UPDATE), service.calls().calls());
+        assertEquals(List.of(BATCH_GET, BATCH_GET), service.calls().calls(), "one fresh read each");
     }
 
     @Test
@@ -189,11 +191,55 @@ class RoundTripBudgetTest extends ServiceTest {
         String token = inviteLink("budget-delete", "delete@example.org");
         String redeemed = inviteLink("budget-delete", "delete2@example.org");
         service.redeem(redeemed, "device-budget-4", "delete2@example.org").expect(200);
-        service.call("DELETE", "/admin/rooms/budget-delete", service.adminToken(), null).expect(204);
         warm();
+        service.call("DELETE", "/admin/rooms/budget-delete", service.adminToken(), null).expect(204);
+        assertEquals(List.of(TRANSACT), service.calls().calls(), "the room and its gates: one write, whatever its invites");
+        service.calls().reset();
         service.preview(token, null).expectError(410, "ROOM_DELETED");
         service.redeem(token, "device-budget-5", "delete@example.org").expectError(410, "ROOM_DELETED");
+        assertEquals(List.of(BATCH_GET, BATCH_GET), service.calls().calls(), "one fresh read each");
+        service.calls().reset();
         service.redeem(redeemed, "device-budget-4", null).expectError(410, "ROOM_DELETED");
-        assertEquals(List.of(GET, UPDATE, UPDATE), service.calls().calls());
+        assertEquals(List.of(TRANSACT, BATCH_GET), service.calls().calls(),
+                "the device decided on the room it read before: the write's room check refuses, a fresh read tells why");
+    }
+
+    @Test
+    void aRoomChangeIsOneWriteWhateverTheNumberOfItsInvites() {
+        service.room("budget-room-0", Duration.ofMinutes(30));
+        service.room("budget-room-40", Duration.ofMinutes(30));
+        for (int i = 0; i < 40; i++) {
+            service.invite("budget-room-40", "room-" + i + "@example.org", "VIEWER");
+        }
+        for (String room : List.of("budget-room-0", "budget-room-40")) {
+            warm();
+            service.room(room, Duration.ofMinutes(45));
+            assertEquals(List.of(TRANSACT), service.calls().calls(), room + ": the room and its gates, one transaction");
+        }
+    }
+
+    @Test
+    void managerWritesReadTheInviteWithItsRoomThenWriteOnce() {
+        service.room("budget-manage", Duration.ofMinutes(-5));
+        Service.Response created = service.invite("budget-manage", "manage@example.org", "VIEWER");
+        String id = Service.inviteId(created);
+        String base = "/rooms/budget-manage/invites/" + id;
+        warm();
+        service.call("POST", base + "/promote", service.token(Service.OWNER), Map.of("role", "SPEAKER")).expect(200);
+        assertEquals(List.of(BATCH_GET, TRANSACT), service.calls().calls(), "promote: checks the room's version too");
+        warm();
+        service.call("POST", base + "/reissue", service.token(Service.OWNER), Map.of()).expect(200);
+        assertEquals(List.of(BATCH_GET, TRANSACT), service.calls().calls(), "reissue without email");
+        service.redeem(Service.linkToken(service.call("POST", base + "/reissue", service.token(Service.OWNER), Map.of())
+                .expect(200)), "device-budget-manage", "manage@example.org").expect(200);
+        warm();
+        service.call("POST", base + "/release-device", service.token(Service.OWNER), null).expect(200);
+        assertEquals(List.of(BATCH_GET, TRANSACT), service.calls().calls(), "release-device");
+        warm();
+        service.call("DELETE", base, service.token(Service.OWNER), null).expect(200);
+        assertEquals(List.of(BATCH_GET, PUT), service.calls().calls(), "revoke: no room check needed");
+        warm();
+        service.call("DELETE", base, service.token(Service.OWNER), null).expect(200);
+        assertEquals(List.of(BATCH_GET), service.calls().calls(), "revoking again writes nothing");
     }
 }

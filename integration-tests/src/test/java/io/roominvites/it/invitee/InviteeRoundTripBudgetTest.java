@@ -17,12 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * DynamoDB round trips per request, counted on the service's own client once the settings are cached
- * (SettingsCache keeps them 30 s per container): redeem is one conditional write, preview one read, whatever
- * the outcome. Create, resend and the SES calls: it.budget.RoundTripBudgetTest.
+ * (SettingsCache keeps them 30 s per container). A preview is one read of the invite and its room together. A redeem
+ * decides on the invite and room this container read last (the join page previews before it redeems) and writes
+ * once: one TransactWriteItems that also checks neither changed; without that earlier read it reads first (two
+ * calls). A refusal is always told on state read now: one read. Create, resend and the SES calls:
+ * it.budget.RoundTripBudgetTest.
  */
 class InviteeRoundTripBudgetTest extends ServiceTest {
     private static final String GET = "DynamoDb:GetItem";
-    private static final String UPDATE = "DynamoDb:UpdateItem";
+    private static final String BATCH_GET = "DynamoDb:BatchGetItem";
+    private static final String TRANSACT = "DynamoDb:TransactWriteItems";
+    private static final String PUT = "DynamoDb:PutItem";
     private static final String GUEST = "guest@example.org";
 
     @Override
@@ -43,51 +48,61 @@ class InviteeRoundTripBudgetTest extends ServiceTest {
     }
 
     @Test
-    void aHappyPathRedeemIsOneUpdateItem() {
+    void aRedeemAfterAPreviewIsOneTransaction() {
         String token = openLink(GUEST);
-        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, token, "device-budget-1", GUEST, null),
+        preview(service, token, null, null).expect(200);
+        assertEquals(List.of(TRANSACT), calls(() -> expectEntered(redeem(service, token, "device-budget-1", GUEST, null),
                 "VIEWER")));
         String bearerToken = openLink("signed@example.org");
         String bearer = service.token("signed@example.org");
-        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, bearerToken, "device-budget-2", null,
+        preview(service, bearerToken, "device-budget-2", bearer).expect(200);
+        assertEquals(List.of(TRANSACT), calls(() -> expectEntered(redeem(service, bearerToken, "device-budget-2", null,
                 bearer), "VIEWER")), "signed in: also one write (the bearer is verified without a call)");
     }
 
     @Test
-    void aSameDeviceReentryIsOneUpdateItem() {
+    void aRedeemWithNoEarlierReadReadsThenWrites() {
+        String token = openLink(GUEST);
+        assertEquals(List.of(BATCH_GET, TRANSACT), calls(() -> expectEntered(redeem(service, token, "device-budget-9",
+                GUEST, null), "VIEWER")));
+    }
+
+    @Test
+    void aSameDeviceReentryIsOneTransaction() {
         String token = openLink(GUEST);
         expectEntered(redeem(service, token, "device-budget-3", GUEST, null), "VIEWER");
-        assertEquals(List.of(UPDATE), calls(() -> expectEntered(redeem(service, token, "device-budget-3", null, null),
+        assertEquals(List.of(TRANSACT), calls(() -> expectEntered(redeem(service, token, "device-budget-3", null, null),
                 "VIEWER")));
     }
 
     @Test
-    void aPreviewIsOneGetItem() {
+    void aPreviewIsOneBatchGet() {
         String token = openLink(GUEST);
-        assertEquals(List.of(GET), calls(() -> preview(service, token, null, null).expect(200)));
-        assertEquals(List.of(GET), calls(() -> preview(service, token, "device-budget-4", service.token(GUEST)).expect(200)));
+        assertEquals(List.of(BATCH_GET), calls(() -> preview(service, token, null, null).expect(200)));
+        assertEquals(List.of(BATCH_GET), calls(() -> preview(service, token, "device-budget-4", service.token(GUEST)).expect(200)));
         expectEntered(redeem(service, token, "device-budget-4", GUEST, null), "VIEWER");
-        assertEquals(List.of(GET), calls(() -> preview(service, token, "device-budget-4", null).expect(200)));
-        assertEquals(List.of(GET), calls(() -> expectError(preview(service, token, "device-budget-5", null), 409,
+        assertEquals(List.of(BATCH_GET), calls(() -> preview(service, token, "device-budget-4", null).expect(200)));
+        assertEquals(List.of(BATCH_GET), calls(() -> expectError(preview(service, token, "device-budget-5", null), 409,
                 "LINK_ALREADY_USED")));
     }
 
     @Test
-    void refusalsReadTheirReasonFromTheRefusedWrite() {
+    void refusalsAreOneFreshRead() {
         String token = openLink(GUEST);
-        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-6", null, null), 401,
+        preview(service, token, null, null).expect(200);
+        assertEquals(List.of(BATCH_GET), calls(() -> expectError(redeem(service, token, "device-budget-6", null, null), 401,
                 "EMAIL_REQUIRED")));
-        assertEquals(List.of(UPDATE, UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-6",
-                "wrong@example.org", null), 403, "EMAIL_MISMATCH")), "the refused redeem, then the counted attempt");
+        assertEquals(List.of(BATCH_GET, PUT), calls(() -> expectError(redeem(service, token, "device-budget-6",
+                "wrong@example.org", null), 403, "EMAIL_MISMATCH")), "the fresh read, then the counted attempt");
         expectEntered(redeem(service, token, "device-budget-6", GUEST, null), "VIEWER");
-        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, token, "device-budget-7", GUEST, null), 409,
+        assertEquals(List.of(BATCH_GET), calls(() -> expectError(redeem(service, token, "device-budget-7", GUEST, null), 409,
                 "LINK_ALREADY_USED")));
         assertEquals(List.of(), calls(() -> expectError(redeem(service, "forged.link.token", "device-budget-7", GUEST,
                 null), 400, "LINK_INVALID")), "a forged link costs no DynamoDB call");
 
         String early = service.invitedTo(Service.roomId("budget-early"), Duration.ofMinutes(30), GUEST, "VIEWER")
                 .token();
-        assertEquals(List.of(UPDATE), calls(() -> expectError(redeem(service, early, "device-budget-8", GUEST, null), 409,
+        assertEquals(List.of(BATCH_GET), calls(() -> expectError(redeem(service, early, "device-budget-8", GUEST, null), 409,
                 "SESSION_NOT_STARTED")));
     }
 
@@ -97,9 +112,9 @@ class InviteeRoundTripBudgetTest extends ServiceTest {
         service.advance(Duration.ofSeconds(31)); // past the settings cache's 30 s
         service.calls().reset();
         preview(service, token, null, null).expect(200);
-        assertEquals(List.of(GET, GET), service.calls().calls(), "the settings, then the invite");
+        assertEquals(List.of(GET, BATCH_GET), service.calls().calls(), "the settings, then the invite and its room");
         service.calls().reset();
         preview(service, token, null, null).expect(200);
-        assertEquals(List.of(GET), service.calls().calls(), "the settings are cached now");
+        assertEquals(List.of(BATCH_GET), service.calls().calls(), "the settings are cached now");
     }
 }

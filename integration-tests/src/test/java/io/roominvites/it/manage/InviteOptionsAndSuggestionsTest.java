@@ -57,7 +57,7 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
     @Test
     void anOpenRoomWithEverythingOn() {
         Service.Response r = options(ROOM);
-        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes"), r.json().keySet());
+        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices"), r.json().keySet());
         assertEquals(true, r.json().get("canInvite"));
         assertEquals(List.of(), r.json().get("reasons"));
         assertEquals(false, r.json().get("sendEmailAvailable"));

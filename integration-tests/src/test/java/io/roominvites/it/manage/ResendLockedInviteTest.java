@@ -67,7 +67,7 @@ class ResendLockedInviteTest extends ServiceTest {
 
         Service.Response refused = resend(room, id).expectError(409, "INVITE_NOT_ACTIVE");
         String message = (String) refused.obj("error").get("message");
-        assertTrue(message.contains("locked") && message.contains("new invitation"), refused::toString);
+        assertTrue(message.contains("locked") && message.contains("Reissue"), refused::toString);
         assertEquals(List.of(guest), sentTo, "no email with a link that can only answer INVITE_LOCKED");
     }
 }

@@ -42,6 +42,12 @@ public final class Service implements AutoCloseable {
     }
 
     public Service(Backend backend, EmailGateway email) {
+        this(backend, email, List.of());
+    }
+
+    /** With {@code interceptors} on the service's DynamoDB client too (after the call counter): to inject faults. */
+    public Service(Backend backend, EmailGateway email,
+                   List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
         java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here
         try {
             LocalServices.Options o = new LocalServices.Options();
@@ -49,6 +55,7 @@ public final class Service implements AutoCloseable {
             o.tableName = Backends.uniqueName("invites");
             o.email = email;
             o.interceptors.add(counter);
+            o.interceptors.addAll(interceptors);
             o.clock = new DevClock();
             o.corsOrigins = java.util.Set.of("https://app.example.com");
             this.services = LocalServices.start(o);

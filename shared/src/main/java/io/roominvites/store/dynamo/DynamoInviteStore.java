@@ -5,7 +5,6 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
-import io.roominvites.domain.Role;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.store.InviteStore;
@@ -26,14 +25,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -43,9 +40,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import static io.roominvites.store.dynamo.Attr.n;
@@ -58,8 +52,6 @@ import static io.roominvites.store.dynamo.Attr.time;
  * its reason without a second call.
  */
 public final class DynamoInviteStore implements InviteStore {
-    private static final int FAN_OUT_PARALLELISM = 8;
-
     private final DynamoDbClient db;
     private final String table;
 
@@ -96,7 +88,7 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public Optional<Room> putRoom(Room room, Instant now) {
+    public Optional<Room> putRoom(Room room, long version, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":type", s("ROOM"));
         values.put(":roomId", s(room.roomId()));
@@ -110,102 +102,61 @@ public final class DynamoInviteStore implements InviteStore {
         values.put(":coEditors", Attr.list(room.coEditors()));
         values.put(":coPublishers", Attr.list(room.coPublishers()));
         values.put(":now", time(now));
-        values.put(":zero", n(0));
-        values.put(":one", n(1));
+        values.put(":v", n(version));
         values.put(":false", Attr.FALSE);
-        Map<String, AttributeValue> stored;
-        try {
-            stored = call(() -> db.updateItem(b -> b.tableName(table).key(Items.roomKey(room.roomId()))
-                    .updateExpression("SET #type = :type, roomId = :roomId, title = :title, description = :description, "
-                            + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
-                            + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
-                            + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, "
-                            + "version = if_not_exists(version, :zero) + :one")
-                    .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
-                    .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)).attributes());
-        } catch (ConditionalCheckFailedException deleted) {
+        TransactWriteItem main = TransactWriteItem.builder().update(u -> u.tableName(table).key(Items.roomKey(room.roomId()))
+                .updateExpression("SET #type = :type, roomId = :roomId, title = :title, description = :description, "
+                        + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
+                        + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
+                        + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v")
+                .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
+                .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
+                .expressionAttributeValues(values)).build();
+        if (!writeRoom(room.roomId(), main, version)) {
             return Optional.empty();
         }
-        Room saved = Items.room(stored);
-        Map<String, AttributeValue> copy = new HashMap<>();
-        Items.putRoomCopy(copy, saved.view());
-        Map<String, AttributeValue> fanValues = new HashMap<>();
-        copy.forEach((k, v) -> fanValues.put(":" + k, v));
-        fanValues.put(":ttl", n(Items.ttlSeconds(saved.endsAt().plus(Items.INVITE_RETENTION.multipliedBy(2)))));
-        fanOut(room.roomId(), "SET roomTitle = :roomTitle, roomDescription = :roomDescription, "
-                + "roomStartsAt = :roomStartsAt, roomEndsAt = :roomEndsAt, #ttl = :ttl", Map.of("#ttl", TableSchema.TTL), fanValues);
-        return Optional.of(saved);
+        return Optional.of(new Room(room.roomId(), room.title(), room.description(), room.startsAt(), room.endsAt(),
+                room.chatAndCollaborationEnabled(), room.owner(), room.coOwners(), room.coEditors(), room.coPublishers(),
+                false, version, now));
     }
 
     @Override
-    public boolean deleteRoom(String roomId, Instant now) {
-        try {
-            call(() -> db.updateItem(b -> b.tableName(table).key(Items.roomKey(roomId))
-                    .updateExpression("SET deleted = :true, deletedAt = if_not_exists(deletedAt, :now) ADD version :one")
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":true", Attr.TRUE, ":now", time(now), ":one", n(1)))));
-        } catch (ConditionalCheckFailedException missing) {
-            return false;
-        }
-        fanOut(roomId, "SET roomDeleted = :true", null, Map.of(":true", Attr.TRUE));
-        return true;
+    public boolean deleteRoom(String roomId, long version, Instant now) {
+        TransactWriteItem main = TransactWriteItem.builder().update(u -> u.tableName(table).key(Items.roomKey(roomId))
+                .updateExpression("SET deleted = :true, deletedAt = if_not_exists(deletedAt, :now), version = :v")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":true", Attr.TRUE, ":now", time(now), ":v", n(version)))).build();
+        return writeRoom(roomId, main, version);
     }
 
     /**
-     * Applies one update to every invite of a room, found by a strongly consistent query of the room's
-     * partition (so an invite committed before the room changed is never missed).
+     * Writes the room's item and all its gates with {@code version} in one transaction: O(1) whatever the number of
+     * invites, atomic, and in force for every invite's next write (which checks its gate). Overlapping changes are
+     * serialised by DynamoDB: the gates always agree with the room. False when the room's own condition failed.
      */
-    private void fanOut(String roomId, String update, Map<String, String> names, Map<String, AttributeValue> values) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s(Items.roomPk(roomId)), ":prefix", s(Items.INVITE_PREFIX)))
-                    .projectionExpression("pk, sk").exclusiveStartKey(exclusiveStart).build()));
-            keys.addAll(page.items());
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        if (keys.isEmpty()) {
-            return;
+    private boolean writeRoom(String roomId, TransactWriteItem main, long version) {
+        List<TransactWriteItem> items = new ArrayList<>(1 + TableSchema.ROOM_GATES);
+        items.add(main);
+        for (int g = 0; g < TableSchema.ROOM_GATES; g++) {
+            Map<String, AttributeValue> gate = new HashMap<>(Items.gateKey(roomId, g));
+            gate.put("type", s("ROOM_GATE"));
+            gate.put("version", n(version));
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(gate)).build());
         }
-        List<Runnable> updates = new ArrayList<>(keys.size());
-        for (Map<String, AttributeValue> key : keys) {
-            updates.add(() -> {
-                try {
-                    db.updateItem(UpdateItemRequest.builder().tableName(table).key(key).updateExpression(update)
-                            .conditionExpression("attribute_exists(pk)").expressionAttributeNames(names)
-                            .expressionAttributeValues(values).build());
-                } catch (ConditionalCheckFailedException gone) {
-                    // removed by TTL meanwhile: nothing to keep in step
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                return true;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.getFirst().code())) {
+                    return false;
                 }
-            });
-        }
-        if (updates.size() == 1) {
-            call(() -> {
-                updates.getFirst().run();
-                return null;
-            });
-            return;
-        }
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(FAN_OUT_PARALLELISM, updates.size()),
-                Thread.ofVirtual().factory())) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Runnable r : updates) {
-                futures.add(pool.submit(r));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw translate(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+                if (attempt < 5 && hasConflict(reasons)) {
+                    backoff(attempt);
+                    continue;
                 }
+                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
             }
         }
     }
@@ -291,12 +242,13 @@ public final class DynamoInviteStore implements InviteStore {
     // ---------------------------------------------------------------- invites
 
     @Override
-    public CreateResult createInvite(Invite invite, long roomVersion, IdempotencyRecord idempotency) {
+    public CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
         List<TransactWriteItem> items = new ArrayList<>(3);
-        items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(Items.roomKey(invite.roomId()))
-                .conditionExpression("version = :v AND deleted = :false")
-                .expressionAttributeValues(Map.of(":v", n(roomVersion), ":false", Attr.FALSE))).build());
-        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite))
+        // the room unchanged since it was read: checked on the invite's gate, so that a burst of creates in one room
+        // spreads over the room's gates instead of all writing to the room's own partition
+        items.add(gateCheck(invite, room));
+        Invite stored = invite;
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored, room))
                 .conditionExpression("attribute_not_exists(pk)")).build());
         if (idempotency != null) {
             Map<String, AttributeValue> record = new HashMap<>(Items.key(idempotencyPk(idempotency), Items.IDEM_SK));
@@ -316,7 +268,7 @@ public final class DynamoInviteStore implements InviteStore {
         for (int attempt = 1; ; attempt++) {
             try {
                 call(() -> db.transactWriteItems(b -> b.transactItems(items)));
-                return new CreateResult.Created(invite);
+                return new CreateResult.Created(stored);
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (idempotency != null && reasons.size() > 2 && "ConditionalCheckFailed".equals(reasons.get(2).code())) {
@@ -362,19 +314,18 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public ResendContext loadForResend(String roomId, String inviteId) {
-        String inviteSk = Items.INVITE_PREFIX + inviteId;
+    public Loaded load(String roomId, String inviteId) {
         Room room = null;
         Invite invite = null;
         for (Map<String, AttributeValue> item : batchGet(List.of(Items.roomKey(roomId), Items.inviteKey(roomId, inviteId)))) {
             String sk = Attr.str(item, TableSchema.SK);
             if (Items.ROOM_SK.equals(sk)) {
                 room = Items.room(item);
-            } else if (inviteSk.equals(sk)) {
+            } else if (Items.INVITE_SK.equals(sk)) {
                 invite = Items.invite(item);
             }
         }
-        return new ResendContext(Optional.ofNullable(room), Optional.ofNullable(invite));
+        return new Loaded(Optional.ofNullable(room), Optional.ofNullable(invite));
     }
 
     /**
@@ -421,146 +372,188 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public Page listInvites(String roomId, InviteStatus status, int limit, String cursor, Instant now) {
-        String listing = status == null ? "ALL" : status.name();
-        Map<String, AttributeValue> start = Cursors.decode(cursor, listing, roomId);
-        List<Invite> out = new ArrayList<>(limit);
-        Map<String, AttributeValue> lastKey;
-        int pages = 0;
-        do {
-            QueryRequest.Builder q = QueryRequest.builder().tableName(table).scanIndexForward(false)
-                    .limit(limit - out.size()).exclusiveStartKey(start);
-            Map<String, AttributeValue> values = new HashMap<>();
-            if (status == null) {
-                q.consistentRead(true).keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)");
-                values.put(":pk", s(Items.roomPk(roomId)));
-                values.put(":prefix", s(Items.INVITE_PREFIX));
-            } else {
-                InviteStatus stored = status == InviteStatus.EXPIRED ? InviteStatus.PENDING : status;
-                q.indexName(TableSchema.GSI1).keyConditionExpression("gsi1pk = :g");
-                values.put(":g", s(Items.statusPartition(roomId, stored)));
-                if (status == InviteStatus.PENDING) {
-                    q.filterExpression("expiresAt > :now");
-                    values.put(":now", time(now));
-                } else if (status == InviteStatus.EXPIRED) {
-                    q.filterExpression("expiresAt <= :now");
-                    values.put(":now", time(now));
-                }
+    public Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate) {
+        Map<String, AttributeValue> item = Items.inviteItem(next, room);
+        Map<String, AttributeValue> expected = Map.of(":rev", n(current.rev()));
+        if (!roomGate) {
+            try {
+                call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
+                        .expressionAttributeValues(expected)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                return new Replaced.Applied(next);
+            } catch (ConditionalCheckFailedException e) {
+                return e.hasItem() && !e.item().isEmpty()
+                        ? new Replaced.Changed(Items.invite(e.item()), false) : new Replaced.Gone();
             }
-            QueryRequest request = q.expressionAttributeValues(values).build();
-            QueryResponse page = call(() -> db.query(request));
-            for (Map<String, AttributeValue> item : page.items()) {
-                out.add(Items.invite(item));
-            }
-            lastKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            start = lastKey;
-        } while (lastKey != null && out.size() < limit && ++pages < 10);
-        return new Page(out, lastKey == null ? null : Cursors.encode(lastKey, listing));
-    }
-
-    @Override
-    public WriteResult redeem(String roomId, String inviteId, String deviceId, List<String> provenEmails, Instant now) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":redeemed", s(InviteStatus.REDEEMED.name()));
-        values.put(":dev", s(deviceId));
-        values.put(":now", time(now));
-        values.put(":true", Attr.TRUE);
-        values.put(":g", s(Items.statusPartition(roomId, InviteStatus.REDEEMED)));
-        String sameDevice = "(st = :redeemed AND deviceId = :dev)";
-        StringBuilder condition = new StringBuilder(
-                "attribute_exists(pk) AND roomDeleted <> :true AND roomStartsAt <= :now AND roomEndsAt > :now AND ");
-        if (provenEmails.isEmpty()) {
-            condition.append(sameDevice);
-        } else {
-            values.put(":pending", s(InviteStatus.PENDING.name()));
-            values.put(":max", n(Invite.MAX_EMAIL_ATTEMPTS));
-            condition.append("(").append(sameDevice)
-                    .append(" OR (st = :pending AND expiresAt > :now AND failedEmailAttempts < :max AND email IN (");
-            for (int i = 0; i < provenEmails.size(); i++) {
-                values.put(":e" + i, s(provenEmails.get(i)));
-                condition.append(i == 0 ? "" : ", ").append(":e").append(i);
-            }
-            condition.append(")))");
         }
-        return conditionalUpdate(UpdateItemRequest.builder().tableName(table).key(Items.inviteKey(roomId, inviteId))
-                .updateExpression("SET st = :redeemed, deviceId = if_not_exists(deviceId, :dev), "
-                        + "redeemedAt = if_not_exists(redeemedAt, :now), gsi1pk = :g")
-                .conditionExpression(condition.toString())
-                .expressionAttributeValues(values), ReturnValue.ALL_NEW);
-    }
-
-    @Override
-    public WriteResult recordWrongEmail(String roomId, String inviteId, Instant now) {
-        return conditionalUpdate(UpdateItemRequest.builder().tableName(table).key(Items.inviteKey(roomId, inviteId))
-                .updateExpression("SET lastWrongEmailAt = :now ADD failedEmailAttempts :one")
-                .conditionExpression("attribute_exists(pk) AND st = :pending AND failedEmailAttempts < :max")
-                .expressionAttributeValues(Map.of(":now", time(now), ":one", n(1),
-                        ":pending", s(InviteStatus.PENDING.name()), ":max", n(Invite.MAX_EMAIL_ATTEMPTS))), ReturnValue.ALL_NEW);
-    }
-
-    @Override
-    public WriteResult revoke(String roomId, String inviteId, Instant now) {
-        return conditionalUpdate(UpdateItemRequest.builder().tableName(table).key(Items.inviteKey(roomId, inviteId))
-                .updateExpression("SET st = :revoked, revokedAt = if_not_exists(revokedAt, :now), gsi1pk = :g")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeValues(Map.of(":revoked", s(InviteStatus.REVOKED.name()), ":now", time(now),
-                        ":g", s(Items.statusPartition(roomId, InviteStatus.REVOKED)))), ReturnValue.ALL_NEW);
-    }
-
-    @Override
-    public WriteResult promote(String roomId, String inviteId, Role role, Instant now) {
-        WriteResult result = conditionalUpdate(UpdateItemRequest.builder().tableName(table).key(Items.inviteKey(roomId, inviteId))
-                .updateExpression("SET #role = :role, roleRank = :rank, promotedAt = :now")
-                .conditionExpression("attribute_exists(pk) AND roomDeleted <> :true AND roomEndsAt > :now "
-                        + "AND roleRank < :rank AND (st = :redeemed OR (st = :pending AND expiresAt > :now))")
-                .expressionAttributeNames(Map.of("#role", "role"))
-                .expressionAttributeValues(Map.of(":role", s(role.name()), ":rank", n(role.rank()), ":now", time(now),
-                        ":true", Attr.TRUE, ":redeemed", s(InviteStatus.REDEEMED.name()),
-                        ":pending", s(InviteStatus.PENDING.name()))), ReturnValue.ALL_OLD);
-        if (result instanceof WriteResult.Applied applied) {
-            return new WriteResult.Applied(applied.before(), applied.before().withRole(role, now));
-        }
-        return result;
-    }
-
-    @Override
-    public Optional<Invite> recordEmailAttempt(String roomId, String inviteId, Invite.Attempt attempt, String messageId) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":attempt", Items.attempts(List.of(attempt)));
-        values.put(":none", AttributeValue.fromL(List.of()));
-        String set = "SET emailHistory = list_append(if_not_exists(emailHistory, :none), :attempt)";
-        String expression;
-        if (messageId != null) {
-            values.put(":mid", s(messageId));
-            expression = set + ", emailMessageId = :mid";
-        } else {
-            expression = set + " REMOVE emailMessageId";
-        }
+        List<TransactWriteItem> items = List.of(
+                gateCheck(current, room),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("rev = :rev")
+                        .expressionAttributeValues(expected)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         try {
-            Map<String, AttributeValue> after = call(() -> db.updateItem(b -> b.tableName(table)
-                    .key(Items.inviteKey(roomId, inviteId)).updateExpression(expression)
-                    .conditionExpression("attribute_exists(pk)").expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)).attributes());
-            return Optional.of(Items.invite(after));
-        } catch (ConditionalCheckFailedException gone) {
-            return Optional.empty();
+            call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+            return new Replaced.Applied(next);
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            boolean roomChanged = "ConditionalCheckFailed".equals(reasons.get(0).code());
+            CancellationReason invite = reasons.get(1);
+            if ("ConditionalCheckFailed".equals(invite.code())) {
+                if (invite.item() == null || invite.item().isEmpty()) {
+                    return new Replaced.Gone();
+                }
+                return new Replaced.Changed(Items.invite(invite.item()), roomChanged);
+            }
+            if (!roomChanged) {
+                if (!hasConflict(reasons)) {
+                    throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+                }
+                // another transaction held the gate or the invite: the caller reads again and retries
+                backoff(1);
+            }
+            return new Replaced.Changed(null, roomChanged);
         }
     }
 
     /**
-     * Runs one conditional UpdateItem. Applied carries the state before (ALL_OLD) or after (ALL_NEW);
-     * Refused carries the state the condition was evaluated on, read atomically by DynamoDB.
+     * A ConditionCheck that {@code room} is still at the version it was read at, on the gate of {@code invite}. A room
+     * last written before gates existed has none; its version then can't have changed since (every room write now
+     * writes the gates too), so a missing gate passes.
      */
-    private WriteResult conditionalUpdate(UpdateItemRequest.Builder request, ReturnValue returnValue) {
-        UpdateItemRequest r = request.returnValues(returnValue)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-        try {
-            Invite returned = Items.invite(call(() -> db.updateItem(r).attributes()));
-            return returnValue == ReturnValue.ALL_OLD
-                    ? new WriteResult.Applied(returned, null) : new WriteResult.Applied(null, returned);
-        } catch (ConditionalCheckFailedException e) {
-            return new WriteResult.Refused(e.hasItem() && !e.item().isEmpty() ? Items.invite(e.item()) : null);
+    private TransactWriteItem gateCheck(Invite invite, Room room) {
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Items.gateKey(invite.roomId(), Items.gateOf(invite.inviteId())))
+                .conditionExpression("attribute_not_exists(version) OR version = :v")
+                .expressionAttributeValues(Map.of(":v", n(room.version())))).build();
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /**
+     * Index entries one page may read per shard before it answers with what it found (searchLimitReached): a status
+     * index entry is its keys and the expiry (~120 bytes), so this is about two 1 MB query pages per shard, and a
+     * filtered page of a room of up to ~80,000 invites is answered whole, matches or not.
+     */
+    private static final int SCAN_BUDGET_PER_SHARD = 20_000;
+
+    @Override
+    public Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now) {
+        List<ShardScan> scans = new ArrayList<>(TableSchema.LIST_SHARDS);
+        for (int shard = 0; shard < TableSchema.LIST_SHARDS; shard++) {
+            scans.add(scanShard(roomId, status, shard, limit, afterInviteId, now));
         }
+        // ids above every budget-stopped shard's frontier are complete in every shard
+        String frontier = null;
+        for (ShardScan scan : scans) {
+            if (scan.frontier() != null && (frontier == null || scan.frontier().compareTo(frontier) > 0)) {
+                frontier = scan.frontier();
+            }
+        }
+        List<Map<String, AttributeValue>> candidates = new ArrayList<>();
+        boolean mayHaveMore = false;
+        for (ShardScan scan : scans) {
+            for (Map<String, AttributeValue> key : scan.matches()) {
+                if (frontier == null || Attr.str(key, TableSchema.LIST_SK).compareTo(frontier) > 0) {
+                    candidates.add(key);
+                }
+            }
+            mayHaveMore |= scan.full();
+        }
+        candidates.sort((a, b) -> Attr.str(b, TableSchema.LIST_SK).compareTo(Attr.str(a, TableSchema.LIST_SK)));
+        String next;
+        boolean limited = false;
+        if (candidates.size() > limit) {
+            candidates = candidates.subList(0, limit);
+            next = Attr.str(candidates.getLast(), TableSchema.LIST_SK);
+        } else if (candidates.size() == limit && (mayHaveMore || frontier != null)) {
+            next = Attr.str(candidates.getLast(), TableSchema.LIST_SK);
+        } else if (frontier != null) {
+            next = frontier;
+            limited = true;
+        } else {
+            next = null;
+        }
+        return new Page(fetchInOrder(candidates, status, now), next, limited);
+    }
+
+    /** One shard's matches (newest first), whether it has more, and where it stopped when its budget ran out. */
+    private record ShardScan(List<Map<String, AttributeValue>> matches, boolean full, String frontier) {
+    }
+
+    private ShardScan scanShard(String roomId, InviteStatus status, int shard, int limit, String after, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        String filter = null;
+        String index;
+        if (status == null) {
+            index = TableSchema.ROOM_LIST_INDEX;
+            values.put(":p", s(Items.roomListPartition(roomId, shard)));
+        } else {
+            index = TableSchema.STATUS_LIST_INDEX;
+            InviteStatus stored = status == InviteStatus.EXPIRED ? InviteStatus.PENDING : status;
+            values.put(":p", s(Items.statusPartition(roomId, stored, shard)));
+            if (status == InviteStatus.PENDING || status == InviteStatus.EXPIRED) {
+                filter = status == InviteStatus.PENDING ? "expiresAt > :now" : "expiresAt <= :now";
+                values.put(":now", time(now));
+            }
+        }
+        String keyPart = (index.equals(TableSchema.ROOM_LIST_INDEX) ? TableSchema.ROOM_LIST_PK : TableSchema.STATUS_LIST_PK)
+                + " = :p";
+        if (after != null) {
+            keyPart += " AND " + TableSchema.LIST_SK + " < :after";
+            values.put(":after", s(after));
+        }
+        List<Map<String, AttributeValue>> matches = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        int scanned = 0;
+        String condition = keyPart;
+        String filterExpression = filter;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            // unfiltered: exactly what is missing; filtered: as much as one query reads (1 MB), as the filter may drop most
+            Integer pageSize = filterExpression == null ? limit - matches.size() : null;
+            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
+                    .keyConditionExpression(condition).filterExpression(filterExpression)
+                    .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize)
+                    .exclusiveStartKey(exclusiveStart).build()));
+            scanned += page.scannedCount();
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (matches.size() < limit) {
+                    matches.add(item);
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            if (matches.size() >= limit) {
+                return new ShardScan(matches, start != null || page.items().size() > matches.size(), null);
+            }
+        } while (start != null && scanned < SCAN_BUDGET_PER_SHARD);
+        return new ShardScan(matches, false, start == null ? null : Attr.str(start, TableSchema.LIST_SK));
+    }
+
+    /**
+     * The invites of {@code keys}, read in one consistent batch, in the keys' order; an invite whose status no longer
+     * matches the listing (it changed after the index was read) or that is gone is left out.
+     */
+    private List<Invite> fetchInOrder(List<Map<String, AttributeValue>> keys, InviteStatus status, Instant now) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, AttributeValue>> tableKeys = new ArrayList<>(keys.size());
+        for (Map<String, AttributeValue> k : keys) {
+            tableKeys.add(Map.of(TableSchema.PK, k.get(TableSchema.PK), TableSchema.SK, k.get(TableSchema.SK)));
+        }
+        Map<String, Invite> byId = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet(tableKeys)) {
+            Invite i = Items.invite(item);
+            byId.put(i.inviteId(), i);
+        }
+        List<Invite> out = new ArrayList<>(keys.size());
+        for (Map<String, AttributeValue> k : keys) {
+            Invite i = byId.get(Attr.str(k, TableSchema.LIST_SK));
+            if (i != null && (status == null || i.status(now) == status)) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- errors
@@ -605,50 +598,5 @@ public final class DynamoInviteStore implements InviteStore {
             return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
         }
         return e instanceof RuntimeException re ? re : new IllegalStateException(e);
-    }
-
-    /** Opaque, listing-bound paging cursors. */
-    static final class Cursors {
-        private Cursors() {
-        }
-
-        static String encode(Map<String, AttributeValue> key, String listing) {
-            StringBuilder sb = new StringBuilder(listing);
-            for (String name : new String[]{TableSchema.PK, TableSchema.SK, TableSchema.GSI1_PK, TableSchema.GSI1_SK}) {
-                AttributeValue v = key.get(name);
-                sb.append('\n').append(v == null ? "" : v.s());
-            }
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sb.toString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Map<String, AttributeValue> decode(String cursor, String listing, String roomId) {
-            if (cursor == null || cursor.isEmpty()) {
-                return null;
-            }
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
-                if (parts.length != 5 || !parts[0].equals(listing) || !parts[1].equals(Items.roomPk(roomId))
-                        || !parts[2].startsWith(Items.INVITE_PREFIX)) {
-                    throw new IllegalArgumentException("cursor of another listing");
-                }
-                // the index key parts must be this listing's own (none for ALL): DynamoDB refuses any other start key (a 500)
-                String indexPk = "ALL".equals(listing) ? "" : Items.statusPartition(roomId,
-                        "EXPIRED".equals(listing) ? InviteStatus.PENDING : InviteStatus.valueOf(listing));
-                String indexSk = indexPk.isEmpty() ? "" : parts[2].substring(Items.INVITE_PREFIX.length());
-                if (!parts[3].equals(indexPk) || !parts[4].equals(indexSk)) {
-                    throw new IllegalArgumentException("cursor of another listing");
-                }
-                Map<String, AttributeValue> key = new HashMap<>();
-                key.put(TableSchema.PK, s(parts[1]));
-                key.put(TableSchema.SK, s(parts[2]));
-                if (!parts[3].isEmpty()) {
-                    key.put(TableSchema.GSI1_PK, s(parts[3]));
-                    key.put(TableSchema.GSI1_SK, s(parts[4]));
-                }
-                return key;
-            } catch (IllegalArgumentException e) {
-                throw InviteException.invalid("cursor", "is not a cursor from this listing; start again without it");
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
 import io.roominvites.domain.Room;
-import io.roominvites.domain.RoomView;
 import io.roominvites.domain.SiteSettings;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -27,7 +26,8 @@ final class Items {
     static final String SETTINGS_PK = "SITE";
     static final String SETTINGS_SK = "#SETTINGS";
     static final String ROOM_SK = "#ROOM";
-    static final String INVITE_PREFIX = "INVITE#";
+    static final String GATE_SK = "#GATE";
+    static final String INVITE_SK = "#INVITE";
     static final String USER_SK = "#USER";
     static final String IDEM_SK = "#IDEM";
     /** How long DynamoDB TTL keeps an invite after both its link and its session are over. */
@@ -49,8 +49,40 @@ final class Items {
         return key(roomPk(roomId), ROOM_SK);
     }
 
+    /** The room gate an invite's writes check (one of {@link TableSchema#ROOM_GATES}, by the invite id). */
+    static Map<String, AttributeValue> gateKey(String roomId, int gate) {
+        return key(roomPk(roomId) + "#GATE#" + gate, GATE_SK);
+    }
+
+    static int gateOf(String inviteId) {
+        return spread(inviteId) % TableSchema.ROOM_GATES;
+    }
+
     static Map<String, AttributeValue> inviteKey(String roomId, String inviteId) {
-        return key(roomPk(roomId), INVITE_PREFIX + inviteId);
+        return key("INVITE#" + roomId + "#" + inviteId, INVITE_SK);
+    }
+
+    /** A well-mixed small number from an invite id's random tail, the same for the same id. */
+    static int spread(String inviteId) {
+        int h = inviteId.hashCode();
+        h ^= h >>> 16;
+        h *= 0x45d9f3b;
+        h ^= h >>> 16;
+        return h & 0x7fffffff;
+    }
+
+    static int listShardOf(String inviteId) {
+        return (spread(inviteId) >>> 8) % TableSchema.LIST_SHARDS;
+    }
+
+    /** The byRoom index partition of a room's invites in list shard {@code shard}. */
+    static String roomListPartition(String roomId, int shard) {
+        return roomPk(roomId) + "#" + shard;
+    }
+
+    /** The byStatus index partition of a room's invites stored with {@code status}, in list shard {@code shard}. */
+    static String statusPartition(String roomId, InviteStatus stored, int shard) {
+        return roomPk(roomId) + "#" + stored.name() + "#" + shard;
     }
 
     static Map<String, AttributeValue> settingsKey() {
@@ -59,10 +91,6 @@ final class Items {
 
     static Map<String, AttributeValue> userKey(String email) {
         return key("USER#" + email, USER_SK);
-    }
-
-    static String statusPartition(String roomId, InviteStatus stored) {
-        return roomPk(roomId) + "#" + stored.name();
     }
 
     static long ttlSeconds(Instant at) {
@@ -83,13 +111,15 @@ final class Items {
         if (s.linkBaseUrl() != null) {
             item.put("linkBaseUrl", s(s.linkBaseUrl()));
         }
+        item.put("linkMaxDevices", Attr.n(s.linkMaxDevices()));
         return item;
     }
 
     static SiteSettings settings(Map<String, AttributeValue> item) {
         return new SiteSettings(bool(item, "inviteToMediaEnabled"), str(item, "emailTemplateName"),
                 strings(item, "blockedDomains"),
-                (int) num(item, "linkTtlMinutes", SiteSettings.DEFAULT_LINK_TTL_MINUTES), str(item, "linkBaseUrl"));
+                (int) num(item, "linkTtlMinutes", SiteSettings.DEFAULT_LINK_TTL_MINUTES), str(item, "linkBaseUrl"),
+                (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES));
     }
 
     // ---- rooms
@@ -103,7 +133,11 @@ final class Items {
 
     // ---- invites
 
-    static Map<String, AttributeValue> inviteItem(Invite inv) {
+    /**
+     * The whole item of {@code inv}, kept until {@link #INVITE_RETENTION} after both its link and its room's session
+     * (as {@code room} says at this write) are over: TTL never removes an invite that can still be used.
+     */
+    static Map<String, AttributeValue> inviteItem(Invite inv, Room room) {
         Map<String, AttributeValue> item = new HashMap<>(inviteKey(inv.roomId(), inv.inviteId()));
         item.put("type", s("INVITE"));
         item.put("inviteId", s(inv.inviteId()));
@@ -112,7 +146,6 @@ final class Items {
         item.put("firstName", s(inv.firstName()));
         item.put("lastName", s(inv.lastName()));
         item.put("role", s(inv.role().name()));
-        item.put("roleRank", Attr.n(inv.role().rank()));
         item.put("st", s(inv.storedStatus().name()));
         item.put("createdAt", time(inv.createdAt()));
         item.put("createdBy", s(inv.createdBy()));
@@ -120,45 +153,81 @@ final class Items {
             item.put("createdByName", s(inv.createdByName()));
         }
         item.put("expiresAt", time(inv.expiresAt()));
+        putTime(item, "redeemedAt", inv.redeemedAt());
+        putTime(item, "revokedAt", inv.revokedAt());
+        putTime(item, "promotedAt", inv.promotedAt());
+        putTime(item, "releasedAt", inv.releasedAt());
+        if (!inv.devices().isEmpty()) {
+            java.util.List<AttributeValue> devices = new java.util.ArrayList<>(inv.devices().size());
+            for (Invite.Device d : inv.devices()) {
+                devices.add(AttributeValue.fromM(Map.of("id", s(d.id()), "at", time(d.boundAt()))));
+            }
+            item.put("devices", AttributeValue.fromL(devices));
+        }
+        item.put("maxDevices", Attr.n(inv.maxDevices()));
         item.put("failedEmailAttempts", Attr.n(inv.failedEmailAttempts()));
-        putRoomCopy(item, inv.room());
+        item.put("linkVersion", Attr.n(inv.linkVersion()));
+        item.put("entries", Attr.n(inv.entries()));
+        item.put("rev", Attr.n(inv.rev()));
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
             if (d.messageId() != null) {
                 item.put("emailMessageId", s(d.messageId()));
             }
             item.put("emailHistory", attempts(d.history()));
+            if (d.lastEvent() != null) {
+                Map<String, AttributeValue> e = new HashMap<>();
+                e.put("type", s(d.lastEvent().type()));
+                e.put("at", time(d.lastEvent().at()));
+                if (d.lastEvent().detail() != null) {
+                    e.put("detail", s(d.lastEvent().detail()));
+                }
+                item.put("emailEvent", AttributeValue.fromM(e));
+            }
         }
-        item.put("roomDeleted", AttributeValue.fromBool(inv.roomDeleted()));
-        item.put(TableSchema.GSI1_PK, s(statusPartition(inv.roomId(), inv.storedStatus())));
-        item.put(TableSchema.GSI1_SK, s(inv.inviteId()));
-        Instant keepUntil = inv.expiresAt().isAfter(inv.room().endsAt()) ? inv.expiresAt() : inv.room().endsAt();
+        int shard = listShardOf(inv.inviteId());
+        item.put(TableSchema.ROOM_LIST_PK, s(roomListPartition(inv.roomId(), shard)));
+        item.put(TableSchema.STATUS_LIST_PK, s(statusPartition(inv.roomId(), inv.storedStatus(), shard)));
+        item.put(TableSchema.LIST_SK, s(inv.inviteId()));
+        Instant keepUntil = inv.expiresAt();
+        if (room != null && room.endsAt() != null && room.endsAt().isAfter(keepUntil)) {
+            keepUntil = room.endsAt();
+        }
         item.put(TableSchema.TTL, Attr.n(ttlSeconds(keepUntil.plus(INVITE_RETENTION))));
         return item;
     }
 
-    static void putRoomCopy(Map<String, AttributeValue> item, RoomView room) {
-        item.put("roomTitle", s(room.title()));
-        item.put("roomDescription", s(room.description()));
-        item.put("roomStartsAt", time(room.startsAt()));
-        item.put("roomEndsAt", time(room.endsAt()));
+    private static void putTime(Map<String, AttributeValue> item, String name, Instant t) {
+        if (t != null) {
+            item.put(name, time(t));
+        }
     }
 
     static Invite invite(Map<String, AttributeValue> item) {
         Invite.EmailDelivery delivery = null;
         java.util.List<Invite.Attempt> history = attempts(item.get("emailHistory"));
         if (!history.isEmpty()) {
-            delivery = new Invite.EmailDelivery(str(item, "emailMessageId"), history);
+            Invite.DeliveryEvent event = null;
+            AttributeValue e = item.get("emailEvent");
+            if (e != null && e.hasM()) {
+                event = new Invite.DeliveryEvent(str(e.m(), "type"), instant(e.m(), "at"), str(e.m(), "detail"));
+            }
+            delivery = new Invite.EmailDelivery(str(item, "emailMessageId"), history, event);
         }
-        String roomId = str(item, "roomId");
-        return new Invite(str(item, "inviteId"), roomId, str(item, "email"), str(item, "firstName"),
+        java.util.List<Invite.Device> devices = new java.util.ArrayList<>();
+        AttributeValue list = item.get("devices");
+        if (list != null && list.hasL()) {
+            for (AttributeValue v : list.l()) {
+                devices.add(new Invite.Device(str(v.m(), "id"), instant(v.m(), "at")));
+            }
+        }
+        return new Invite(str(item, "inviteId"), str(item, "roomId"), str(item, "email"), str(item, "firstName"),
                 str(item, "lastName"), Role.valueOf(str(item, "role")), InviteStatus.valueOf(str(item, "st")),
                 instant(item, "createdAt"), str(item, "createdBy"), str(item, "createdByName"),
                 instant(item, "expiresAt"), instant(item, "redeemedAt"), instant(item, "revokedAt"),
-                instant(item, "promotedAt"), str(item, "deviceId"), (int) num(item, "failedEmailAttempts", 0),
-                new RoomView(roomId, str(item, "roomTitle"), str(item, "roomDescription"),
-                        instant(item, "roomStartsAt"), instant(item, "roomEndsAt")),
-                bool(item, "roomDeleted"), delivery);
+                instant(item, "promotedAt"), devices, (int) num(item, "maxDevices", 1),
+                (int) num(item, "failedEmailAttempts", 0), (int) num(item, "linkVersion", 1),
+                instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0));
     }
 
     static AttributeValue attempts(java.util.List<Invite.Attempt> attempts) {

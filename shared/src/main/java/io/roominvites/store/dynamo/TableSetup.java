@@ -9,9 +9,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * Creates the table as template.yaml declares it (keys, the status index, TTL). For the local runner,
+ * Creates the table as template.yaml declares it (keys, the two list indexes, the stream, TTL). For the local runner,
  * tests and the benchmark; in AWS the SAM template creates it.
  */
 public final class TableSetup {
@@ -22,12 +23,18 @@ public final class TableSetup {
         try {
             db.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            attr(TableSchema.PK), attr(TableSchema.SK), attr(TableSchema.GSI1_PK), attr(TableSchema.GSI1_SK))
+                    .attributeDefinitions(attr(TableSchema.PK), attr(TableSchema.SK), attr(TableSchema.ROOM_LIST_PK),
+                            attr(TableSchema.STATUS_LIST_PK), attr(TableSchema.LIST_SK))
                     .keySchema(key(TableSchema.PK, KeyType.HASH), key(TableSchema.SK, KeyType.RANGE))
-                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(TableSchema.GSI1)
-                            .keySchema(key(TableSchema.GSI1_PK, KeyType.HASH), key(TableSchema.GSI1_SK, KeyType.RANGE))
-                            .projection(p -> p.projectionType(ProjectionType.ALL)).build()));
+                    .globalSecondaryIndexes(
+                            GlobalSecondaryIndex.builder().indexName(TableSchema.ROOM_LIST_INDEX)
+                                    .keySchema(key(TableSchema.ROOM_LIST_PK, KeyType.HASH), key(TableSchema.LIST_SK, KeyType.RANGE))
+                                    .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build(),
+                            GlobalSecondaryIndex.builder().indexName(TableSchema.STATUS_LIST_INDEX)
+                                    .keySchema(key(TableSchema.STATUS_LIST_PK, KeyType.HASH), key(TableSchema.LIST_SK, KeyType.RANGE))
+                                    .projection(p -> p.projectionType(ProjectionType.INCLUDE)
+                                            .nonKeyAttributes(TableSchema.STATUS_LIST_PROJECTED)).build())
+                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         } catch (ResourceInUseException exists) {
             return;
         }

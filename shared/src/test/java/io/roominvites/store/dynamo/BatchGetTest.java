@@ -165,12 +165,12 @@ class BatchGetTest {
     }
 
     @Test
-    void resendReadsTheRoomAndTheInviteInOneConsistentCall() {
+    void loadReadsTheRoomAndTheInviteInOneConsistentCall() {
         StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, 0);
-        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID);
+        InviteStore.Loaded context = new DynamoInviteStore(db, TABLE).load("room-2", INVITE_ID);
 
         assertEquals(1, db.requests.size());
-        assertEquals(List.of("#ROOM", "INVITE#" + INVITE_ID), sortKeys(db.requests.getFirst()));
+        assertEquals(List.of("#ROOM", "#INVITE"), sortKeys(db.requests.getFirst()));
         assertAllConsistent(db.requests);
         assertEquals("room-2", context.room().orElseThrow().roomId());
         assertEquals(INVITE_ID, context.invite().orElseThrow().inviteId());
@@ -178,32 +178,32 @@ class BatchGetTest {
     }
 
     @Test
-    void resendAsksForTheUnprocessedKeysAgainConsistently() {
+    void loadAsksForTheUnprocessedKeysAgainConsistently() {
         StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, 2);
-        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID);
+        InviteStore.Loaded context = new DynamoInviteStore(db, TABLE).load("room-2", INVITE_ID);
 
         assertEquals(3, db.requests.size());
-        assertEquals(List.of("INVITE#" + INVITE_ID), sortKeys(db.requests.get(1)));
-        assertEquals(List.of("INVITE#" + INVITE_ID), sortKeys(db.requests.get(2)));
+        assertEquals(List.of("#INVITE"), sortKeys(db.requests.get(1)));
+        assertEquals(List.of("#INVITE"), sortKeys(db.requests.get(2)));
         assertAllConsistent(db.requests);
         assertTrue(context.room().isPresent());
         assertEquals(INVITE_ID, context.invite().orElseThrow().inviteId());
     }
 
     @Test
-    void resendOfNothingStoredAnswersTwoEmpties() {
+    void loadOfNothingStoredAnswersTwoEmpties() {
         StubDynamoDb db = new StubDynamoDb(key -> null, 0);
-        InviteStore.ResendContext context = new DynamoInviteStore(db, TABLE).loadForResend("room-3", INVITE_ID);
+        InviteStore.Loaded context = new DynamoInviteStore(db, TABLE).load("room-3", INVITE_ID);
         assertEquals(1, db.requests.size());
         assertTrue(context.room().isEmpty());
         assertTrue(context.invite().isEmpty());
     }
 
     @Test
-    void resendGivesUpAfterBoundedRetries() {
+    void loadGivesUpAfterBoundedRetries() {
         StubDynamoDb db = new StubDynamoDb(BatchGetTest::resendItems, Integer.MAX_VALUE);
         InviteException e = assertThrows(InviteException.class,
-                () -> new DynamoInviteStore(db, TABLE).loadForResend("room-2", INVITE_ID));
+                () -> new DynamoInviteStore(db, TABLE).load("room-2", INVITE_ID));
         assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
         assertEquals(6, db.requests.size());
     }
