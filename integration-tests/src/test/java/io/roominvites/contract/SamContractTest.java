@@ -96,7 +96,8 @@ class SamContractTest {
             "INVITE_ID", "LINK_TOKEN");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
-    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
+    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
+            Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
     private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
             Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
             Operation.JWKS);
@@ -107,17 +108,20 @@ class SamContractTest {
      * Which operations read each variable of {@link Config#ALL} (App.fromConfig, SesEmailGateway.fromConfig): a
      * function must have exactly the variables its operations read. TABLE_NAME and the identity provider: every
      * operation but JWKS (no store, no callers). The signing key (secret or, locally, JSON): the operations that sign
-     * or verify tokens. TOKEN_ISSUER: link tokens (create, resend, preview, redeem); JWKS only lists public keys.
+     * or verify tokens. TOKEN_ISSUER: link tokens (create, resend, preview, redeem) and the OpenID discovery document;
+     * JWKS only lists public keys.
      * ACCESS_TOKEN_*: only redeem issues access tokens. SETTINGS_CACHE_SECONDS: the operations that read the
      * settings through SettingsCache (admin reads and writes the store directly). EMAIL_*: the functions built with
-     * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS: the router of every function.
+     * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS and METRICS_NAMESPACE: the router of every function
+     * (App.fromConfig reads both for every function).
      */
     static final Map<String, Set<Operation>> VARIABLE_READERS = Map.ofEntries(
             Map.entry(Config.TABLE_NAME, ALL_BUT_JWKS),
             Map.entry(Config.SIGNING_KEY_SECRET_ID, SIGNING),
             Map.entry(Config.SIGNING_KEYS_JSON, SIGNING),
             Map.entry(Config.TOKEN_ISSUER, EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
-                    Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
+                    Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
+                    Operation.OPENID_CONFIGURATION)),
             Map.entry(Config.ACCESS_TOKEN_AUDIENCE, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.ACCESS_TOKEN_TTL_MINUTES, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.IDP_JWKS_URL, ALL_BUT_JWKS),
@@ -129,7 +133,8 @@ class SamContractTest {
                     Operation.RESEND_INVITE, Operation.REISSUE_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
             Map.entry(Config.EMAIL_CONFIGURATION_SET, EMAIL),
-            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL));
+            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL),
+            Map.entry(Config.METRICS_NAMESPACE, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -181,6 +186,7 @@ class SamContractTest {
         m.put(Operation.PREVIEW_INVITE, Set.of(get, batchGet, secret));
         m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
         m.put(Operation.JWKS, Set.of(secret));
+        m.put(Operation.OPENID_CONFIGURATION, Set.of());
         return m;
     }
 
@@ -922,13 +928,13 @@ class SamContractTest {
     // ================================================================== the flow
 
     /** What each event must answer, in file order; the checks also pick up what later events need. */
-    private interface Expectation extends BiConsumer<Map<String, Object>, Map<String, String>> {
+    interface Expectation extends BiConsumer<Map<String, Object>, Map<String, String>> {
     }
 
-    private record Expected(int status, Expectation check) {
+    record Expected(int status, Expectation check) {
     }
 
-    private Map<String, Expected> expectations() {
+    static Map<String, Expected> expectations() {
         Map<String, Expected> x = new LinkedHashMap<>();
         x.put("01-admin-put-settings.json", new Expected(200, (b, v) -> {
             assertEquals(true, b.get("inviteToMediaEnabled"));
@@ -998,6 +1004,15 @@ class SamContractTest {
                 assertEquals(SamLocalSupport.INVITEE_EMAIL, jwt.getJWTClaimsSet().getSubject());
             } catch (Exception e) {
                 throw new AssertionError("JWKS and access token: " + e, e);
+            }
+        }));
+        x.put("14-openid-configuration.json", new Expected(200, (b, v) -> {
+            try {
+                String issuer = SignedJWT.parse(v.get("ACCESS_TOKEN")).getJWTClaimsSet().getIssuer();
+                assertEquals(issuer, b.get("issuer"), "the discovery issuer is exactly the access tokens' iss");
+                assertEquals(issuer + Operation.JWKS.pathTemplate(), b.get("jwks_uri"));
+            } catch (java.text.ParseException e) {
+                throw new AssertionError("access token: " + e, e);
             }
         }));
         x.put("15-revoke-invite.json", new Expected(200, (b, v) -> assertEquals("REVOKED", obj(b, "invite").get("status"))));
@@ -1105,6 +1120,18 @@ class SamContractTest {
                     }
                 });
             }
+        }
+        // every function wrote its metrics in Embedded Metric Format, in env.json's namespace: each request, and the
+        // invitation emails SES accepted
+        String namespace = String.valueOf(section(JSONObjectUtils.parse(Files.readString(ENV_JSON)), "Parameters").get(Config.METRICS_NAMESPACE));
+        for (String fn : template.functions()) {
+            List<String> emf = d.process(fn).allStderr().stream().filter(l -> l.startsWith("{\"_aws\":")).toList();
+            if (emf.stream().noneMatch(l -> l.contains("\"Namespace\":\"" + namespace + "\"") && l.contains("\"Requests\":1"))) {
+                problems.add(fn + " wrote no request metric in namespace " + namespace + " (EMF lines: " + emf + ")");
+            }
+        }
+        if (d.process("CreateInviteFunction").allStderr().stream().noneMatch(l -> l.startsWith("{\"_aws\":") && l.contains("\"EmailSent\":1"))) {
+            problems.add("CreateInviteFunction sent emails but wrote no EmailSent metric");
         }
         System.out.println("contract flow (" + (System.nanoTime() - flowStarted) / 1_000_000 + " ms):\n  " + String.join("\n  ", transcript) + "\nAWS calls per function:\n  "
                 + String.join("\n  ", observedReport));
@@ -1344,7 +1371,7 @@ class SamContractTest {
         return out.toString();
     }
 
-    private static Map<String, Object> section(Map<String, Object> envJson, String name) {
+    static Map<String, Object> section(Map<String, Object> envJson, String name) {
         Object s = envJson.get(name);
         return s instanceof Map<?, ?> ? SamTemplate.map(s) : Map.of();
     }

@@ -1,36 +1,22 @@
 package io.roominvites.contract;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import io.roominvites.local.invoke.TemplateYaml;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * template.yaml as data. CloudFormation's short-form intrinsics ({@code !Ref}, {@code !GetAtt}, {@code !Sub},
  * ...) are read into their long form ({@code {"Ref": ...}}, {@code {"Fn::GetAtt": [resource, attribute]}}, ...),
- * exactly as CloudFormation itself reads them, so the checks see one shape whatever the notation.
+ * exactly as CloudFormation itself reads them ({@link TemplateYaml}, which scripts/invoke.sh reads it with too), so
+ * the checks see one shape whatever the notation.
  */
 final class SamTemplate {
-    private static final List<String> SHORT_FORMS = List.of("Ref", "Condition", "GetAtt", "Sub", "Join", "If", "Select",
-            "Split", "Equals", "Not", "And", "Or", "FindInMap", "Base64", "Cidr", "ImportValue", "GetAZs", "Transform",
-            "ToJsonString", "Length");
 
     private final Map<String, Object> root;
 
@@ -39,13 +25,7 @@ final class SamTemplate {
     }
 
     static SamTemplate load(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Object doc = new Yaml(new IntrinsicConstructor()).load(r);
-            if (!(doc instanceof Map<?, ?>)) {
-                throw new IllegalArgumentException(file + " is not a YAML mapping");
-            }
-            return new SamTemplate(cast(doc));
-        }
+        return new SamTemplate(TemplateYaml.load(file));
     }
 
     Map<String, Object> root() {
@@ -206,49 +186,5 @@ final class SamTemplate {
             throw new AssertionError("expected a mapping, got " + value);
         }
         return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    /** SnakeYAML constructor that reads CloudFormation's short-form tags into the long form. */
-    private static final class IntrinsicConstructor extends SafeConstructor {
-        IntrinsicConstructor() {
-            super(new LoaderOptions());
-            for (String name : SHORT_FORMS) {
-                String longName = name.equals("Ref") || name.equals("Condition") ? name : "Fn::" + name;
-                this.yamlConstructors.put(new Tag("!" + name), new Intrinsic(longName));
-            }
-        }
-
-        private final class Intrinsic extends AbstractConstruct {
-            private final String longName;
-
-            Intrinsic(String longName) {
-                this.longName = longName;
-            }
-
-            @Override
-            public Object construct(Node node) {
-                Object value;
-                if (node instanceof ScalarNode s) {
-                    value = constructScalar(s);
-                    if (longName.equals("Fn::GetAtt")) {
-                        String v = (String) value;
-                        int dot = v.indexOf('.');
-                        value = dot < 0 ? v : List.of(v.substring(0, dot), v.substring(dot + 1));
-                    }
-                } else if (node instanceof SequenceNode s) {
-                    value = constructSequence(s);
-                } else {
-                    value = constructMapping((MappingNode) node);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put(longName, Objects.requireNonNullElse(value, ""));
-                return out;
-            }
-        }
     }
 }

@@ -33,19 +33,28 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Keeps {@code openapi.yaml} in step with the implementation ({@link Operation}, {@link ErrorCode}) and with the
- * contract page {@code ../shared/API.md}: routes both ways, error codes both ways, and each documented error
+ * contract page {@code docs/api.md}: routes both ways, error codes both ways, and each documented error
  * answer's codes against their HTTP status.
+ *
+ * <p>The contract runs slightly ahead of the code while v2 is being built: {@link #AWAITING_ROUTES} and
+ * {@link #AWAITING_CODES} name what docs/api.md and openapi.yaml already describe and the code does not serve yet.
+ * Each entry must still be missing from the code (the test fails once it is implemented, so that the entry goes).
  */
 class OpenApiContractTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     /** Answered by the router itself, not by an operation: allowed in the Error code enum, not required. */
     private static final Map<String, Integer> ROUTER_CODES = Map.of("ROUTE_NOT_FOUND", 404, "METHOD_NOT_ALLOWED", 405);
-    /** Routes the implementation serves that API.md does not list (yet): each one a known, reviewed addition. */
-    private static final Set<String> KNOWN_ADDITIONS = Set.of("POST /rooms/{roomId}/invites/{inviteId}/resend");
+    /** v2 routes of the contract that no {@link Operation} serves yet. */
+    static final Set<String> AWAITING_ROUTES = Set.of(
+            "POST /rooms/{roomId}/invites/bulk",
+            "GET /rooms/{roomId}/invites/{inviteId}/history");
+    /** v2 error codes of the contract that {@link ErrorCode} does not have yet, with their status. */
+    static final Map<String, Integer> AWAITING_CODES = Map.of();
+    static final String CONTRACT_PAGE = "docs/api.md";
     private static final String LOCAL_ONLY_TAG = "local-only";
-    /** A route in an API.md table's first cell: {@code | `GET /rooms/{roomId}/invites?status=&limit=` | ...}. */
+    /** A route in a table's first cell: {@code | `GET /rooms/{roomId}/invites?status=&limit=` | ...}, maybe after {@code **(v2)**}. */
     private static final Pattern API_MD_ROUTE = Pattern.compile(
-            "^\\|\\s*`(GET|PUT|POST|DELETE|PATCH) (/[^`?\\s]*)(?:\\?([^`]*))?`\\s*\\|");
+            "^\\|\\s*(?:\\*\\*\\(v\\d+\\)\\*\\*\\s*)?`(GET|PUT|POST|DELETE|PATCH) (/[^`?\\s]*)(?:\\?([^`]*))?`\\s*\\|");
 
     private static Path root;
     private static Map<String, Object> spec;
@@ -79,30 +88,34 @@ class OpenApiContractTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(implemented.size(), Operation.values().length, "two operations share a route");
         Set<String> missing = minus(implemented, specRoutes.keySet());
-        Set<String> extra = minus(specRoutes.keySet(), implemented);
+        Set<String> extra = minus(minus(specRoutes.keySet(), implemented), AWAITING_ROUTES);
         assertTrue(missing.isEmpty() && extra.isEmpty(),
                 "openapi.yaml and io.roominvites.http.Operation disagree. Not in openapi.yaml: " + missing
                         + "; in openapi.yaml but no Operation serves it: " + extra);
+        Set<String> done = new TreeSet<>(AWAITING_ROUTES);
+        done.retainAll(implemented);
+        assertTrue(done.isEmpty(), "implemented now, so remove them from AWAITING_ROUTES: " + done);
+        assertTrue(specRoutes.keySet().containsAll(AWAITING_ROUTES), "AWAITING_ROUTES not in openapi.yaml: "
+                + minus(AWAITING_ROUTES, specRoutes.keySet()));
     }
 
     @Test
     void everyApiMdRouteIsDescribedWithItsQueryParameters() throws IOException {
         Map<String, Set<String>> contract = apiMdRoutes();
         Set<String> missing = minus(contract.keySet(), specRoutes.keySet());
-        assertTrue(missing.isEmpty(), "routes of ../shared/API.md missing from openapi.yaml: " + missing);
+        assertTrue(missing.isEmpty(), "routes of " + CONTRACT_PAGE + " missing from openapi.yaml: " + missing);
         for (Map.Entry<String, Set<String>> route : contract.entrySet()) {
             Set<String> documented = parameters(route.getKey(), "query");
             Set<String> absent = minus(route.getValue(), documented);
-            assertTrue(absent.isEmpty(), route.getKey() + ": query parameters of API.md missing from openapi.yaml: " + absent);
+            assertTrue(absent.isEmpty(), route.getKey() + ": query parameters of " + CONTRACT_PAGE + " missing from openapi.yaml: " + absent);
         }
     }
 
     @Test
-    void routesBeyondApiMdAreKnownAdditions() throws IOException {
+    void everyRouteOfOpenApiIsOnTheContractPage() throws IOException {
         Set<String> beyond = minus(specRoutes.keySet(), apiMdRoutes().keySet());
-        Set<String> unknown = minus(beyond, KNOWN_ADDITIONS);
-        assertTrue(unknown.isEmpty(), "openapi.yaml describes routes that ../shared/API.md does not list: " + unknown
-                + ". API.md is the contract: add them there, or (for a reviewed addition) to KNOWN_ADDITIONS here.");
+        assertTrue(beyond.isEmpty(), "openapi.yaml describes routes that " + CONTRACT_PAGE + " does not list: " + beyond
+                + ". The page is the contract in words: add them there.");
     }
 
     @Test
@@ -130,7 +143,8 @@ class OpenApiContractTest {
         Set<String> documented = new TreeSet<>(strings(code.get("enum"), "Error code enum"));
         Set<String> implemented = Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new));
         Set<String> missing = minus(implemented, documented);
-        Set<String> unknown = minus(minus(documented, implemented), ROUTER_CODES.keySet());
+        missing.addAll(minus(AWAITING_CODES.keySet(), documented));
+        Set<String> unknown = minus(minus(minus(documented, implemented), ROUTER_CODES.keySet()), AWAITING_CODES.keySet());
         assertTrue(missing.isEmpty() && unknown.isEmpty(), "the Error schema's code enum and io.roominvites.domain.ErrorCode "
                 + "disagree. ErrorCode values missing from the enum: " + missing + "; codes ErrorCode does not have: " + unknown);
         List<String> required = strings(path(error, "properties", "error").get("required"), "Error.error.required");
@@ -140,11 +154,12 @@ class OpenApiContractTest {
     @Test
     void errorCodesOfApiMdMatchErrorCode() throws IOException {
         Map<String, Integer> contract = apiMdErrorCodes();
-        Map<String, Integer> implemented = new TreeMap<>();
+        Map<String, Integer> implemented = new TreeMap<>(AWAITING_CODES);
         for (ErrorCode c : ErrorCode.values()) {
+            assertFalse(AWAITING_CODES.containsKey(c.name()), "ErrorCode has " + c + " now: remove it from AWAITING_CODES");
             implemented.put(c.name(), c.status());
         }
-        assertEquals(contract, implemented, "the error code table of ../shared/API.md and io.roominvites.domain.ErrorCode disagree");
+        assertEquals(contract, implemented, "the error code table of " + CONTRACT_PAGE + " and io.roominvites.domain.ErrorCode (with AWAITING_CODES) disagree");
     }
 
     @Test
@@ -164,13 +179,16 @@ class OpenApiContractTest {
                 List<String> codes = errorCodes(resolve(map(r.getValue(), where)), where);
                 assertFalse(codes.isEmpty(), where + ": an error answer must name its codes (Error narrowed by allOf)");
                 for (String c : codes) {
-                    Integer expected = ROUTER_CODES.containsKey(c) ? ROUTER_CODES.get(c) : statusOf(c, where);
+                    Integer expected = ROUTER_CODES.containsKey(c) ? ROUTER_CODES.get(c)
+                            : AWAITING_CODES.containsKey(c) ? AWAITING_CODES.get(c) : statusOf(c, where);
                     assertEquals(expected, status, where + ": " + c + " is answered with " + expected);
                     answered.add(c);
                 }
             }
         }
-        Set<String> never = minus(Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toSet()), answered);
+        Set<String> all = Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new));
+        all.addAll(AWAITING_CODES.keySet());
+        Set<String> never = minus(all, answered);
         assertTrue(never.isEmpty(), "ErrorCode values that no operation of openapi.yaml answers: " + never);
     }
 
@@ -194,9 +212,9 @@ class OpenApiContractTest {
         assertTrue(broken.isEmpty(), "unresolvable $ref in openapi.yaml: " + broken);
     }
 
-    // ------------------------------------------------------------------ API.md
+    // ------------------------------------------------------------------ docs/api.md
 
-    /** "METHOD /path" of every table row of API.md, with the names of its query parameters. */
+    /** "METHOD /path" of every table row of the contract page, with the names of its query parameters. */
     private static Map<String, Set<String>> apiMdRoutes() throws IOException {
         Map<String, Set<String>> routes = new TreeMap<>();
         for (String line : apiMd()) {
@@ -214,15 +232,15 @@ class OpenApiContractTest {
                 routes.put(m.group(1) + " " + m.group(2), query);
             }
         }
-        assertTrue(routes.size() >= 10, "found only " + routes.size() + " routes in the tables of ../shared/API.md: has its format changed?");
+        assertTrue(routes.size() >= 10, "found only " + routes.size() + " routes in the tables of " + CONTRACT_PAGE + ": has its format changed?");
         return routes;
     }
 
-    /** The "## Error codes" table of API.md: code to status (a row may name several codes). */
+    /** The "## Error codes" table of the contract page: code to status (a row may name several codes, or start with **(v2)**). */
     private static Map<String, Integer> apiMdErrorCodes() throws IOException {
         Map<String, Integer> codes = new TreeMap<>();
         boolean inSection = false;
-        Pattern row = Pattern.compile("^\\|\\s*([A-Z_][A-Z_, ]*[A-Z_])\\s*\\|\\s*(\\d{3})\\s*\\|");
+        Pattern row = Pattern.compile("^\\|\\s*(?:\\*\\*\\(v\\d+\\)\\*\\*\\s*)?([A-Z_][A-Z_, ]*[A-Z_])\\s*\\|\\s*(\\d{3})\\s*\\|");
         for (String line : apiMd()) {
             if (line.startsWith("## ")) {
                 inSection = line.strip().equalsIgnoreCase("## Error codes");
@@ -235,17 +253,13 @@ class OpenApiContractTest {
                 }
             }
         }
-        assertFalse(codes.isEmpty(), "no '## Error codes' table found in ../shared/API.md");
+        assertFalse(codes.isEmpty(), "no '## Error codes' table found in " + CONTRACT_PAGE);
         return codes;
     }
 
     private static List<String> apiMd() throws IOException {
-        Path file = root.resolve("../shared/API.md").normalize();
-        if (!Files.isRegularFile(file)) {
-            fail("The HTTP contract " + file + " is missing. It lives in shared/, beside the repository (CI lays a copy of "
-                    + "shared/ next to the clone, at ../shared relative to the repo root); the system property "
-                    + "project.root is " + root + ".");
-        }
+        Path file = root.resolve(CONTRACT_PAGE);
+        assertTrue(Files.isRegularFile(file), "The contract page " + file + " is missing (project.root is " + root + ").");
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 

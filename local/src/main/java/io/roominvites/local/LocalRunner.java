@@ -97,7 +97,7 @@ public final class LocalRunner {
         return """
 
                 room-invites local runner
-                  API         %1$s   (all routes of ../shared/API.md, plus POST /dev/token and POST /dev/clock)
+                  API         %1$s   (all routes of docs/api.md, plus POST /dev/token and POST /dev/clock)
                   Join page   %1$s/join#invite=<token>   (where links point: countdown, lobby, entry)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)

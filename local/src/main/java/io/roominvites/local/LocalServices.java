@@ -83,7 +83,8 @@ public final class LocalServices implements AutoCloseable {
                 .build();
         TableSetup.create(db, o.tableName);
         this.store = new DynamoInviteStore(db, o.tableName);
-        this.keys = KeyRing.generate("local-1");
+        // a kid of its own per start: never the kid of another key (events/env.json's LOCAL-ONLY key is sam-local-1)
+        this.keys = KeyRing.generate("local-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16));
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
         App.Parts parts = new App.Parts();

@@ -3,9 +3,11 @@ package io.roominvites.app;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.Api;
+import io.roominvites.http.Discovery;
 import io.roominvites.http.Cors;
 import io.roominvites.http.Operation;
 import io.roominvites.http.Router;
+import io.roominvites.metrics.Metrics;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.Ids;
 import io.roominvites.service.InviteService;
@@ -37,6 +39,8 @@ public final class App {
     static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
             Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
             Operation.JWKS);
+    /** Operations that need neither the table nor the callers' identity provider: the public key documents. */
+    static final Set<Operation> KEY_DOCUMENTS = EnumSet.of(Operation.JWKS, Operation.OPENID_CONFIGURATION);
 
     private final Router router;
     private final Parts parts;
@@ -51,7 +55,7 @@ public final class App {
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
                 parts.accessTokenTtl);
         AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
-        Api api = new Api(invites, admin, parts.callers, access, parts.clock);
+        Api api = new Api(invites, admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);
@@ -70,11 +74,17 @@ public final class App {
     }
 
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory) {
-        boolean needsStore = !operations.equals(EnumSet.of(Operation.JWKS));
+        boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
         boolean needsKeys = operations.stream().anyMatch(SIGNING::contains);
         boolean needsCallers = needsStore;
         String table = needsStore ? config.required(Config.TABLE_NAME, "the DynamoDB table") : null;
         String issuer = config.optional(Config.TOKEN_ISSUER, "room-invites");
+        if (operations.contains(Operation.OPENID_CONFIGURATION)) {
+            String problem = Discovery.problem(config.raw(Config.TOKEN_ISSUER));
+            if (problem != null) {
+                config.problem(Config.TOKEN_ISSUER + " " + problem + " (the OpenID issuer: the public base URL the API is served under)");
+            }
+        }
         String audience = config.optional(Config.ACCESS_TOKEN_AUDIENCE, "rooms");
         int accessTtl = config.integer(Config.ACCESS_TOKEN_TTL_MINUTES, 60, 1, 1440);
         int settingsAge = config.integer(Config.SETTINGS_CACHE_SECONDS, 30, 0, 3600);
@@ -96,10 +106,16 @@ public final class App {
             algorithms.add(alg);
         }
         Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
+        String metricsNamespace = config.optional(Config.METRICS_NAMESPACE, Metrics.DEFAULT_NAMESPACE);
+        if (!metricsNamespace.matches("[A-Za-z0-9._/#:-]{1,255}") || metricsNamespace.startsWith("AWS/")) {
+            config.problem(Config.METRICS_NAMESPACE + " must be a CloudWatch namespace (letters, digits and . _ / # : -, "
+                    + "not starting with AWS/), got '" + metricsNamespace + "'");
+        }
         // the email gateway reads and validates its own variables here, so one message names every problem
         EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
         config.validate();
 
+        Metrics.enable(metricsNamespace);
         Clock clock = Clock.systemUTC();
         Parts parts = new Parts();
         parts.clock = clock;

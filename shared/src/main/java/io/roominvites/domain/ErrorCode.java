@@ -2,7 +2,7 @@ package io.roominvites.domain;
 
 /**
  * Every failure the API can answer, with its HTTP status and the sentence a person reads.
- * The codes and statuses are part of the HTTP contract; change neither lightly.
+ * The codes and statuses are part of the HTTP contract ({@code docs/api.md}); change neither lightly.
  */
 public enum ErrorCode {
     INVALID_REQUEST(400, "The request is not valid. Check the highlighted fields and try again."),

@@ -40,13 +40,16 @@ public final class Api {
     private final CallerVerifier callers;
     private final AccessTokens accessTokens;
     private final Clock clock;
+    private final String issuer;
 
-    public Api(InviteService invites, AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock) {
+    public Api(InviteService invites, AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock,
+               String issuer) {
         this.invites = invites;
         this.admin = admin;
         this.callers = callers;
         this.accessTokens = accessTokens;
         this.clock = clock;
+        this.issuer = issuer;
     }
 
     /** The handlers of the given operations (the local-only ones are added by the local runner). */
@@ -94,6 +97,7 @@ public final class Api {
         all.put(Operation.REDEEM_INVITE, this::redeem);
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
                 "Cache-Control", "public, max-age=300"), accessTokens.jwksJson()));
+        all.put(Operation.OPENID_CONFIGURATION, discovery());
         Map<Operation, Router.Handler> selected = new EnumMap<>(Operation.class);
         for (Operation op : operations) {
             Router.Handler h = all.get(op);
@@ -102,6 +106,12 @@ public final class Api {
             }
         }
         return selected;
+    }
+
+    /** The discovery document is fixed for the container's life: built once, on the first operation list. */
+    private Router.Handler discovery() {
+        String doc = Discovery.document(issuer);
+        return (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json", "Cache-Control", "public, max-age=300"), doc);
     }
 
     // ------------------------------------------------------------------ admin

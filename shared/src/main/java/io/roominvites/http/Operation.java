@@ -22,6 +22,7 @@ public enum Operation {
     PREVIEW_INVITE("POST", "/invites/preview"),
     REDEEM_INVITE("POST", "/invites/redeem"),
     JWKS("GET", "/.well-known/jwks.json"),
+    OPENID_CONFIGURATION("GET", "/.well-known/openid-configuration"),
     DEV_TOKEN("POST", "/dev/token"),
     DEV_CLOCK("POST", "/dev/clock");
 

@@ -4,6 +4,7 @@ import io.roominvites.json.Json;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.FieldError;
 import io.roominvites.domain.InviteException;
+import io.roominvites.metrics.Metrics;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class Router {
         long started = System.nanoTime();
         Operation matched = null;
         HttpResponse response;
+        String outcome = "OK";
         try {
             String[] path = split(request.path());
             Map<String, String> params = new HashMap<>();
@@ -67,14 +69,17 @@ public final class Router {
                     cors.addPreflight(headers, request);
                     response = new HttpResponse(204, headers, null);
                 } else if (pathKnown) {
+                    outcome = "METHOD_NOT_ALLOWED";
                     response = error(request, 405, "METHOD_NOT_ALLOWED", "This route does not answer " + request.method()
                             + ". Use " + String.join(" or ", allow) + ".", List.of(), Map.of());
                     response.headers().put("Allow", String.join(", ", allow) + ", OPTIONS"); // a 405 must name what is allowed
                 } else {
+                    outcome = "ROUTE_NOT_FOUND";
                     response = error(request, 404, "ROUTE_NOT_FOUND", "There is no such route. Check the URL against the API description.",
                             List.of(), Map.of());
                 }
             } else if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                outcome = ErrorCode.INVALID_REQUEST.name();
                 response = error(request, ErrorCode.INVALID_REQUEST.status(), ErrorCode.INVALID_REQUEST.name(),
                         "The request body is too large (at most " + MAX_BODY_BYTES / 1024 + " KB).", List.of(), Map.of());
             } else {
@@ -82,10 +87,19 @@ public final class Router {
                 Map<String, String> headers = baseHeaders(request);
                 headers.putAll(raw.headers());
                 response = new HttpResponse(raw.status(), headers, raw.body());
+                if (raw.status() >= 400) {
+                    outcome = "HTTP_" + raw.status();
+                }
             }
         } catch (InviteException e) {
+            outcome = e.code().name();
             response = error(request, e.code().status(), e.code().name(), e.getMessage(), e.fields(), e.details());
+            if (e.code() == ErrorCode.EMAIL_MISMATCH && e.details().get("attemptsLeft") instanceof Number left
+                    && left.intValue() == 0) {
+                Metrics.lobbyLocked(); // this wrong email was the last one allowed: the invite is locked now
+            }
         } catch (RuntimeException | Error e) {
+            outcome = ErrorCode.INTERNAL.name();
             Log.error("unhandled error", Map.of("requestId", request.requestId(),
                     "route", matched == null ? "?" : matched.routeKey()), e);
             response = error(request, 500, ErrorCode.INTERNAL.name(),
@@ -96,8 +110,10 @@ public final class Router {
         access.put("requestId", request.requestId());
         access.put("route", matched == null ? request.method() + " ?" : matched.routeKey());
         access.put("status", response.status());
-        access.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
+        double durationMs = (System.nanoTime() - started) / 1_000_000.0;
+        access.put("durationMs", durationMs);
         Log.info("request", access);
+        Metrics.request(matched == null ? null : matched.name(), outcome, response.status(), durationMs);
         return response;
     }
 

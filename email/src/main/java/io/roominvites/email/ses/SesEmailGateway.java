@@ -9,6 +9,7 @@ import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.email.template.TemplateValues;
 import io.roominvites.json.Json;
 import io.roominvites.http.Log;
+import io.roominvites.metrics.Metrics;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -39,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link EmailGateway} on SES v2 stored templates: {@code SendEmail} with {@code Content.Template}
- * (the template named in the site settings, the data of ../shared/API.md made HTML-safe by
+ * (the template named in the site settings, the data of docs/api.md made HTML-safe by
  * {@link TemplateValues}), and {@code GetEmailTemplate} for "does the template exist", cached per
  * container.
  *
@@ -206,6 +207,7 @@ public final class SesEmailGateway implements EmailGateway {
             Map<String, Object> fields = sendFields(to, templateName);
             fields.put("messageId", r.messageId());
             Log.info("invitation email sent", fields);
+            Metrics.emailSent();
             return SendOutcome.sent(r.messageId());
         } catch (SdkException e) {
             DeliveryFailure failure = classify(e);
@@ -222,11 +224,13 @@ public final class SesEmailGateway implements EmailGateway {
             Map<String, Object> fields = sendFields(to, templateName);
             fields.put("failure", failure.name());
             Log.warn("invitation email not sent", problem(e, fields));
+            Metrics.emailFailed(failure.name());
             return failure.outcome();
         } catch (RuntimeException e) {
             Map<String, Object> fields = sendFields(to, templateName);
             fields.put("errorType", e.getClass().getName());
             Log.warn("invitation email not sent", fields);
+            Metrics.emailFailed(DeliveryFailure.FAILED.name());
             return DeliveryFailure.FAILED.outcome();
         }
     }

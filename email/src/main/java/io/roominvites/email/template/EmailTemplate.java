@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * A stored email template as SES v2 keeps it: a name, a subject, an HTML part and a text part, each a
- * Handlebars template over the data of ../shared/API.md ("Email template data").
+ * Handlebars template over the data of docs/api.md ("Email template data").
  *
  * <p>The default invitation template is {@code email-templates/invitation.json} at the repository
  * root, in the shape of SES v2 CreateEmailTemplate ({@code aws sesv2 create-email-template

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmailTemplateTest {
-    /** ../shared/API.md, "Email template data". */
+    /** docs/api.md, "Email template data". */
     static final Set<String> CONTRACT = Set.of("firstName", "lastName", "roomTitle", "roomDescription", "startsAt",
             "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink");
 

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 
 /** What the email tests share: SES clients on a backend, fault injection, captured requests, a movable clock. */
 final class EmailSupport {
-    /** ../shared/API.md, "Email template data": exactly these names, every send. */
+    /** docs/api.md, "Email template data": exactly these names, every send. */
     static final Set<String> CONTRACT_DATA = Set.of("firstName", "lastName", "roomTitle", "roomDescription", "startsAt",
             "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink");
     static final String FROM = "invites@example.com";

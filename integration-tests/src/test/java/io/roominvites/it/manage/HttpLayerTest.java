@@ -172,7 +172,7 @@ class HttpLayerTest extends ServiceTest {
                 String allow = r.header("Allow");
                 assertNotNull(allow, "a 405 names the allowed methods");
                 assertTrue(!allow.contains((String) c[0]) && allow.contains("OPTIONS"), allow);
-                // the message says what to do instead, as every error message must (API.md: "with the remedy")
+                // the message says what to do instead, as every error message must (docs/api.md: "with the remedy")
                 String message = (String) r.obj("error").get("message");
                 for (String m : allow.split(", ")) {
                     if (!m.equals("OPTIONS")) {

@@ -7,9 +7,9 @@ import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: JWKS. Built once per container, at init; primed before a SnapStart snapshot. */
+/** Lambda handler for: JWKS and OpenID Connect discovery. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class JwksHandler extends LambdaApi {
-    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.JWKS);
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.JWKS, Operation.OPENID_CONFIGURATION);
     private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null));
 
     public JwksHandler() {
