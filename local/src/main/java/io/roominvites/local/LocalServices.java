@@ -59,8 +59,18 @@ public final class LocalServices implements AutoCloseable {
         public Set<String> corsOrigins = Set.of();
         public Duration settingsMaxAge = Duration.ofSeconds(30);
         public List<ExecutionInterceptor> interceptors = new ArrayList<>();
+        /** Further settings of the DynamoDB client (the fault-injection suite's retry timing, say). */
+        public java.util.function.Consumer<software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.Builder>
+                dynamoOverrides = c -> { };
         public DevClock clock = new DevClock();
         public Set<Operation> operations = EnumSet.allOf(Operation.class);
+        /** Create the table (and its index and TTL) when it is missing; when false, a missing table stops the start. */
+        public boolean createTable = true;
+        /** Where the signing keys are kept (read if present, else generated and written); null: a new key in memory. */
+        public Path keysFile;
+        public Region region = Region.US_EAST_1;
+        public software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
 
     private LocalServices(Options o) throws Exception {
@@ -74,14 +84,21 @@ public final class LocalServices implements AutoCloseable {
         }
         this.db = DynamoDbClient.builder()
                 .endpointOverride(dynamoEndpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .region(o.region)
+                .credentialsProvider(o.credentials)
                 .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> o.interceptors.forEach(c::addExecutionInterceptor))
+                .overrideConfiguration(c -> {
+                    o.interceptors.forEach(c::addExecutionInterceptor);
+                    o.dynamoOverrides.accept(c);
+                })
                 .build();
-        TableSetup.create(db, o.tableName);
+        if (o.createTable) {
+            TableSetup.create(db, o.tableName);
+        } else {
+            requireTable(db, o.tableName, dynamoEndpoint);
+        }
         this.store = new DynamoInviteStore(db, o.tableName);
-        this.keys = KeyRing.generate("local-1");
+        this.keys = o.keysFile == null ? KeyRing.generate("local-1") : keptKeys(o.keysFile);
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
         App.Parts parts = new App.Parts();
@@ -106,6 +123,45 @@ public final class LocalServices implements AutoCloseable {
 
     public static LocalServices start(Options options) throws Exception {
         return new LocalServices(options);
+    }
+
+    /** A table that must exist already (an external DynamoDB without LOCAL_CREATE_TABLE=true). */
+    private static void requireTable(DynamoDbClient db, String table, URI endpoint) {
+        try {
+            db.describeTable(b -> b.tableName(table));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException missing) {
+            throw new IllegalStateException("The table " + table + " does not exist at " + endpoint
+                    + ". Create it (template.yaml declares it), or set LOCAL_CREATE_TABLE=true to let the runner create it.");
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new IllegalStateException("DynamoDB at " + endpoint + " could not be asked about the table " + table
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The signing keys kept in {@code file}: read when it exists, else generated and written there (owner-only
+     * permissions where the file system has them), so that links issued before a restart still verify after it.
+     */
+    static KeyRing keptKeys(Path file) throws java.io.IOException {
+        if (java.nio.file.Files.exists(file)) {
+            try {
+                return KeyRing.fromJson(java.nio.file.Files.readString(file));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("The signing keys in " + file + " can't be read (" + e.getMessage()
+                        + "). Remove the file to start with a new key (links issued before stop working).");
+            }
+        }
+        KeyRing generated = KeyRing.generate("local-1");
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, generated.toJson());
+        try {
+            java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions keeps its defaults
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return generated;
     }
 
     private HttpResponse devToken(String body) {

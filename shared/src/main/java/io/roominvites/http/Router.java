@@ -97,7 +97,7 @@ public final class Router {
         access.put("route", matched == null ? request.method() + " ?" : matched.routeKey());
         access.put("status", response.status());
         access.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        Log.info("request", access);
+        Log.access(access);
         return response;
     }
 

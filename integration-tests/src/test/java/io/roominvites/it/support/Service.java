@@ -42,6 +42,11 @@ public final class Service implements AutoCloseable {
     }
 
     public Service(Backend backend, EmailGateway email) {
+        this(backend, email, o -> { });
+    }
+
+    /** As {@link #Service(Backend, EmailGateway)}, with further options set by {@code customize}. */
+    public Service(Backend backend, EmailGateway email, java.util.function.Consumer<LocalServices.Options> customize) {
         java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here
         try {
             LocalServices.Options o = new LocalServices.Options();
@@ -51,6 +56,7 @@ public final class Service implements AutoCloseable {
             o.interceptors.add(counter);
             o.clock = new DevClock();
             o.corsOrigins = java.util.Set.of("https://app.example.com");
+            customize.accept(o);
             this.services = LocalServices.start(o);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the service against " + backend.name(), e);
