@@ -89,7 +89,10 @@ class LocalRunnerProcessTest {
 
     /** Starts the runner and waits for its banner (or fails with what it printed when it exits first). */
     static Runner start(Map<String, String> env) throws Exception {
-        int port = FreePorts.pick();
+        return start(env, FreePorts.pick());
+    }
+
+    static Runner start(Map<String, String> env, int port) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("PORT", Integer.toString(port));
         Process p = command(thisJava(), all).redirectErrorStream(true).start();
@@ -138,9 +141,10 @@ class LocalRunnerProcessTest {
     @Test
     void linksAndDataSurviveARestartEvenAfterTheDemoRoomWasDeleted() throws Exception {
         Map<String, String> env = Map.of("LOCAL_DATA_DIR", tmp.resolve("data").toString());
+        int port = FreePorts.pick(); // the same address both times: it is the links' issuer
         String link;
         String demoLink;
-        try (Runner r = start(env)) {
+        try (Runner r = start(env, port)) {
             String admin = r.token("admin@example.com", true);
             String owner = r.token("owner@example.com", false);
             assertEquals(200, r.call("PUT", "/admin/rooms/kept-room", admin, "{\"title\":\"Kept\",\"startsAt\":\"2030-01-01T10:00:00Z\","
@@ -152,7 +156,7 @@ class LocalRunnerProcessTest {
             assertEquals(204, r.call("DELETE", "/admin/rooms/next-level-growth", admin, null).statusCode());
         }
         assertTrue(Files.exists(tmp.resolve("data").resolve("signing-keys.json")), "the keys are kept in LOCAL_DATA_DIR");
-        try (Runner again = start(env)) {
+        try (Runner again = start(env, port)) {
             assertTrue(again.output().toString().contains("not reseeded"), again.output().toString());
             HttpResponse<String> preview = again.call("POST", "/invites/preview", null, "{\"token\":\"" + link + "\"}");
             assertEquals(200, preview.statusCode(), "a link from before the restart still opens its invite: " + preview.body());
