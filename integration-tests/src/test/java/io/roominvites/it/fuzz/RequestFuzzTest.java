@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a stranger or nobody. Never a 5xx; every refusal in the error shape; and a refused request changes no stored
  * record (the seeded room's invites and the site settings, read back through the API, are as before).
  */
-class RequestFuzzProperties {
+class RequestFuzzTest {
     static final String ROOM = "fuzz-room";
     static Service service;
     static String inviteId;
@@ -149,7 +149,7 @@ class RequestFuzzProperties {
                 Arbitraries.just((String) null),
                 Arbitraries.of("%ZZ", "%", "%2", "%00", "bad%21id", "..", "%2F", "a%2Fb", "%E2%80%AE", "%F0%9F%98%80",
                         "%C0%AF", "%ED%A0%80", "+", "~snapstart", "00000000000000000000000000"),
-                Arbitraries.strings().ofMinLength(1).ofMaxLength(80).map(RequestFuzzProperties::pathSafe),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(80).map(RequestFuzzTest::pathSafe),
                 Arbitraries.strings().withCharRange('a', 'z').ofLength(300));
     }
 
