@@ -97,7 +97,9 @@ public final class LambdaRunner {
             instance = cls.getDeclaredConstructor().newInstance();
             handleRequest = requestHandler.getMethod("handleRequest", Object.class, contextType);
         } catch (Throwable t) {
-            Throwable cause = unwrap(t);
+            // as the runtime reports an init error: the throwable itself (an ExceptionInInitializerError stays one,
+            // its cause's message unseen), only a constructor's InvocationTargetException unwrapped
+            Throwable cause = t instanceof InvocationTargetException && t.getCause() != null ? t.getCause() : t;
             protocol.println("INIT_ERROR " + b64(json(Map.of(
                     "errorType", cause.getClass().getName(),
                     "errorMessage", String.valueOf(cause.getMessage())))));

@@ -59,8 +59,18 @@ public final class LocalServices implements AutoCloseable {
         public Set<String> corsOrigins = Set.of();
         public Duration settingsMaxAge = Duration.ofSeconds(30);
         public List<ExecutionInterceptor> interceptors = new ArrayList<>();
+        /** Further settings of the DynamoDB client (the fault-injection suite's retry timing, say). */
+        public java.util.function.Consumer<software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.Builder>
+                dynamoOverrides = c -> { };
         public DevClock clock = new DevClock();
         public Set<Operation> operations = EnumSet.allOf(Operation.class);
+        /** Create the table (and its index and TTL) when it is missing; when false, a missing table stops the start. */
+        public boolean createTable = true;
+        /** Where the signing keys are kept (read if present, else generated and written); null: a new key in memory. */
+        public Path keysFile;
+        public Region region = Region.US_EAST_1;
+        public software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
 
     private LocalServices(Options o) throws Exception {
@@ -74,17 +84,24 @@ public final class LocalServices implements AutoCloseable {
         }
         this.db = DynamoDbClient.builder()
                 .endpointOverride(dynamoEndpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                // the functions' own client: pooled keep-alive connections with TCP_NODELAY (the JDK's
-                // HttpURLConnection waited out a delayed ACK on some answers: a fixed ~40-50 ms stall per list page)
+                .region(o.region)
+                .credentialsProvider(o.credentials)
+                // the functions' own client: pooled keep-alive connections with TCP_NODELAY
                 .httpClient(ApacheHttpClient.builder().maxConnections(64).build())
-                .overrideConfiguration(c -> o.interceptors.forEach(c::addExecutionInterceptor))
+                .overrideConfiguration(c -> {
+                    o.interceptors.forEach(c::addExecutionInterceptor);
+                    o.dynamoOverrides.accept(c);
+                })
                 .build();
-        TableSetup.create(db, o.tableName);
+        if (o.createTable) {
+            TableSetup.create(db, o.tableName);
+        } else {
+            requireTable(db, o.tableName, dynamoEndpoint);
+        }
         this.store = new DynamoInviteStore(db, o.tableName);
-        // a kid of its own per start: never the kid of another key (events/env.json's LOCAL-ONLY key is sam-local-1)
-        this.keys = KeyRing.generate("local-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16));
+        // a kid of its own per start (never the kid of another key: events/env.json's LOCAL-ONLY key is sam-local-1),
+        // or the one kept in LOCAL_DATA_DIR, so that links survive a restart
+        this.keys = o.keysFile == null ? KeyRing.generate(LocalServices.freshKid()) : keptKeys(o.keysFile);
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
         App.Parts parts = new App.Parts();
@@ -109,6 +126,50 @@ public final class LocalServices implements AutoCloseable {
 
     public static LocalServices start(Options options) throws Exception {
         return new LocalServices(options);
+    }
+
+    /** A table that must exist already (an external DynamoDB without LOCAL_CREATE_TABLE=true). */
+    private static void requireTable(DynamoDbClient db, String table, URI endpoint) {
+        try {
+            db.describeTable(b -> b.tableName(table));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException missing) {
+            throw new IllegalStateException("The table " + table + " does not exist at " + endpoint
+                    + ". Create it (template.yaml declares it), or set LOCAL_CREATE_TABLE=true to let the runner create it.");
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new IllegalStateException("DynamoDB at " + endpoint + " could not be asked about the table " + table
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The signing keys kept in {@code file}: read when it exists, else generated and written there (owner-only
+     * permissions where the file system has them), so that links issued before a restart still verify after it.
+     */
+    /** A kid no other key uses: {@code local-} and random hex. */
+    static String freshKid() {
+        return "local-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16);
+    }
+
+    static KeyRing keptKeys(Path file) throws java.io.IOException {
+        if (java.nio.file.Files.exists(file)) {
+            try {
+                return KeyRing.fromJson(java.nio.file.Files.readString(file));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("The signing keys in " + file + " can't be read (" + e.getMessage()
+                        + "). Remove the file to start with a new key (links issued before stop working).");
+            }
+        }
+        KeyRing generated = KeyRing.generate(freshKid());
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, generated.toJson());
+        try {
+            java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions keeps its defaults
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return generated;
     }
 
     private HttpResponse devToken(String body) {

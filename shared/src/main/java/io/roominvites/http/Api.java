@@ -59,7 +59,7 @@ public final class Api {
         all.put(Operation.PUT_SETTINGS, this::putSettings);
         all.put(Operation.PUT_ROOM, this::putRoom);
         all.put(Operation.DELETE_ROOM, (r, p) -> {
-            Caller c = caller(r);
+            Caller c = adminCaller(r); // a non-admin learns nothing, not even that the id is malformed
             admin.deleteRoom(c, roomId(p));
             return new HttpResponse(204, Map.of(), null);
         });

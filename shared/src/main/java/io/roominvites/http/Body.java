@@ -68,8 +68,23 @@ final class Body {
                 problem(field, "must not contain control characters");
                 return null;
             }
+            if (isHiddenFormatting(t.charAt(i))) {
+                problem(field, "must not contain invisible or text-direction characters (such as U+202E), which can make"
+                        + " text display as something else");
+                return null;
+            }
         }
         return t;
+    }
+
+    /**
+     * Text-direction controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and invisible characters
+     * (U+200B, U+2060 to U+2064, U+FEFF): they let a name or title display as something else. The joiners U+200C
+     * and U+200D stay allowed: some scripts and emoji need them.
+     */
+    static boolean isHiddenFormatting(char c) {
+        return c == '\u061C' || c == '\u200B' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2060' && c <= '\u2064') || (c >= '\u2066' && c <= '\u2069') || c == '\uFEFF';
     }
 
     Boolean bool(String field, boolean required, Boolean otherwise) {

@@ -14,6 +14,8 @@ import java.util.Map;
  */
 public final class Log {
     private static volatile PrintStream out = System.out;
+    /** Set on a thread that runs requests which are not traffic (SnapStart priming): no access lines from it. */
+    private static final ThreadLocal<Boolean> NOT_TRAFFIC = new ThreadLocal<>();
 
     private Log() {
     }
@@ -28,6 +30,27 @@ public final class Log {
 
     public static void error(String message, Map<String, Object> fields, Throwable t) {
         write("ERROR", message, fields, t);
+    }
+
+    /**
+     * Runs {@code work} with the router's access lines left out on this thread: its requests are not traffic (SnapStart
+     * priming), and a log-based request or 4xx metric must not count them. Warnings and errors are still written.
+     */
+    public static <T> T withoutAccessLines(java.util.function.Supplier<T> work) {
+        Boolean before = NOT_TRAFFIC.get();
+        NOT_TRAFFIC.set(Boolean.TRUE);
+        try {
+            return work.get();
+        } finally {
+            NOT_TRAFFIC.set(before);
+        }
+    }
+
+    /** The router's one line per request, unless this thread's requests are not traffic. */
+    public static void access(Map<String, Object> fields) {
+        if (NOT_TRAFFIC.get() == null) {
+            write("INFO", "request", fields, null);
+        }
     }
 
     /** For tests that look at what was logged. */

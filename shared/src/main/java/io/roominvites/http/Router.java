@@ -112,7 +112,7 @@ public final class Router {
         access.put("status", response.status());
         double durationMs = (System.nanoTime() - started) / 1_000_000.0;
         access.put("durationMs", durationMs);
-        Log.info("request", access);
+        Log.access(access);
         Metrics.request(matched == null ? null : matched.name(), outcome, response.status(), durationMs);
         return response;
     }

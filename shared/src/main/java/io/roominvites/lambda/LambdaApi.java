@@ -37,6 +37,22 @@ public abstract class LambdaApi implements RequestHandler<APIGatewayV2HTTPEvent,
                 .build();
     }
 
+    /**
+     * Builds a handler's app at init. A failure reaches the runtime as a {@link FunctionInitError} whose message is
+     * the cause's own (for a configuration problem: every missing or malformed variable), not as an
+     * {@code ExceptionInInitializerError} with the message only in its cause.
+     */
+    public static App init(java.util.function.Supplier<App> build) {
+        try {
+            return build.get();
+        } catch (io.roominvites.app.Config.ConfigException e) {
+            throw new FunctionInitError(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new FunctionInitError("The function could not start: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
     public static HttpRequest toRequest(APIGatewayV2HTTPEvent event, Context context) {
         Map<String, String> headers = new HashMap<>();
         if (event.getHeaders() != null) {

@@ -54,13 +54,51 @@ final class Jws {
     }
 
     /**
+     * True when every part of a compact token is canonical unpadded base64url: no length that base64 can't make,
+     * and zero in the bits of the last character that carry no data. Decoders ignore those bits, so without this a
+     * link would have several spellings (the same signature bytes with another last character) that all verify.
+     */
+    static boolean canonical(String token) {
+        int start = 0;
+        while (start <= token.length()) {
+            int end = token.indexOf('.', start);
+            if (end < 0) {
+                end = token.length();
+            }
+            int length = end - start;
+            if (length > 0) {
+                int rest = length % 4;
+                int last = sextet(token.charAt(end - 1));
+                if (rest == 1 || (rest == 2 && (last & 0x0F) != 0) || (rest == 3 && (last & 0x03) != 0)) {
+                    return false;
+                }
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+
+    /**
      * Parses and verifies a compact JWS of exactly algorithm {@code alg} and type {@code typ}, signed by the key
      * that {@code verifiers} gives for its {@code kid}. Returns the claims, or null when anything is wrong (shape,
      * alg, typ, crit, kid, signature, JSON).
      */
     static JWTClaimsSet verifyOwn(String token, int maxLength, JWSAlgorithm alg, Function<String, JWSVerifier> verifiers,
                                   JOSEObjectType typ) {
-        if (!looksCompact(token, maxLength)) {
+        if (!looksCompact(token, maxLength) || !canonical(token)) {
             return null;
         }
         try {

@@ -200,6 +200,25 @@ class CallerVerifierTest {
     // ---- refusals ----
 
     @Test
+    void correctlySignedTokensWithAWrongIssuerAudienceFutureNbfOrExpiredByOneSecondAreRefused() throws Exception {
+        CallerVerifier strict = new CallerVerifier(new ImmutableJWKSet<>(new JWKSet(idpKey.toPublicJWK())), ISS, AUD,
+                Set.of(JWSAlgorithm.RS256), clock, Duration.ZERO);
+        assertEquals("auth0|42", strict.verify("Bearer " + sign(claims().build())).subject()); // the control
+        assertUnauthenticated(strict, "Bearer " + sign(claims().issuer(ISS.substring(0, ISS.length() - 1)).build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().issuer(ISS.toUpperCase()).build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().audience(AUD + "-admin").build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().audience(List.of("other", "rooms")).build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().notBeforeTime(Date.from(T0.plusSeconds(1))).build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().expirationTime(Date.from(T0.minusSeconds(1))).build()));
+        assertUnauthenticated(strict, "Bearer " + sign(claims().expirationTime(Date.from(T0)).build()));
+        // with the default 60 s of clock-skew leeway: one second beyond it either way is refused
+        assertUnauthenticated(verifier, "Bearer " + sign(claims().notBeforeTime(Date.from(T0.plusSeconds(61))).build()));
+        assertUnauthenticated(verifier, "Bearer " + sign(claims().expirationTime(Date.from(T0.minusSeconds(60))).build()));
+        assertEquals("auth0|42", verifier.verify("Bearer " + sign(claims().expirationTime(Date.from(T0.minusSeconds(59))).build()))
+                .subject());
+    }
+
+    @Test
     void wrongIssuerAudienceOrMissingClaimsAreRefused() throws Exception {
         assertUnauthenticated(verifier, "Bearer " + sign(claims().issuer("https://evil.example.test/").build()));
         assertUnauthenticated(verifier, "Bearer " + sign(claims().issuer(null).build()));

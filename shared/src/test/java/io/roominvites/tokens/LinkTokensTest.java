@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.Map;
 import java.util.TreeSet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -80,6 +81,26 @@ class LinkTokensTest {
         String changed = payload.replace("inv_123", "inv_124");
         assertNotEquals(payload, changed);
         assertLinkInvalid(links, Forge.withPayload(token, changed));
+    }
+
+    @Test
+    void aNonCanonicalLastCharacterIsRefusedThoughItDecodesToTheSameBytes() {
+        String token = links.issue("inv_123", EXP, NOW);
+        // an HS256 signature is 32 bytes: 43 characters, whose last carries 4 data bits and 2 unused ones
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        int value = alphabet.indexOf(last);
+        assertEquals(0, value & 0x3, "the issued token is canonical");
+        String head = token.substring(0, token.length() - 1);
+        for (int unused = 1; unused <= 3; unused++) {
+            String other = head + alphabet.charAt(value | unused);
+            String sig = token.substring(token.lastIndexOf('.') + 1);
+            String otherSig = other.substring(other.lastIndexOf('.') + 1);
+            assertArrayEquals(java.util.Base64.getUrlDecoder().decode(sig), java.util.Base64.getUrlDecoder().decode(otherSig),
+                    "same signature bytes");
+            assertLinkInvalid(links, other);
+        }
+        assertEquals(new LinkClaims("inv_123", 1, EXP), links.verify(token));
     }
 
     @Test

@@ -77,6 +77,26 @@ class SnapStartPrimingTest extends ServiceTest {
     }
 
     @Test
+    void primingRequestsAreNotLoggedAsRequestLines() {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        io.roominvites.http.Log.redirect(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<String> log;
+        try {
+            Set<Operation> all = EnumSet.allOf(Operation.class);
+            all.removeIf(Operation::localOnly);
+            log = SnapStartPriming.prime(service.services().app(), all);
+            service.call("GET", "/admin/settings", null, null).expectError(401, "UNAUTHENTICATED"); // traffic: logged
+        } finally {
+            io.roominvites.http.Log.redirect(System.out);
+        }
+        assertTrue(log.stream().anyMatch(l -> l.contains("HTTP 401")), "priming made its requests: " + log);
+        List<String> requestLines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("\"message\":\"request\"")).toList();
+        assertEquals(1, requestLines.size(), "only the real request is a request line: " + requestLines);
+        assertFalse(requestLines.getFirst().contains("snapstart-priming"), requestLines.toString());
+    }
+
+    @Test
     void theRedeemPrimingRunsTheRealPathToDynamoDb() {
         service.calls().reset();
         List<String> log = SnapStartPriming.prime(service.services().app(),

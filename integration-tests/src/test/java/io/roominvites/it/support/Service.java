@@ -42,12 +42,17 @@ public final class Service implements AutoCloseable {
     }
 
     public Service(Backend backend, EmailGateway email) {
-        this(backend, email, List.of());
+        this(backend, email, o -> { });
     }
 
     /** With {@code interceptors} on the service's DynamoDB client too (after the call counter): to inject faults. */
     public Service(Backend backend, EmailGateway email,
                    List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
+        this(backend, email, o -> o.interceptors.addAll(interceptors));
+    }
+
+    /** As {@link #Service(Backend, EmailGateway)}, with further options set by {@code customize}. */
+    public Service(Backend backend, EmailGateway email, java.util.function.Consumer<LocalServices.Options> customize) {
         java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here
         try {
             LocalServices.Options o = new LocalServices.Options();
@@ -55,9 +60,9 @@ public final class Service implements AutoCloseable {
             o.tableName = Backends.uniqueName("invites");
             o.email = email;
             o.interceptors.add(counter);
-            o.interceptors.addAll(interceptors);
             o.clock = new DevClock();
             o.corsOrigins = java.util.Set.of("https://app.example.com");
+            customize.accept(o);
             this.services = LocalServices.start(o);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the service against " + backend.name(), e);

@@ -10,7 +10,7 @@ import java.util.EnumSet;
 /** Lambda handler for: JWKS and OpenID Connect discovery. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class JwksHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.JWKS, Operation.OPENID_CONFIGURATION);
-    private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null));
+    private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null)));
 
     public JwksHandler() {
         super(APP);

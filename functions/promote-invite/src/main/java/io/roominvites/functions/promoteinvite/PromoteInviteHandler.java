@@ -10,7 +10,7 @@ import java.util.EnumSet;
 /** Lambda handler for: PROMOTE_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class PromoteInviteHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.PROMOTE_INVITE);
-    private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null));
+    private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null)));
 
     public PromoteInviteHandler() {
         super(APP);

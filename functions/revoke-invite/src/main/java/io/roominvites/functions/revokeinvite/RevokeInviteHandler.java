@@ -10,7 +10,7 @@ import java.util.EnumSet;
 /** Lambda handler for: REVOKE_INVITE, RELEASE_DEVICE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class RevokeInviteHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.REVOKE_INVITE, Operation.RELEASE_DEVICE);
-    private static final App APP = SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null));
+    private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null)));
 
     public RevokeInviteHandler() {
         super(APP);
