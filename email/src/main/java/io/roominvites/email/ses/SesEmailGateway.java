@@ -11,7 +11,6 @@ import io.roominvites.json.Json;
 import io.roominvites.http.Log;
 import io.roominvites.metrics.Metrics;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -58,6 +57,39 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SesEmailGateway implements EmailGateway {
     public static final int MAX_ATTEMPTS = 3;
+
+    /**
+     * Retries only what SES certainly did not act on: throttling, 503 and a connection that was never made. Not a
+     * time-out or a 500 after the request was sent: SendEmail is not idempotent, and SES may have sent the email (a
+     * retry there emailed the invitee two or three times for one request). Such a send answers FAILED; the manager's
+     * resend is the deliberate retry.
+     */
+    static final software.amazon.awssdk.retries.api.RetryStrategy SEND_SAFE_RETRIES =
+            software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+                    .circuitBreakerEnabled(false)
+                    .maxAttempts(MAX_ATTEMPTS)
+                    .retryOnException(SesEmailGateway::certainlyNotProcessed)
+                    .treatAsThrottling(t -> t instanceof software.amazon.awssdk.core.exception.SdkServiceException e
+                            && (e.isThrottlingException() || e.statusCode() == 429))
+                    .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
+                            Duration.ofMillis(50), Duration.ofMillis(500)))
+                    .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
+                            Duration.ofMillis(200), Duration.ofSeconds(1)))
+                    // not the SDK's defaults on top (they retry any I/O error, a time-out after sending included)
+                    .useClientDefaults(false)
+                    .build();
+
+    static boolean certainlyNotProcessed(Throwable t) {
+        if (t instanceof software.amazon.awssdk.core.exception.SdkServiceException e) {
+            return e.isThrottlingException() || e.statusCode() == 429 || e.statusCode() == 503;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return true; // never reached SES
+            }
+        }
+        return false;
+    }
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(2500);
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
@@ -111,7 +143,7 @@ public final class SesEmailGateway implements EmailGateway {
      */
     public static SesV2ClientBuilder clientBuilder(ExecutionInterceptor... interceptors) {
         ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                .retryStrategy(SEND_SAFE_RETRIES)
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(SEND_TIMEOUT);
         for (ExecutionInterceptor i : interceptors) {

@@ -382,8 +382,10 @@ public final class DynamoInviteStore implements InviteStore {
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 return new Replaced.Applied(next);
             } catch (ConditionalCheckFailedException e) {
-                return e.hasItem() && !e.item().isEmpty()
-                        ? new Replaced.Changed(Items.invite(e.item()), false) : new Replaced.Gone();
+                if (!e.hasItem() || e.item().isEmpty()) {
+                    return new Replaced.Gone();
+                }
+                return appliedOrChanged(Items.invite(e.item()), next, false);
             }
         }
         List<TransactWriteItem> items = List.of(
@@ -402,7 +404,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (invite.item() == null || invite.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return new Replaced.Changed(Items.invite(invite.item()), roomChanged);
+                return appliedOrChanged(Items.invite(invite.item()), next, roomChanged);
             }
             if (!roomChanged) {
                 if (!hasConflict(reasons)) {
@@ -413,6 +415,15 @@ public final class DynamoInviteStore implements InviteStore {
             }
             return new Replaced.Changed(null, roomChanged);
         }
+    }
+
+    /**
+     * The refused write's outcome: when the stored invite is exactly {@code next}, this very write landed on an earlier
+     * attempt (the SDK retried it after a time-out or a lost answer) and the retry met its own result: applied, not a
+     * conflict, so that a retried write is never counted or decided twice.
+     */
+    private static Replaced appliedOrChanged(Invite stored, Invite next, boolean roomChanged) {
+        return stored.equals(next) ? new Replaced.Applied(next) : new Replaced.Changed(stored, roomChanged);
     }
 
     /**
