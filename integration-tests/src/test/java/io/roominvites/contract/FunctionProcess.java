@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * any number of invocations, as in a warm Lambda execution environment.
  */
 final class FunctionProcess implements AutoCloseable {
-    // limits for a hung process, not speed goals (those are in bench/): seven JVMs start at once, and on a shared
-    // 2-core machine under load one init took over 45 s of wall time on ~2 s of CPU
+    /**
+     * Hang detectors, not speed goals (cold start is the benchmark's): nine function JVMs initialise and prime at once,
+     * and on a 2-core machine shared with other builds (load average 30) that took 123 s; 12 s when it is quiet.
+     */
     private static final long INIT_TIMEOUT_SECONDS = 180;
     private static final long INVOKE_TIMEOUT_SECONDS = 60;
 
