@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,43 +44,111 @@ public final class LocalRunner {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(env("PORT", "3000"));
-        String dataDir = env("LOCAL_DATA_DIR", null);
+        Map<String, String> env = System.getenv();
+        int port = Integer.parseInt(env(env, "PORT", "3000"));
+        String webPort = env(env, "WEB_PORT", null);
+        Running running = start(port, webPort == null ? null : Integer.parseInt(webPort), env);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+        System.out.println(banner(running, env(env, "LOCAL_DATA_DIR", null)));
+    }
+
+    /**
+     * Starts the runner: the API and the pages on {@code port}, and the pages alone on {@code webPort} too when
+     * given (another origin, as a real site would be: that origin is added to the CORS origins and invitation
+     * links point there). Reads PORT-independent settings from {@code env} (LOCAL_DATA_DIR, CORS_ALLOWED_ORIGINS,
+     * the email variables).
+     */
+    public static Running start(int port, Integer webPort, Map<String, String> env) throws Exception {
+        String dataDir = env(env, "LOCAL_DATA_DIR", null);
         String base = "http://127.0.0.1:" + port;
+        String webBase = webPort == null ? base : "http://127.0.0.1:" + webPort;
 
         LocalServices.Options options = new LocalServices.Options();
         options.dataDir = dataDir == null ? null : Path.of(dataDir);
         options.issuerBase = base;
-        options.corsOrigins = Set.of(env("CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(","));
-        options.email = LocalEmail.choose(base, System.getenv());
+        Set<String> origins = new LinkedHashSet<>(List.of(env(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
+        if (webPort != null) {
+            origins.add(webBase);
+            origins.add("http://localhost:" + webPort);
+        }
+        options.corsOrigins = origins;
+        options.email = LocalEmail.choose(base, env);
         LocalServices services = LocalServices.start(options);
-        seedDemo(services, base);
+        seedDemo(services, webBase);
 
+        WebPages samePages = new WebPages(null);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.createContext("/", exchange -> serve(services.app().router(), exchange));
-        server.createContext("/join", LocalRunner::joinPage);
+        server.createContext("/", exchange -> {
+            if (!samePages.serve(exchange)) {
+                serve(services.app().router(), exchange);
+            }
+        });
         LocalEmail.addRoutes(server, options.email);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(0);
+        HttpServer web = null;
+        if (webPort != null) {
+            WebPages otherPages = new WebPages(base);
+            web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), webPort), 64);
+            web.createContext("/", otherPages::serveOr404);
+            web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            web.start();
+        }
+        return new Running(base, webBase, services, server, web);
+    }
+
+    /** A started runner. */
+    public static final class Running implements AutoCloseable {
+        private final String apiBase;
+        private final String webBase;
+        private final LocalServices services;
+        private final HttpServer api;
+        private final HttpServer web;
+
+        Running(String apiBase, String webBase, LocalServices services, HttpServer api, HttpServer web) {
+            this.apiBase = apiBase;
+            this.webBase = webBase;
+            this.services = services;
+            this.api = api;
+            this.web = web;
+        }
+
+        /** The API, e.g. {@code http://127.0.0.1:3000}. */
+        public String apiBase() {
+            return apiBase;
+        }
+
+        /** Where the pages are: {@link #apiBase()} unless a web port was given. */
+        public String webBase() {
+            return webBase;
+        }
+
+        public LocalServices services() {
+            return services;
+        }
+
+        @Override
+        public void close() {
+            if (web != null) {
+                web.stop(0);
+            }
+            api.stop(0);
             try {
                 services.close();
             } catch (Exception ignored) {
                 // shutting down
             }
-        }));
-        System.out.println(banner(base, services, dataDir));
+        }
     }
 
     /** Settings with invitations on, and the seed's sample session starting ten minutes from now. */
-    static void seedDemo(LocalServices services, String base) {
+    static void seedDemo(LocalServices services, String pagesBase) {
         var admin = new AdminService(services.store(),
                 new SettingsCache(services.store(), services.clock(), Duration.ZERO), services.clock());
         var caller = LocalServices.localAdmin();
         if (services.store().loadSettings().isEmpty()) {
             admin.saveSettings(caller, new SiteSettings(true, LocalEmail.DEFAULT_TEMPLATE, List.of("blocked.example"),
-                    SiteSettings.DEFAULT_LINK_TTL_MINUTES, base + "/join"));
+                    SiteSettings.DEFAULT_LINK_TTL_MINUTES, pagesBase + "/join"));
         }
         Instant start = services.clock().instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
         admin.putRoom(caller, new Room(DEMO_ROOM_ID, "Next-Level Growth: Practical Strategies That Work",
@@ -93,27 +162,29 @@ public final class LocalRunner {
         admin.putUser(caller, new DirectoryUser("alan@example.org", "Alan", "Turing"));
     }
 
-    static String banner(String base, LocalServices services, String dataDir) {
+    static String banner(Running r, String dataDir) {
         return """
 
                 room-invites local runner
-                  API         %1$s   (all routes of ../shared/API.md, plus POST /dev/token and POST /dev/clock)
-                  Join page   %1$s/join#invite=<token>   (where links point: countdown, lobby, entry)
+                  Start page  %6$s/   (the screens, sign in as anyone, the outbox, the server clock)
+                  Invite users %6$s/manage?room=%4$s
+                  Join page   %6$s/join#invite=<token>   (where links point: countdown, lobby, entry)
+                  API         %1$s   (all routes of the API, plus POST /dev/token and POST /dev/clock)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)
                   DynamoDB    %2$s (%3$s)
                   Demo room   %4$s: "Next-Level Growth: Practical Strategies That Work", starts 10 minutes after start-up
                               owner %5$s; invitations enabled; blocked domain: blocked.example
 
-                Try it:
+                Open %6$s/ in a browser, or try it with curl:
                   OWNER=$(curl -s -X POST %1$s/dev/token -H 'content-type: application/json' \\
                       -d '{"email":"%5$s","firstName":"Olivia","lastName":"Owner"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
                   curl -s -X POST %1$s/rooms/%4$s/invites -H "authorization: Bearer $OWNER" \\
                       -H 'content-type: application/json' \\
                       -d '{"email":"guest@example.org","firstName":"Gia","lastName":"Guest","role":"SPEAKER","sendEmail":true}'
                 The README walks through preview, the countdown, /dev/clock, the lobby and redeem.
-                """.formatted(base, services.dynamoEndpoint(), dataDir == null ? "embedded, in memory" : "embedded, data in " + dataDir,
-                DEMO_ROOM_ID, DEMO_OWNER);
+                """.formatted(r.apiBase(), r.services().dynamoEndpoint(),
+                dataDir == null ? "embedded, in memory" : "embedded, data in " + dataDir, DEMO_ROOM_ID, DEMO_OWNER, r.webBase());
     }
 
     static void serve(Router router, HttpExchange exchange) throws IOException {
@@ -145,20 +216,6 @@ public final class LocalRunner {
         }
     }
 
-    /** The local stand-in for the site's join page, where invitation links point. */
-    static void joinPage(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream page = LocalRunner.class.getResourceAsStream("join.html")) {
-            byte[] html = page.readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(200, html.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(html);
-            }
-        }
-    }
-
     static Map<String, String> query(String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -177,8 +234,8 @@ public final class LocalRunner {
         return out;
     }
 
-    private static String env(String name, String otherwise) {
-        String v = System.getenv(name);
+    private static String env(Map<String, String> env, String name, String otherwise) {
+        String v = env.get(name);
         return v == null || v.isBlank() ? otherwise : v;
     }
 }

@@ -10,12 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -74,7 +71,6 @@ public final class SesV2Emulator implements AutoCloseable {
   private static final String NODE_PROPERTY = "ses.emulator.node";
   private static final String NPM_PROPERTY = "ses.emulator.npm";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
   private static final int PORT_ATTEMPTS = 5;
   private static final int TAIL_LINES = 60;
   /** Any value starting with "AWS" passes the emulator's auth check. */
@@ -91,7 +87,6 @@ public final class SesV2Emulator implements AutoCloseable {
           + "process.stdin.on('error', () => process.exit(0));\n"
           + "process.stdin.resume();\n";
 
-  private static final Object INSTALL_LOCK = new Object();
   private static final Lazy<SesV2Emulator> SHARED = new Lazy<>(SesV2Emulator::launchShared);
 
   private final Path dir;
@@ -529,88 +524,7 @@ public final class SesV2Emulator implements AutoCloseable {
   }
 
   private static void ensureInstalled(Path dir) {
-    synchronized (INSTALL_LOCK) {
-      if (installedVersionOk(dir)) {
-        return;
-      }
-      Path lockFile =
-          Path.of(System.getProperty("java.io.tmpdir"))
-              .resolve("room-invites-ses-emulator-" + Integer.toHexString(dir.hashCode()) + ".lock");
-      try (FileChannel channel =
-          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        FileLock lock = channel.lock(); // other JVMs (parallel module builds) wait here
-        try {
-          if (!installedVersionOk(dir)) {
-            runNpmCi(dir);
-          }
-        } finally {
-          lock.release();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Could not lock " + lockFile + " for npm ci", e);
-      }
-      if (!installedVersionOk(dir)) {
-        throw new IllegalStateException(
-            "npm ci in " + dir + " did not install " + PACKAGE_NAME + " " + PACKAGE_VERSION);
-      }
-    }
-  }
-
-  private static boolean installedVersionOk(Path dir) {
-    Path packageJson = dir.resolve("node_modules").resolve(PACKAGE_NAME).resolve("package.json");
-    if (!Files.isRegularFile(packageJson)) {
-      return false;
-    }
-    try {
-      return PACKAGE_VERSION.equals(
-          Json.string(Json.parseObject(Files.readString(packageJson)), "version"));
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static void runNpmCi(Path dir) {
-    List<String> command = List.of(npmExecutable(), "ci", "--no-audit", "--no-fund");
-    Path log;
-    try {
-      log = Files.createTempFile("ses-emulator-npm-ci", ".log");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try {
-      Process npm =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-              .start();
-      if (!npm.waitFor(NPM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        destroyTree(npm);
-        throw new IllegalStateException(
-            "`" + String.join(" ", command) + "` in " + dir + " timed out after "
-                + NPM_TIMEOUT.toMinutes() + " min:\n" + tail(log));
-      }
-      if (npm.exitValue() != 0) {
-        throw new IllegalStateException(
-            "`" + String.join(" ", command) + "` in " + dir + " failed with exit code "
-                + npm.exitValue() + ":\n" + tail(log));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "Could not run `" + String.join(" ", command) + "` in " + dir
-              + " (is npm on the PATH? set -D" + NPM_PROPERTY + "=/path/to/npm)",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted during npm ci", e);
-    } finally {
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException ignored) {
-        // best effort
-      }
-    }
+    NpmInstall.ensure(dir, PACKAGE_NAME, PACKAGE_VERSION, npmExecutable(), NPM_PROPERTY);
   }
 
   /** The package's {@code bin} script ({@code dist/cli.js} in 2.10.2), read from its package.json. */
@@ -662,26 +576,10 @@ public final class SesV2Emulator implements AutoCloseable {
     if (configured != null && !configured.isBlank()) {
       return configured;
     }
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
-        ? "npm.cmd"
-        : "npm";
+    return NpmInstall.npm();
   }
 
-  private static java.io.File nullDevice() {
-    return new java.io.File(
-        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
-            ? "NUL"
-            : "/dev/null");
-  }
 
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-    } catch (IOException | RuntimeException e) {
-      return "(no output: " + e + ")";
-    }
-  }
 
   private static void sleep(long millis) {
     try {
