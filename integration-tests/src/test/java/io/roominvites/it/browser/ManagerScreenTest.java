@@ -59,6 +59,8 @@ class ManagerScreenTest {
             String link = b.find("#link").getAttribute("value");
             assertTrue(link.startsWith(Pages.web() + "/join#invite="), link);
             b.awaitText("#email-outcome", "Emailed to ada@example.org.", 5);
+            assertEquals("", b.find("#email").getAttribute("value"), "the form is ready for the next person");
+            assertTrue(b.find("#role-VIEWER").isSelected(), "back to the first role");
 
             // Copy: the Clipboard API (the permission granted as a person would)
             b.driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", Pages.web(),
