@@ -240,15 +240,14 @@ function showLobby(token, p, g) {
     h('label', { for: 'lobby-email' }, 'Email address that received the invitation'),
     h('p', { id: 'lobby-hint', class: 'muted small' }, 'Type the address the invitation was sent to.'),
     input, error, h('div', { class: 'actions' }, button));
-  const heading = view(p.room.title, [
+  view(p.room.title, [
     eventHeader(p),
     h('section', { class: 'box', 'aria-labelledby': 'lobby-heading' },
       h('h2', { id: 'lobby-heading' }, 'Lobby: confirm your email'),
       signedIn() ? h('p', { class: 'small' }, `You are signed in as ${signedIn().email}, which is not the invited address.`) : null,
       form),
   ], { focus: 'none' });
-  void heading;
-  input.focus();
+  input.focus(); // the one thing to do here
 
   const lock = (e) => {
     input.disabled = true;
