@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +33,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Runs the whole API on {@code http://127.0.0.1:${PORT:-3000}} with an embedded DynamoDB Local (in memory,
- * or in {@code LOCAL_DATA_DIR}), a generated signing key, a local identity provider, the local-only
- * {@code /dev/token} and {@code /dev/clock} routes, and a seeded demo room.
+ * or in {@code LOCAL_DATA_DIR}; or an external DynamoDB), a signing key (kept in {@code LOCAL_DATA_DIR}), a local
+ * identity provider, the local-only {@code /dev/*} routes, the two screens of {@code web/}, and a seeded demo room.
  */
 public final class LocalRunner {
     public static final String DEMO_ROOM_ID = "next-level-growth";
@@ -43,20 +44,35 @@ public final class LocalRunner {
     }
 
     public static void main(String[] args) {
-        LocalServices[] started = new LocalServices[1];
+        Running[] started = new Running[1];
+        LocalServices[] services = new LocalServices[1];
         try {
-            run(System.getenv(), started);
+            Map<String, String> env = System.getenv();
+            int port = port(env, "PORT", "3000");
+            String webPort = get(env, "WEB_PORT", null);
+            started[0] = start(port, webPort == null ? null : port(env, "WEB_PORT", null), env, services);
+            Runtime.getRuntime().addShutdownHook(new Thread(started[0]::close));
+            System.out.println(banner(started[0]));
         } catch (Throwable e) {
             // never hang on a start-up error (DynamoDB Local's threads would keep the JVM alive): say why, exit non-zero
             System.err.println("room-invites local runner could not start: " + reason(e));
-            if (started[0] != null) {
+            if (services[0] != null) {
                 try {
-                    started[0].close();
+                    services[0].close();
                 } catch (Exception ignored) {
                     // exiting anyway
                 }
             }
             System.exit(1);
+        }
+    }
+
+    private static int port(Map<String, String> env, String name, String otherwise) {
+        String raw = get(env, name, otherwise);
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number (got '" + raw + "')");
         }
     }
 
@@ -72,7 +88,7 @@ public final class LocalRunner {
         String endpoint = get(env, "AWS_ENDPOINT_URL_DYNAMODB", null);
         LocalServices.Options options = new LocalServices.Options();
         options.issuerBase = base;
-        options.corsOrigins = Set.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(","));
+        options.corsOrigins = new LinkedHashSet<>(List.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
         options.tableName = get(env, "TABLE_NAME", options.tableName);
         if (endpoint != null) {
             // an external DynamoDB (a real table, moto_server, a DynamoDB Local started separately): its table is
@@ -92,25 +108,41 @@ public final class LocalRunner {
         return options;
     }
 
-    static void run(Map<String, String> env, LocalServices[] started) throws Exception {
-        int port;
-        try {
-            port = Integer.parseInt(get(env, "PORT", "3000"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("PORT must be a port number (got '" + env.get("PORT") + "')");
-        }
+    /** {@link #start(int, Integer, Map, LocalServices[])} for tests: the runner in this JVM. */
+    public static Running start(int port, Integer webPort, Map<String, String> env) throws Exception {
+        return start(port, webPort, env, new LocalServices[1]);
+    }
+
+    /**
+     * Starts the runner: the API and the pages on {@code port}, and the pages alone on {@code webPort} too when
+     * given (another origin, as a real site would be: that origin is added to the CORS origins and invitation links
+     * point there). The services are put in {@code started} as soon as they run, so that a later start-up failure can
+     * close them.
+     */
+    static Running start(int port, Integer webPort, Map<String, String> env, LocalServices[] started) throws Exception {
         String base = "http://127.0.0.1:" + port;
+        String webBase = webPort == null ? base : "http://127.0.0.1:" + webPort;
         LocalServices.Options options = options(env, base);
+        if (webPort != null) {
+            Set<String> origins = new LinkedHashSet<>(options.corsOrigins);
+            origins.add(webBase);
+            origins.add("http://localhost:" + webPort);
+            options.corsOrigins = origins;
+        }
         options.email = LocalEmail.choose(base, env);
         LocalServices services = LocalServices.start(options);
         started[0] = services;
-        boolean seeded = seedDemo(services, base);
+        boolean seeded = seedDemo(services, webBase);
 
         // the JDK server listens on a loopback port of its own; the front door takes the public one and answers
         // request lines the JDK server can't parse in the contract's error shape
+        WebPages samePages = new WebPages(null);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.createContext("/", exchange -> serve(services.app().router(), exchange));
-        server.createContext("/join", LocalRunner::joinPage);
+        server.createContext("/", exchange -> {
+            if (!samePages.serve(exchange)) {
+                serve(services.app().router(), exchange);
+            }
+        });
         LocalEmail.addRoutes(server, options.email);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -121,20 +153,71 @@ public final class LocalRunner {
             server.stop(0);
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        HttpServer web = null;
+        if (webPort != null) {
+            WebPages otherPages = new WebPages(base);
+            web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), webPort), 64);
+            web.createContext("/", otherPages::serveOr404);
+            web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            web.start();
+        }
+        return new Running(base, webBase, services, options, seeded, door, server, web);
+    }
+
+    /** A started runner. */
+    public static final class Running implements AutoCloseable {
+        private final String apiBase;
+        private final String webBase;
+        private final LocalServices services;
+        private final LocalServices.Options options;
+        private final boolean seeded;
+        private final FrontDoor door;
+        private final HttpServer api;
+        private final HttpServer web;
+
+        Running(String apiBase, String webBase, LocalServices services, LocalServices.Options options, boolean seeded,
+                FrontDoor door, HttpServer api, HttpServer web) {
+            this.apiBase = apiBase;
+            this.webBase = webBase;
+            this.services = services;
+            this.options = options;
+            this.seeded = seeded;
+            this.door = door;
+            this.api = api;
+            this.web = web;
+        }
+
+        /** The API, e.g. {@code http://127.0.0.1:3000}. */
+        public String apiBase() {
+            return apiBase;
+        }
+
+        /** Where the pages are: {@link #apiBase()} unless a web port was given. */
+        public String webBase() {
+            return webBase;
+        }
+
+        public LocalServices services() {
+            return services;
+        }
+
+        @Override
+        public void close() {
+            if (web != null) {
+                web.stop(0);
+            }
             try {
                 door.close();
             } catch (IOException ignored) {
                 // shutting down
             }
-            server.stop(0);
+            api.stop(0);
             try {
                 services.close();
             } catch (Exception ignored) {
                 // shutting down
             }
-        }));
-        System.out.println(banner(base, services, options, seeded));
+        }
     }
 
     /**
@@ -142,7 +225,7 @@ public final class LocalRunner {
      * users. A store that has settings already (LOCAL_DATA_DIR, an external table) is used as it is, whatever it holds
      * (the demo room may have been changed or deleted). Answers whether it seeded.
      */
-    static boolean seedDemo(LocalServices services, String base) {
+    static boolean seedDemo(LocalServices services, String pagesBase) {
         if (services.store().loadSettings().isPresent()) {
             return false;
         }
@@ -163,33 +246,36 @@ public final class LocalRunner {
         admin.putUser(caller, new DirectoryUser("alan@example.org", "Alan", "Turing"));
         // settings last: they mark the store as seeded, so a start interrupted above seeds again
         admin.saveSettings(caller, new SiteSettings(true, LocalEmail.DEFAULT_TEMPLATE, List.of("blocked.example"),
-                SiteSettings.DEFAULT_LINK_TTL_MINUTES, base + "/join"));
+                SiteSettings.DEFAULT_LINK_TTL_MINUTES, pagesBase + "/join"));
         return true;
     }
 
-    static String banner(String base, LocalServices services, LocalServices.Options o, boolean seeded) {
+    static String banner(Running r) {
+        LocalServices.Options o = r.options;
         String where = o.dynamoEndpoint != null ? "external, table " + o.tableName
                 : o.dataDir == null ? "embedded, in memory" : "embedded, data in " + o.dataDir;
-        String demo = seeded ? "starts 10 minutes after start-up" : "as stored (this store was seeded before; it is not reseeded)";
+        String demo = r.seeded ? "starts 10 minutes after start-up" : "as stored (this store was seeded before; it is not reseeded)";
         return """
 
                 room-invites local runner
-                  API         %1$s   (all routes of docs/api.md, plus POST /dev/token and POST /dev/clock)
-                  Join page   %1$s/join#invite=<token>   (where links point: countdown, lobby, entry)
+                  Start page  %6$s/   (the screens, sign in as anyone, the outbox, the server clock)
+                  Invite users %6$s/manage?room=%4$s
+                  Join page   %6$s/join#invite=<token>   (where links point: countdown, lobby, entry)
+                  API         %1$s   (all routes of docs/api.md, plus the local-only /dev routes)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)
                   DynamoDB    %2$s (%3$s)
-                  Demo room   %4$s: "Next-Level Growth: Practical Strategies That Work", %6$s
+                  Demo room   %4$s: "Next-Level Growth: Practical Strategies That Work", %7$s
                               owner %5$s; invitations enabled; blocked domain: blocked.example
 
-                Try it:
+                Open %6$s/ in a browser, or try it with curl:
                   OWNER=$(curl -s -X POST %1$s/dev/token -H 'content-type: application/json' \\
                       -d '{"email":"%5$s","firstName":"Olivia","lastName":"Owner"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
                   curl -s -X POST %1$s/rooms/%4$s/invites -H "authorization: Bearer $OWNER" \\
                       -H 'content-type: application/json' \\
                       -d '{"email":"guest@example.org","firstName":"Gia","lastName":"Guest","role":"SPEAKER","sendEmail":true}'
                 The README walks through preview, the countdown, /dev/clock, the lobby and redeem.
-                """.formatted(base, services.dynamoEndpoint(), where, DEMO_ROOM_ID, DEMO_OWNER, demo);
+                """.formatted(r.apiBase(), r.services().dynamoEndpoint(), where, DEMO_ROOM_ID, DEMO_OWNER, r.webBase(), demo);
     }
 
     static void serve(Router router, HttpExchange exchange) throws IOException {
@@ -217,20 +303,6 @@ public final class LocalRunner {
                 try (OutputStream os = exchange.getResponseBody()) {
                     os.write(out);
                 }
-            }
-        }
-    }
-
-    /** The local stand-in for the site's join page, where invitation links point. */
-    static void joinPage(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream page = LocalRunner.class.getResourceAsStream("join.html")) {
-            byte[] html = page.readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(200, html.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(html);
             }
         }
     }

@@ -64,7 +64,9 @@ public final class Router {
                 }
             }
             if (matched == null) {
-                if (pathKnown && "OPTIONS".equals(request.method())) {
+                if ("OPTIONS".equals(request.method()) && (pathKnown || cors.allowed(request) != null)) {
+                    // a preflight from an allowed origin is answered even for a route this deployment lacks, so the
+                    // page then reads the real answer (404 ROUTE_NOT_FOUND) instead of an opaque network failure
                     Map<String, String> headers = baseHeaders(request);
                     cors.addPreflight(headers, request);
                     response = new HttpResponse(204, headers, null);

@@ -69,6 +69,11 @@ public final class Service implements AutoCloseable {
         }
     }
 
+    /** The service a started local runner assembled (the browser tests seed through it, then drive its pages). */
+    public Service(LocalServices services) {
+        this.services = services;
+    }
+
     public LocalServices services() {
         return services;
     }

@@ -1,0 +1,235 @@
+package io.roominvites.it.browser;
+
+import io.roominvites.it.support.Service;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The invitee's join page in headless Chromium, the pages on one loopback port and the API on another:
+ * the countdown that follows the server's clock and lets a signed-in invitee in by itself, the lobby, a
+ * second device, a promotion picked up by Refresh, a revoke, the lock after five wrong emails, a second link
+ * pasted into the same tab, and a signed-in invitee going straight in.
+ */
+class JoinPageTest {
+
+    @Test
+    void beforeTheStartACountdownOnTheServersClockThenInBySelfWhenTheServerClockReachesTheStart() {
+        String room = Service.roomId("countdown");
+        Pages.room(room, Duration.ofMinutes(5));
+        String link = Pages.link(room, "dana@example.org", "SPEAKER");
+        try (Browser b = Browser.open()) {
+            Pages.signIn(b, "dana@example.org");
+            b.get(link);
+            String clock = b.awaitText("#countdown", "min", 15);
+            assertTrue(clock.matches("[45] min \\d\\d s"), "countdown shows about 5 minutes, was: " + clock);
+            assertEquals("The session starts in", b.text("#countdown-label"));
+            assertEquals("countdown-label", b.find("#countdown").getAttribute("aria-labelledby"));
+            assertEquals("timer", b.find("#countdown").getAttribute("role"));
+            assertEquals("polite", b.find("#countdown-spoken").getAttribute("aria-live"));
+            // the start in the viewer's own time zone (the browser runs in America/New_York)
+            String starts = b.text("#starts-at");
+            assertTrue(starts.contains("EST") || starts.contains("EDT") || starts.contains("GMT-"), starts);
+            assertTrue(starts.contains("America/New_York"), starts);
+            assertTrue(b.text("main").contains("Hi Gia, you're invited as Speaker."), b.text("main"));
+            // the token left the address bar
+            assertFalse(b.driver.getCurrentUrl().contains("invite="), b.driver.getCurrentUrl());
+            assertEquals(Pages.web() + "/join", b.driver.getCurrentUrl());
+            b.screenshot("join-countdown");
+            assertEquals(List.of(), b.seriousAccessibilityViolations(), "axe: serious or critical violations on the countdown");
+
+            // the server's clock moves (from the start page, in another tab); the open page follows and enters
+            String joinTab = b.driver.getWindowHandle();
+            b.driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            b.get(Pages.web() + "/");
+            b.awaitText("#server-time", "20", 10);
+            b.find("#clock-buttons button[data-seconds='600']").click();
+            b.awaitText("#clock-status", "moved forward 600 seconds", 10);
+            b.driver.switchTo().window(joinTab);
+            b.awaitText("#title", "You're in", 20);
+            assertEquals("Speaker", b.text("#role"));
+            assertEquals("Backchannel\nInteractions\nQ&A", b.text("#permissions"));
+        }
+    }
+
+    @Test
+    void theLobbyKeepsAMistypedEmailCountsDownAttemptsThenAcceptsTheRightOneAnotherDeviceIsRefusedPromotionAndRevokeReachTheInvitee() {
+        String room = Service.roomId("lobby");
+        Pages.room(room, Duration.ofMinutes(-1));
+        String link = Pages.link(room, "erin@example.org", "VIEWER");
+        try (Browser invitee = Browser.open(); Browser other = Browser.open(); Browser manager = Browser.open()) {
+            invitee.get(link);
+            invitee.awaitText("#lobby-heading", "Lobby", 15);
+            assertEquals("lobby-email", invitee.focusedId(), "the lobby puts the focus in the email field");
+            invitee.find("#lobby-email").sendKeys("erin@exmaple.org" + Keys.ENTER);
+            invitee.awaitText("#lobby-error", "4 attempts left", 10);
+            assertEquals("erin@exmaple.org", invitee.find("#lobby-email").getAttribute("value"), "the typo stays, to be fixed");
+            assertEquals("true", invitee.find("#lobby-email").getAttribute("aria-invalid"));
+            assertEquals("lobby-email", invitee.focusedId());
+            invitee.screenshot("join-lobby-mismatch");
+            assertEquals(List.of(), invitee.seriousAccessibilityViolations(), "axe: serious or critical violations in the lobby");
+            invitee.find("#lobby-email").sendKeys(Keys.ENTER);
+            invitee.awaitText("#lobby-error", "3 attempts left", 10);
+            WebElement input = invitee.find("#lobby-email");
+            input.clear();
+            input.sendKeys("Erin@Example.org" + Keys.ENTER);
+            invitee.awaitText("#title", "You're in", 10);
+            assertEquals("Viewer", invitee.text("#role"));
+            assertEquals("Chat\nAnswer interactions\nQ&A", invitee.text("#permissions"));
+            assertTrue(invitee.text("#room-title").startsWith("Next-Level Growth"), invitee.text("#room-title"));
+            invitee.screenshot("join-entered");
+            assertEquals(List.of(), invitee.seriousAccessibilityViolations(), "axe: serious or critical violations on the entered view");
+
+            // another device (another browser profile) with the same link
+            other.get(link);
+            other.await(15, d -> !other.all("#lobby-email").isEmpty() || other.text("#title").contains("already used"));
+            if (!other.all("#lobby-email").isEmpty()) {
+                other.find("#lobby-email").sendKeys("erin@example.org" + Keys.ENTER);
+            }
+            other.awaitText("#title", "already used on another device", 10);
+            assertTrue(other.text("main").contains("Ask the room manager to generate a new link"), other.text("main"));
+            other.screenshot("join-already-used");
+
+            // the manager promotes on the "Invite users" screen; the invitee's Refresh shows the new role
+            Pages.signInAsOwner(manager);
+            manager.get(Pages.web() + "/manage?room=" + room);
+            String item = "li.invite[data-invite-id]";
+            manager.awaitText(item, "erin@example.org", 15);
+            String inviteId = manager.find(item).getAttribute("data-invite-id");
+            new org.openqa.selenium.support.ui.Select(manager.find("#promote-" + inviteId)).selectByVisibleText("Moderator");
+            manager.find("#promote-" + inviteId + " + button").click();
+            manager.awaitText("#status-" + inviteId, "Promote: done", 10);
+            assertTrue(manager.text(item).contains("Moderator"), manager.text(item));
+
+            invitee.find("#refresh").click();
+            invitee.awaitText("#refresh-status", "Your role is now Moderator.", 10);
+            assertEquals("Moderator", invitee.text("#role"));
+            assertEquals("Backchannel\nInitiate interactions\nQ&A", invitee.text("#permissions"));
+
+            // revoke → the invitee's next refresh says the invite was removed
+            manager.find(item + " button.danger").click();
+            manager.awaitText(item + " .confirm", "Revoke Gia's invite?", 5);
+            manager.find(item + " .confirm button.danger").click();
+            manager.awaitText(item, "Revoked", 10);
+            invitee.find("#refresh").click();
+            invitee.awaitText("#title", "This invitation was removed by the room manager.", 10);
+            invitee.screenshot("join-removed");
+        }
+    }
+
+    @Test
+    void fiveWrongEmailsDisableTheLobbyAtOnce() {
+        String room = Service.roomId("lock");
+        Pages.room(room, Duration.ofMinutes(-1));
+        String link = Pages.link(room, "fred@example.org", "VIEWER");
+        try (Browser b = Browser.open()) {
+            b.get(link);
+            b.awaitText("#lobby-heading", "Lobby", 15);
+            for (int left = 4; left >= 1; left--) {
+                WebElement input = b.find("#lobby-email");
+                input.clear();
+                input.sendKeys("wrong" + left + "@example.org" + Keys.ENTER);
+                b.awaitText("#lobby-error", left + (left == 1 ? " attempt left" : " attempts left"), 10);
+            }
+            WebElement input = b.find("#lobby-email");
+            input.clear();
+            input.sendKeys("wrong0@example.org" + Keys.ENTER);
+            b.awaitText("#lobby-error", "locked after too many wrong email addresses", 10);
+            assertFalse(b.find("#lobby-email").isEnabled(), "the email field is disabled");
+            assertFalse(b.find("#lobby button[type=submit]").isEnabled(), "the button is disabled");
+            b.screenshot("join-locked");
+        }
+    }
+
+    @Test
+    void aSecondLinkPastedIntoTheSameTabShowsTheSecondInvite() {
+        String first = Service.roomId("first");
+        String second = Service.roomId("second");
+        Pages.room(first, Duration.ofHours(2));
+        Service service = Pages.service();
+        service.room(second, Duration.ofHours(3));
+        renameRoom(service, second, "Second Room: Quarterly Review");
+        String link1 = Pages.link(first, "gus@example.org", "VIEWER");
+        String link2 = (String) Pages.invite(second, "gus@example.org", "Gustav", "Second", "MODERATOR").json().get("link");
+        try (Browser b = Browser.open()) {
+            b.get(link1);
+            b.awaitText("#title", "Next-Level Growth", 15);
+            assertTrue(b.text("main").contains("invited as Viewer"), b.text("main"));
+            // paste the second link into the same tab: only the fragment differs, so the page is not reloaded
+            b.js("window.__sameDocument = true;");
+            b.get(link2);
+            b.awaitText("#title", "Second Room: Quarterly Review", 15);
+            assertTrue(b.text("main").contains("Hi Gustav, you're invited as Moderator."), b.text("main"));
+            assertEquals(Boolean.TRUE, b.js("return window.__sameDocument === true"), "the page reacted to hashchange");
+            assertFalse(b.driver.getCurrentUrl().contains("invite="));
+        }
+    }
+
+    @Test
+    void aSignedInInviteeGoesStraightIn() {
+        String room = Service.roomId("straight");
+        Pages.room(room, Duration.ofMinutes(-5));
+        String link = Pages.link(room, "hana@example.org", "MODERATOR");
+        try (Browser b = Browser.open()) {
+            Pages.signIn(b, "Hana@Example.org");
+            b.get(link);
+            b.awaitText("#title", "You're in", 15);
+            assertEquals("Moderator", b.text("#role"));
+            assertTrue(b.all("#lobby-email").isEmpty(), "no lobby");
+            assertEquals("Signed in as hana@example.org", b.text("#who"));
+        }
+    }
+
+    @Test
+    void valuesFromTheApiAreShownAsTextNeverAsHtml() {
+        String room = Service.roomId("text");
+        Pages.room(room, Duration.ofHours(1));
+        String evil = "<img src=x id=injected onerror=\"document.title='pwned'\">";
+        String link = (String) Pages.invite(room, "ivy@example.org", evil, "Ivy", "VIEWER").json().get("link");
+        try (Browser b = Browser.open()) {
+            b.get(link);
+            b.awaitText("main", "Hi " + evil + ", you're invited as Viewer.", 15);
+            assertTrue(b.all("#injected").isEmpty(), "no element was made from the name");
+            assertFalse(b.driver.getTitle().contains("pwned"));
+        }
+    }
+
+    @Test
+    void atAPhonesWidthTheCountdownFitsWithoutSideScrolling() {
+        String room = Service.roomId("phone");
+        Pages.room(room, Duration.ofHours(26));
+        String link = Pages.link(room, "jo@example.org", "VIEWER");
+        try (Browser b = Browser.open(390, "Europe/Paris")) {
+            b.get(link);
+            b.awaitText("#countdown", "d", 15);
+            assertTrue(b.text("#starts-at").contains("Europe/Paris"), b.text("#starts-at"));
+            long overflow = ((Number) b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+            assertEquals(0, overflow, "no horizontal scrolling at 390 px");
+            b.screenshot("join-countdown-phone");
+        }
+    }
+
+    private static void renameRoom(Service service, String roomId, String title) {
+        var room = new java.util.LinkedHashMap<String, Object>();
+        var current = service.call("GET", "/rooms/" + roomId + "/invite-options", service.token(Service.OWNER), null);
+        assertEquals(200, current.status());
+        var now = service.clock().instant().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        room.put("title", title);
+        room.put("description", "The second room.");
+        room.put("startsAt", now.toString());
+        room.put("endsAt", now.plus(Duration.ofHours(1)).toString());
+        room.put("chatAndCollaborationEnabled", true);
+        room.put("owner", Service.OWNER);
+        room.put("coOwners", List.of());
+        room.put("coEditors", List.of());
+        room.put("coPublishers", List.of());
+        service.call("PUT", "/admin/rooms/" + roomId, service.adminToken(), room).expect(200);
+    }
+}

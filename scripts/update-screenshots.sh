@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Copies the README's screenshots from the last browser-test run (integration-tests/target/screenshots/, written
+# by ./scripts/test.sh) into docs/screens/, where the README shows them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+from=integration-tests/target/screenshots
+names=(manager-invite-users manager-suggestions manager-cannot-invite join-countdown join-lobby-mismatch join-entered join-locked join-countdown-phone)
+mkdir -p docs/screens
+for n in "${names[@]}"; do
+  [ -f "$from/$n.png" ] || { echo "$from/$n.png is missing: run ./scripts/test.sh first" >&2; exit 1; }
+  cp "$from/$n.png" docs/screens/
+done
+echo "Copied ${#names[@]} screenshots to docs/screens/"

@@ -1,0 +1,516 @@
+// manage.js: the room manager's "Invite users" screen for the room named by ?room=.
+// invite-options decides what is offered; the directory suggests people as the email is typed; the
+// link comes back with a Copy button and the email's outcome; below, the room's invites with their actions.
+
+import { ROLES, roleLabel, permissionLabels, newIdempotencyKey } from './room-invites.js';
+import { client, signedIn } from './site.js';
+import { h, replace, localTime, errorContent, explain, notOffered } from './ui.js';
+
+const api = client();
+const roomId = new URLSearchParams(location.search).get('room') || '';
+const PAGE_SIZE = 10;
+const MAX_EMAIL_ATTEMPTS = 5;
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
+
+/** @type {import('./room-invites.js').InviteOptions|null} */
+let options = null;
+
+// ------------------------------------------------------------------ start
+
+async function init() {
+  const who = signedIn();
+  replace($('who'), who ? `Signed in as ${who.email}` : 'Not signed in');
+  if (!roomId) {
+    notice('No room chosen.', 'Open this page with ?room=<room id>, from the room\'s menu.');
+    return;
+  }
+  replace($('room-line'), 'Room: ', h('code', null, roomId));
+  try {
+    options = await api.inviteOptions(roomId);
+  } catch (e) {
+    noticeError(e);
+    return;
+  }
+  if (options.canInvite) {
+    setUpForm();
+    $('invite-section').hidden = false;
+    $('bulk').hidden = false;
+  } else {
+    const reasons = options.reasons.length ? options.reasons : ['FEATURE_DISABLED'];
+    replace($('notice'), h('div', { class: 'box warn' },
+      h('p', { class: 'error-title' }, 'You can\'t invite people to this room right now:'),
+      h('ul', { id: 'reasons' }, reasons.map((code) => {
+        const x = code === 'SESSION_ENDED'
+          ? { title: 'The session is over.', remedy: 'Invitations are for sessions that haven\'t ended.' }
+          : explain({ code });
+        return h('li', null, h('strong', null, x.title), ' ', x.remedy);
+      }))));
+  }
+  $('invites').hidden = false;
+  setUpList();
+  await loadInvites();
+}
+
+function notice(title, remedy) {
+  replace($('notice'), h('div', { class: 'box error' }, h('p', { class: 'error-title' }, title), h('p', null, remedy)));
+}
+
+function noticeError(e) {
+  const parts = errorContent(e);
+  if (e.code === 'UNAUTHENTICATED') {
+    parts.push(h('p', null, h('a', { href: './' }, 'Sign in'), ' as a room manager, then come back.'));
+  }
+  replace($('notice'), h('div', { class: 'box error' }, parts));
+}
+
+// ------------------------------------------------------------------ the form
+
+let idempotencyKey = null; // one per filled-in form: a double click or a retry creates one invite
+
+function setUpForm() {
+  const choices = $('role-choices');
+  const roles = options.roles && options.roles.length ? options.roles : ROLES;
+  replace(choices, roles.map((r, i) => {
+    const perms = r.permissionLabels && r.permissionLabels.length ? r.permissionLabels : permissionLabels(r.permissions);
+    return h('div', { class: 'choice' },
+      h('input', { type: 'radio', name: 'role', id: `role-${r.id}`, value: r.id, checked: i === 0, 'aria-describedby': `role-${r.id}-perms` }),
+      h('label', { for: `role-${r.id}` }, h('strong', null, r.label || roleLabel(r.id)),
+        h('span', { id: `role-${r.id}-perms`, class: 'perms' }, `Access to ${listWords(perms)}.`)));
+  }));
+  if (options.sendEmailAvailable) {
+    $('send-email-field').hidden = false;
+    $('bulk-email-field').hidden = false;
+  }
+  const form = $('invite-form');
+  form.addEventListener('input', () => { idempotencyKey = null; });
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); submit(); });
+  setUpSuggestions();
+  setUpBulk();
+}
+
+function listWords(items) {
+  const l = items.map((s) => s.replace(/^./, (c) => c.toLowerCase()).replace(/^q&a$/i, 'Q&A'));
+  return l.length <= 1 ? l.join('') : `${l.slice(0, -1).join(', ')} and ${l[l.length - 1]}`;
+}
+
+const FIELDS = ['email', 'firstName', 'lastName', 'role'];
+
+function clearFieldErrors() {
+  for (const f of FIELDS) {
+    replace($(`${f}-error`));
+    const input = f === 'role' ? $('roles') : $(f);
+    input.removeAttribute('aria-invalid');
+  }
+  replace($('form-error'));
+}
+
+function fieldError(field, text) {
+  const known = FIELDS.includes(field) ? field : null;
+  if (!known) return false;
+  replace($(`${known}-error`), text);
+  (known === 'role' ? $('roles') : $(known)).setAttribute('aria-invalid', 'true');
+  return true;
+}
+
+async function submit() {
+  clearFieldErrors();
+  const email = $('email').value.trim();
+  const firstName = $('firstName').value.trim();
+  const lastName = $('lastName').value.trim();
+  const role = /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="role"]:checked'));
+  const problems = [];
+  if (!email) problems.push(['email', 'Enter the invitee\'s email address.']);
+  else if (!$('email').checkValidity()) problems.push(['email', 'Enter a whole email address, like name@example.org.']);
+  if (!firstName) problems.push(['firstName', 'Enter the first name.']);
+  if (!lastName) problems.push(['lastName', 'Enter the last name.']);
+  if (!role) problems.push(['role', 'Choose an invitation type.']);
+  if (problems.length) {
+    problems.forEach(([f, t]) => fieldError(f, t));
+    (problems[0][0] === 'role' ? document.querySelector('input[name="role"]') : $(problems[0][0])).focus();
+    return;
+  }
+  closeSuggestions();
+  const button = $('generate');
+  button.disabled = true;
+  replace(button, 'Generating…');
+  idempotencyKey ||= newIdempotencyKey();
+  const body = { email, firstName, lastName, role: role.value, sendEmail: !!(options.sendEmailAvailable && $('sendEmail').checked) };
+  try {
+    const created = await api.createInvite(roomId, body, { idempotencyKey });
+    idempotencyKey = null;
+    $('invite-form').reset();
+    showResult(created, `Invite link for ${created.invite.firstName} ${created.invite.lastName}`);
+    cursors = [null];
+    await loadInvites();
+  } catch (e) {
+    let first = null;
+    for (const f of e.fields || []) {
+      if (fieldError(f.field, sentence(f.field, f.problem)) && !first) first = f.field;
+    }
+    if (first) {
+      (first === 'role' ? document.querySelector('input[name="role"]') : $(first)).focus();
+    } else {
+      replace($('form-error'), h('div', { class: 'box error' }, errorContent(e)));
+      if (e.code === 'DOMAIN_BLOCKED') { fieldError('email', explain(e).title); $('email').focus(); }
+    }
+  } finally {
+    button.disabled = false;
+    replace(button, 'Generate invite link');
+  }
+}
+
+function sentence(field, problem) {
+  const names = { email: 'The email address', firstName: 'The first name', lastName: 'The last name', role: 'The invitation type' };
+  return `${names[field] || field} ${problem}.`.replace(/\.\.$/, '.');
+}
+
+// ------------------------------------------------------------------ suggestions (a combobox)
+
+let suggestTimer = null;
+let suggestAbort = null;
+let suggestions = [];
+let active = -1;
+
+function setUpSuggestions() {
+  const input = $('email');
+  input.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    const q = input.value.trim();
+    if (q.length < 1) { closeSuggestions(); return; }
+    suggestTimer = setTimeout(() => suggest(q), 250); // debounced
+  });
+  input.addEventListener('keydown', (ev) => {
+    const open = !$('email-suggestions').hidden;
+    if (ev.key === 'ArrowDown' && suggestions.length) {
+      ev.preventDefault();
+      if (!open) showSuggestions();
+      setActive(Math.min(suggestions.length - 1, active + 1));
+    } else if (ev.key === 'ArrowUp' && open) {
+      ev.preventDefault();
+      setActive(Math.max(0, active - 1));
+    } else if (ev.key === 'Enter' && open && active >= 0) {
+      ev.preventDefault();
+      pick(suggestions[active]);
+    } else if (ev.key === 'Escape' && open) {
+      ev.preventDefault();
+      closeSuggestions();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(closeSuggestions, 150));
+}
+
+async function suggest(q) {
+  if (suggestAbort) suggestAbort.abort();
+  suggestAbort = new AbortController();
+  try {
+    const r = await api.inviteeSuggestions(roomId, q, { signal: suggestAbort.signal });
+    if ($('email').value.trim() !== q) return; // typed on meanwhile
+    suggestions = r.users || [];
+    active = -1;
+    if (suggestions.length && document.activeElement === $('email')) showSuggestions();
+    else closeSuggestions();
+  } catch {
+    closeSuggestions(); // suggestions are a convenience: typing the address still works
+  }
+}
+
+function showSuggestions() {
+  const list = $('email-suggestions');
+  replace(list, suggestions.map((u, i) => h('li', {
+    id: `suggestion-${i}`, role: 'option', 'aria-selected': 'false', class: 'option',
+    onmousedown: (ev) => { ev.preventDefault(); pick(u); },
+  }, h('span', { class: 'name' }, `${u.firstName} ${u.lastName}`), ' ', h('span', { class: 'muted' }, u.email))));
+  list.hidden = false;
+  $('email').setAttribute('aria-expanded', 'true');
+}
+
+function setActive(i) {
+  active = i;
+  [...$('email-suggestions').children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
+  if (i >= 0) $('email').setAttribute('aria-activedescendant', `suggestion-${i}`);
+  else $('email').removeAttribute('aria-activedescendant');
+}
+
+function closeSuggestions() {
+  const list = $('email-suggestions');
+  if (!list) return;
+  list.hidden = true;
+  replace(list);
+  active = -1;
+  $('email').setAttribute('aria-expanded', 'false');
+  $('email').removeAttribute('aria-activedescendant');
+}
+
+function pick(u) {
+  $('email').value = u.email;
+  $('firstName').value = u.firstName || '';
+  $('lastName').value = u.lastName || '';
+  idempotencyKey = null;
+  suggestions = [];
+  closeSuggestions();
+  $('email').focus();
+}
+
+// ------------------------------------------------------------------ the link and the email outcome
+
+/** @param {import('./room-invites.js').IssuedLink} issued @param {string} title */
+function showResult(issued, title) {
+  const section = $('result');
+  const link = h('input', { id: 'link', type: 'text', readOnly: true, value: issued.link, 'aria-describedby': 'link-note' });
+  const copyStatus = h('p', { id: 'copy-status', class: 'small', role: 'status' });
+  const copy = h('button', { id: 'copy', type: 'button', class: 'primary' }, 'Copy link');
+  copy.addEventListener('click', () => copyLink(link, copyStatus));
+  const heading = h('h2', { id: 'result-heading', tabindex: '-1' }, title);
+  replace(section,
+    heading,
+    h('p', null, `${roleLabel(issued.invite.role)} · ${issued.invite.email} · link expires ${localTime(issued.invite.expiresAt)}`),
+    h('label', { for: 'link' }, 'Invite link'),
+    h('div', { class: 'copyrow' }, link, copy),
+    copyStatus,
+    h('p', { id: 'link-note', class: 'muted small' }, 'For security, the link works on one device only. Share it with the invitee your preferred way.'),
+    h('div', { id: 'email-outcome', role: 'status' }, emailOutcome(issued)));
+  section.hidden = false;
+  heading.focus();
+  section.scrollIntoView({ block: 'nearest' });
+}
+
+async function copyLink(input, status) {
+  const text = input.value;
+  try {
+    await navigator.clipboard.writeText(text);
+    replace(status, 'Link copied to the clipboard.');
+    return;
+  } catch {
+    // no Clipboard API here (an insecure origin, or permission refused): fall back to a selection copy
+  }
+  input.focus();
+  input.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch { ok = false; }
+  replace(status, ok ? 'Link copied to the clipboard.' : 'The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+}
+
+/** @param {import('./room-invites.js').IssuedLink} issued */
+function emailOutcome(issued) {
+  const e = issued.email || { status: 'NOT_REQUESTED' };
+  const name = issued.invite.firstName;
+  switch (e.status) {
+    case 'SENT': return h('p', { class: 'ok' }, `Emailed to ${issued.invite.email}.`);
+    case 'QUEUED': return h('p', null, `The email to ${issued.invite.email} is queued and goes out shortly.`);
+    case 'FAILED': {
+      const wrap = h('div', { class: 'box error' });
+      const resend = h('button', { type: 'button', id: 'resend' }, 'Resend email');
+      resend.addEventListener('click', async () => {
+        resend.disabled = true;
+        try {
+          const again = await api.resendInvite(issued.invite.roomId, issued.invite.inviteId);
+          replace($('email-outcome'), emailOutcome(again));
+          loadInvites();
+        } catch (err) {
+          resend.disabled = false;
+          replace(wrap, h('p', { class: 'error-title' }, `The email could not be sent: ${e.error || 'unknown reason'}.`), errorContent(err), resend);
+        }
+      });
+      replace(wrap, h('p', { class: 'error-title' }, `The email could not be sent: ${e.error || 'unknown reason'}.`),
+        h('p', null, 'The invite exists and the link works: copy it and share it, or try the email again.'), resend);
+      return wrap;
+    }
+    default: return h('p', null, `Not emailed: share the link with ${name} yourself.`);
+  }
+}
+
+// ------------------------------------------------------------------ CSV upload (v2 route)
+
+function setUpBulk() {
+  $('bulk-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const file = $('bulk-file').files && $('bulk-file').files[0];
+    const status = $('bulk-status');
+    if (!file) { replace(status, 'Choose a CSV file first.'); $('bulk-file').focus(); return; }
+    const button = $('bulk-upload');
+    button.disabled = true;
+    replace(status, 'Uploading…');
+    try {
+      const csv = await file.text();
+      const r = await api.bulkInvitesCsv(roomId, csv, { sendEmail: !!(options.sendEmailAvailable && $('bulk-sendEmail').checked) });
+      replace(status, `${r.created} created, ${r.failed} failed.`);
+      showBulkResults(r);
+      cursors = [null];
+      loadInvites();
+    } catch (e) {
+      if (notOffered(e)) {
+        replace(status, h('span', { class: 'warn-text' }, 'Bulk invitations aren\'t available on this server yet. Invite people one by one above.'));
+      } else {
+        replace(status, h('div', { class: 'box error' }, errorContent(e)));
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** @param {import('./room-invites.js').BulkResult} r */
+function showBulkResults(r) {
+  replace($('bulk-results'), h('table', { id: 'bulk-table' },
+    h('caption', null, 'Each row of the file'),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Invitee'), h('th', { scope: 'col' }, 'Result'))),
+    h('tbody', null, (r.results || []).map((row) => h('tr', { class: row.status === 'CREATED' ? 'ok-row' : 'fail-row' },
+      h('td', null, String(row.row)),
+      h('td', null, row.invite ? `${row.invite.firstName} ${row.invite.lastName} (${row.invite.email})` : '—'),
+      h('td', null, row.status === 'CREATED'
+        ? [h('span', null, 'Created'), row.link ? [' · ', h('code', { class: 'linktext' }, row.link)] : null]
+        : `Failed: ${row.error ? row.error.message + (row.error.fields ? ' (' + row.error.fields.map((f) => `${f.field} ${f.problem}`).join('; ') + ')' : '') : 'unknown reason'}`))))));
+}
+
+// ------------------------------------------------------------------ the room's invites
+
+let cursors = [null]; // the cursor of each page seen, for Previous
+let nextCursor = null;
+
+function setUpList() {
+  $('status-filter').addEventListener('change', () => { cursors = [null]; loadInvites(); });
+  $('reload').addEventListener('click', () => loadInvites());
+  $('next-page').addEventListener('click', () => { if (nextCursor) { cursors.push(nextCursor); loadInvites(true); } });
+  $('prev-page').addEventListener('click', () => { if (cursors.length > 1) { cursors.pop(); loadInvites(true); } });
+}
+
+async function loadInvites(focusList = false) {
+  const status = $('list-status');
+  replace(status, 'Loading invites…');
+  let page;
+  try {
+    page = await api.listInvites(roomId, { status: $('status-filter').value || undefined, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1] });
+  } catch (e) {
+    replace(status, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
+    return;
+  }
+  nextCursor = page.nextCursor || null;
+  const n = page.invites.length;
+  const from = (cursors.length - 1) * PAGE_SIZE;
+  replace(status, n === 0 ? 'No invites here yet.' : `Showing ${from + 1}–${from + n}, newest first.`);
+  replace($('invite-list'), page.invites.map(inviteItem));
+  $('prev-page').disabled = cursors.length <= 1;
+  $('next-page').disabled = !nextCursor;
+  document.querySelector('.pager').hidden = cursors.length <= 1 && !nextCursor; // one page: no paging controls
+  if (focusList) $('invites-heading').focus();
+}
+
+const STATUS_WORDS = { PENDING: 'Pending', REDEEMED: 'Redeemed', REVOKED: 'Revoked', EXPIRED: 'Expired' };
+
+/** @param {import('./room-invites.js').EmailDelivery|null|undefined} d */
+function emailState(d) {
+  if (!d || d.status === 'NOT_REQUESTED') return 'not emailed';
+  const events = { DELIVERED: 'delivered', COMPLAINED: 'marked as spam by the recipient', DELAYED: 'delayed' };
+  if (d.lastEvent === 'BOUNCED') {
+    const why = d.lastEventDetail || d.bounceReason || d.reason || d.error;
+    return `bounced: ${why || 'the receiving mail server refused it'}`;
+  }
+  if (d.lastEvent && events[d.lastEvent]) return events[d.lastEvent];
+  if (d.status === 'FAILED') return `failed: ${d.error || 'unknown reason'}`;
+  return { SENT: 'sent', QUEUED: 'queued' }[d.status] || String(d.status).toLowerCase();
+}
+
+/** @param {import('./room-invites.js').Invite} inv */
+function inviteItem(inv) {
+  const id = inv.inviteId;
+  const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `status-${id}` });
+  const live = inv.status === 'PENDING' || inv.status === 'REDEEMED';
+  const facts = [
+    ['Role', roleLabel(inv.role)],
+    ['Status', STATUS_WORDS[inv.status] || inv.status],
+    ['Created', localTime(inv.createdAt)],
+    ['Link expires', localTime(inv.expiresAt)],
+    inv.redeemedAt ? ['Redeemed', localTime(inv.redeemedAt)] : null,
+    inv.revokedAt ? ['Revoked', localTime(inv.revokedAt)] : null,
+    ['Email', emailState(inv.emailDelivery)],
+    typeof inv.failedEmailAttempts === 'number' || inv.locked
+      ? ['Lobby', inv.locked ? `Locked after ${inv.failedEmailAttempts ?? MAX_EMAIL_ATTEMPTS} wrong emails`
+        : `${inv.failedEmailAttempts} of ${MAX_EMAIL_ATTEMPTS} wrong-email attempts used`]
+      : null,
+    Array.isArray(inv.devices) ? ['Devices', `${inv.devices.length} of ${inv.maxDevices ?? 1} in use`
+      + (inv.devices.length ? ` (since ${localTime(inv.devices[inv.devices.length - 1].boundAt)})` : '')] : null,
+    typeof inv.linkVersion === 'number' && inv.linkVersion > 1 ? ['Link', `reissued (version ${inv.linkVersion})`] : null,
+  ].filter(Boolean);
+
+  const actions = h('div', { class: 'actions' });
+  const item = h('li', { class: `invite status-${inv.status.toLowerCase()}`, 'data-invite-id': id, 'aria-labelledby': `name-${id}` },
+    h('h3', { id: `name-${id}` }, `${inv.firstName} ${inv.lastName}`),
+    h('p', { class: 'muted small' }, inv.email),
+    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', { 'data-fact': k }, v)])),
+    actions, rowStatus);
+
+  const act = async (label, call, after) => {
+    replace(rowStatus, `${label}…`);
+    try {
+      const r = await call();
+      if (after) after(r);
+      await loadInvites();
+      const again = document.getElementById(`status-${id}`);
+      if (again) replace(again, `${label}: done.`);
+    } catch (e) {
+      const x = notOffered(e) ? { title: 'This server doesn\'t offer that yet.', remedy: '' } : explain(e);
+      replace(rowStatus, h('span', { class: 'error-title' }, x.title), ' ', x.remedy);
+    }
+  };
+
+  if (live) {
+    const higher = ROLES.filter((r) => ROLES.findIndex((x) => x.id === r.id) > ROLES.findIndex((x) => x.id === inv.role));
+    if (higher.length) {
+      const select = h('select', { id: `promote-${id}`, 'aria-label': `New role for ${inv.firstName} ${inv.lastName}` },
+        higher.map((r) => h('option', { value: r.id }, r.label)));
+      actions.append(h('span', { class: 'promote' },
+        h('label', { for: `promote-${id}`, class: 'visually-hidden' }, `New role for ${inv.firstName} ${inv.lastName}`),
+        select,
+        h('button', { type: 'button', onclick: () => act('Promote', () => api.promoteInvite(roomId, id, select.value)) },
+          'Promote')));
+    }
+    const revoke = h('button', { type: 'button', class: 'danger' }, 'Revoke');
+    revoke.addEventListener('click', () => {
+      const confirm = h('span', { class: 'confirm', role: 'group', 'aria-label': 'Confirm revoke' },
+        `Revoke ${inv.firstName}'s invite? The link stops working at once.`,
+        h('button', { type: 'button', class: 'danger', onclick: () => act('Revoke', () => api.revokeInvite(roomId, id)) }, 'Yes, revoke'),
+        h('button', { type: 'button', onclick: () => { confirm.replaceWith(revoke); revoke.focus(); } }, 'Cancel'));
+      revoke.replaceWith(confirm);
+      confirm.querySelector('button').focus();
+    });
+    actions.append(revoke);
+    const emailed = inv.emailDelivery && inv.emailDelivery.status !== 'NOT_REQUESTED';
+    if (emailed && inv.status === 'PENDING' && !inv.locked) {
+      actions.append(h('button', { type: 'button', onclick: () => act('Resend', () => api.resendInvite(roomId, id)) }, 'Resend email'));
+    }
+    // v2 actions, offered when the server describes invites with v2 fields
+    const v2 = typeof inv.linkVersion === 'number';
+    if (v2 && inv.status === 'PENDING' && !(inv.devices && inv.devices.length)) {
+      actions.append(h('button', { type: 'button', onclick: () => act('Reissue',
+        () => api.reissueInvite(roomId, id, {}),
+        (r) => showResult(r, `New link for ${r.invite.firstName} ${r.invite.lastName}`)) }, 'Reissue link'));
+    }
+    if (Array.isArray(inv.devices) && inv.devices.length) {
+      actions.append(h('button', { type: 'button', onclick: () => act('Release device', () => api.releaseDevice(roomId, id)) }, 'Release device'));
+    }
+  }
+  if (typeof inv.linkVersion === 'number') {
+    const panel = h('div', { class: 'history', id: `history-${id}`, hidden: true });
+    const toggle = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': `history-${id}` }, 'History');
+    toggle.addEventListener('click', async () => {
+      const open = toggle.getAttribute('aria-expanded') === 'true';
+      toggle.setAttribute('aria-expanded', String(!open));
+      panel.hidden = open;
+      if (open) return;
+      replace(panel, 'Loading…');
+      try {
+        const r = await api.inviteHistory(roomId, id);
+        replace(panel, r.events.length ? h('ol', null, r.events.map((ev) => h('li', null,
+          h('time', { datetime: ev.at }, localTime(ev.at)), ' ', ev.type,
+          ev.actor && ev.actor.emailMasked ? ` by ${ev.actor.emailMasked}` : ''))) : 'Nothing recorded yet.');
+      } catch (e) {
+        replace(panel, notOffered(e) ? 'History isn\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+      }
+    });
+    actions.append(toggle);
+    item.append(panel);
+  }
+  return item;
+}
+
+init();
