@@ -54,6 +54,18 @@ public final class NpmPackage {
   }
 
   /** {@code npm} from the PATH ({@code npm.cmd} on Windows). */
+  /** {@code relative} (e.g. {@code testing/axe}) found walking up from the working directory, or null. */
+  public static Path findUp(String relative) {
+    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+    for (Path d = start; d != null; d = d.getParent()) {
+      Path candidate = d.resolve(relative);
+      if (java.nio.file.Files.isRegularFile(candidate.resolve("package.json"))) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
   public static String defaultNpm() {
     return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "npm.cmd" : "npm";
   }

@@ -1,7 +1,7 @@
 package io.roominvites.it.browser;
 
 import io.roominvites.json.Json;
-import io.roominvites.testing.NpmInstall;
+import io.roominvites.testing.NpmPackage;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -180,11 +180,11 @@ final class Browser implements AutoCloseable {
 
     private static synchronized String axe() {
         if (axeSource == null) {
-            Path dir = NpmInstall.findUp("testing/axe");
+            Path dir = NpmPackage.findUp("testing/axe");
             if (dir == null) {
                 throw new IllegalStateException("testing/axe/package.json not found walking up from " + System.getProperty("user.dir"));
             }
-            NpmInstall.ensure(dir, "axe-core", AXE_VERSION, NpmInstall.npm(), "npm");
+            NpmPackage.ensureInstalled(dir, "axe-core", AXE_VERSION, NpmPackage.defaultNpm());
             try {
                 axeSource = Files.readString(dir.resolve("node_modules/axe-core/axe.min.js"));
             } catch (IOException e) {
