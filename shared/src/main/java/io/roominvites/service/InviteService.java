@@ -178,7 +178,8 @@ public final class InviteService {
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), outcome.error());
         Invite current = invite;
         for (int tries = 0; tries < 5; tries++) {
-            Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+            Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()))
+                    .by(actor(caller), attempt.at());
             InviteStore.Replaced r = store.replaceInvite(current, next, room, false);
             if (r instanceof InviteStore.Replaced.Applied applied) {
                 return applied.invite();
@@ -245,7 +246,8 @@ public final class InviteService {
                 throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
                         + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
             }
-            Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now));
+            Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now))
+                    .by(actor(caller), now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, false);
             if (r instanceof InviteStore.Replaced.Gone) {
                 throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
@@ -397,6 +399,7 @@ public final class InviteService {
             if (next == invite) {
                 return new Changed(invite, invite, room);
             }
+            next = next.by(actor(caller), now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, roomGate);
             if (r instanceof InviteStore.Replaced.Applied) {
                 return new Changed(invite, next, room);
@@ -485,7 +488,7 @@ public final class InviteService {
                 }
                 throw failedEntry(code, invite, room, typed, ref, now);
             }
-            Invite next = invite.enteredBy(deviceId, now);
+            Invite next = invite.enteredBy(deviceId, now).by(null, now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, true);
             if (r instanceof InviteStore.Replaced.Applied) {
                 entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(next)));
@@ -519,7 +522,7 @@ public final class InviteService {
         }
         Invite invite = current;
         for (int attempt = 0; attempt < 5; attempt++) {
-            Invite counted = invite.withWrongEmail();
+            Invite counted = invite.withWrongEmail().by(null, now);
             InviteStore.Replaced r = store.replaceInvite(invite, counted, room, false);
             if (r instanceof InviteStore.Replaced.Applied) {
                 int left = Math.max(0, Invite.MAX_EMAIL_ATTEMPTS - counted.failedEmailAttempts());
@@ -595,6 +598,11 @@ public final class InviteService {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
+    }
+
+    /** Who a manager's change is recorded as made by (in the item, for the lifecycle events): email, else subject. */
+    private static String actor(Caller caller) {
+        return caller.email() != null ? caller.email() : caller.subject();
     }
 
     private Room managedRoom(Caller caller, String roomId) {

@@ -169,6 +169,10 @@ final class Items {
         item.put("linkVersion", Attr.n(inv.linkVersion()));
         item.put("entries", Attr.n(inv.entries()));
         item.put("rev", Attr.n(inv.rev()));
+        if (inv.changedBy() != null) {
+            item.put("changedBy", s(inv.changedBy()));
+        }
+        putTime(item, "changedAt", inv.changedAt());
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
             if (d.messageId() != null) {
@@ -227,7 +231,8 @@ final class Items {
                 instant(item, "expiresAt"), instant(item, "redeemedAt"), instant(item, "revokedAt"),
                 instant(item, "promotedAt"), devices, (int) num(item, "maxDevices", 1),
                 (int) num(item, "failedEmailAttempts", 0), (int) num(item, "linkVersion", 1),
-                instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0));
+                instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0),
+                str(item, "changedBy"), instant(item, "changedAt"));
     }
 
     static AttributeValue attempts(java.util.List<Invite.Attempt> attempts) {
