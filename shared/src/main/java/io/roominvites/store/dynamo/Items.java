@@ -261,6 +261,27 @@ final class Items {
         return out;
     }
 
+    // ---- history: the invite's lifecycle events, in its own partition, ordered by the invite's revision
+
+    static final String HISTORY_SK_PREFIX = "EVENT#";
+
+    static Map<String, AttributeValue> historyKey(io.roominvites.events.LifecycleEvent e) {
+        String sk = HISTORY_SK_PREFIX + String.format(java.util.Locale.ROOT, "%020d", e.revision()) + "#"
+                + e.eventId().substring(e.eventId().lastIndexOf(':') + 1);
+        return key(Attr.str(inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
+    }
+
+    static io.roominvites.events.HistoryEntry historyEntry(Map<String, AttributeValue> item) {
+        Map<String, Object> details;
+        try {
+            details = io.roominvites.json.Json.parseObject(str(item, "details"));
+        } catch (java.text.ParseException | RuntimeException e) {
+            details = Map.of();
+        }
+        return new io.roominvites.events.HistoryEntry(io.roominvites.events.EventType.ofDetailType(str(item, "eventType")),
+                instant(item, "at"), str(item, "actor"), details);
+    }
+
     // ---- users
 
     static DirectoryUser user(Map<String, AttributeValue> item) {
