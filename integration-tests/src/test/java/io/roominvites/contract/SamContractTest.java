@@ -129,7 +129,32 @@ class SamContractTest {
                     Operation.RESEND_INVITE, Operation.REISSUE_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
             Map.entry(Config.EMAIL_CONFIGURATION_SET, EMAIL),
-            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL));
+            Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL),
+            // no HTTP operation: the stream consumer (EVENT_FUNCTIONS)
+            Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)));
+
+    /**
+     * A function the HTTP API does not invoke: the event and response types its handler takes, the variables its
+     * code reads (all required; CORS_ALLOWED_ORIGINS comes with the template's Globals and is not read), and the
+     * permissions its role needs, in the {@link #PERMISSIONS} notation ("stream": the table's stream, "event-bus":
+     * the template's bus, "queue": the template's queue).
+     */
+    record EventFunction(String eventType, String responseType, Set<String> variables, Set<String> permissions) {
+    }
+
+    /**
+     * InviteEventsFunction (InviteEventsHandler): the table's stream, read by the event source mapping with the
+     * function's role (DescribeStream, GetRecords, GetShardIterator, ListStreams); each invite's history written with
+     * one conditional PutItem per event (DynamoInviteStore.recordHistory); PutEvents on the bus
+     * (EventBridgePublisher); the stream's on-failure destination (SendMessage).
+     */
+    static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
+            "com.amazonaws.services.lambda.runtime.events.DynamodbEvent",
+            "com.amazonaws.services.lambda.runtime.events.StreamsEventResponse",
+            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME),
+            Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
+                    "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
+                    "sqs:SendMessage queue")));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -142,7 +167,8 @@ class SamContractTest {
      */
     static final Map<String, String> SDK_ENDPOINTS = Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", "https://dynamodb.${AWS::Region}.${AWS::URLSuffix}",
-            "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}");
+            "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}",
+            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}");
 
     /**
      * The IAM permissions each operation needs, from DynamoInviteStore (which calls each operation makes),
@@ -181,6 +207,7 @@ class SamContractTest {
         m.put(Operation.PREVIEW_INVITE, Set.of(get, batchGet, secret));
         m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
         m.put(Operation.JWKS, Set.of(secret));
+        m.put(Operation.HISTORY, Set.of(batchGet, query));
         return m;
     }
 
@@ -239,7 +266,13 @@ class SamContractTest {
                 }
                 Type[] types = LambdaRunner.typeArguments(cls, requestHandler);
                 List<String> names = Arrays.stream(types).map(Type::getTypeName).toList();
-                if (!names.equals(List.of("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent",
+                EventFunction ef = EVENT_FUNCTIONS.get(fn);
+                if (ef != null) {
+                    if (!names.equals(List.of(ef.eventType(), ef.responseType()))) {
+                        problems.add(fn + ": " + className + " is a RequestHandler" + names + ", not of " + ef.eventType()
+                                + " and " + ef.responseType());
+                    }
+                } else if (!names.equals(List.of("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse"))) {
                     problems.add(fn + ": " + className + " is a RequestHandler" + names + ", not of the HTTP API payload 2.0 event and response");
                 }
@@ -255,6 +288,9 @@ class SamContractTest {
         List<String> problems = new ArrayList<>();
         Set<String> declared = template.environment(fn).keySet();
         Set<String> expected = new TreeSet<>();
+        if (EVENT_FUNCTIONS.containsKey(fn)) {
+            EVENT_FUNCTIONS.get(fn).variables().stream().filter(v -> blank(System.getenv(v))).forEach(expected::add);
+        }
         for (String v : REQUIRED) {
             if (readBy(v, operations(fn)) && blank(System.getenv(v))
                     && !(v.equals(Config.SIGNING_KEY_SECRET_ID) && !blank(System.getenv(Config.SIGNING_KEYS_JSON)))) {
@@ -308,6 +344,18 @@ class SamContractTest {
                 if (other != null) {
                     problems.add(route + " is wired to both " + other + " and " + fn);
                 }
+            }
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                if (!template.httpApiRoutes(fn).isEmpty()) {
+                    problems.add(fn + ": a function of EVENT_FUNCTIONS serves no HTTP route");
+                }
+                Map<String, Object> ready = d.process(fn).awaitInit();
+                if (ready == null) {
+                    problems.add(fn + " did not start: " + d.process(fn).initError());
+                } else if (!EVENT_FUNCTIONS.get(fn).eventType().equals(ready.get("eventType"))) {
+                    problems.add(fn + ": the runtime would deserialise events as " + ready.get("eventType"));
+                }
+                continue;
             }
             for (String e : template.otherEvents(fn)) {
                 problems.add(fn + ": event " + e + " is not an HttpApi event");
@@ -374,6 +422,13 @@ class SamContractTest {
                     expected.add(v);
                 }
             });
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                expected.addAll(EVENT_FUNCTIONS.get(fn).variables());
+                expected.add(Config.CORS_ALLOWED_ORIGINS); // from Globals: every function has it
+            }
+            if (expected.contains(Config.EVENT_BUS_NAME)) {
+                expected.add("AWS_ENDPOINT_URL_EVENTBRIDGE");
+            }
             if (expected.contains(Config.TABLE_NAME)) {
                 expected.add("AWS_ENDPOINT_URL_DYNAMODB");
             }
@@ -551,6 +606,9 @@ class SamContractTest {
             for (Operation op : operations(fn)) {
                 expected.addAll(PERMISSIONS.getOrDefault(op, Set.of()));
             }
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                expected.addAll(EVENT_FUNCTIONS.get(fn).permissions());
+            }
             Set<String> want = normalise(expected);
             Set<String> have = normalise(granted);
             diff(problems, fn + ": permissions its operations need that " + role.get(0) + " does not grant", minus(want, have));
@@ -666,6 +724,15 @@ class SamContractTest {
         List<String> ga = getAtt(r);
         if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::DynamoDB::Table")) {
             return "table";
+        }
+        if (ga != null && ga.get(1).equals("StreamArn") && isResourceOfType(ga.get(0), "AWS::DynamoDB::Table")) {
+            return "stream";
+        }
+        if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::Events::EventBus")) {
+            return "event-bus";
+        }
+        if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::SQS::Queue")) {
+            return "queue";
         }
         String ref = ref(r);
         if (ref != null && isResourceOfType(ref, "AWS::SecretsManager::Secret")) {
@@ -1001,6 +1068,10 @@ class SamContractTest {
             }
         }));
         x.put("15-revoke-invite.json", new Expected(200, (b, v) -> assertEquals("REVOKED", obj(b, "invite").get("status"))));
+        x.put("15a-invite-history.json", new Expected(200, (b, v) -> {
+            assertTrue(b.get("events") instanceof List<?>, "a list of events: " + b);
+            v.put("history", String.valueOf(b.get("events")));
+        }));
         x.put("16-admin-delete-room.json", new Expected(204, (b, v) -> { }));
         return x;
     }

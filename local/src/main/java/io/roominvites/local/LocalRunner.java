@@ -52,6 +52,7 @@ public final class LocalRunner {
         options.issuerBase = base;
         options.corsOrigins = Set.of(env("CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(","));
         options.email = LocalEmail.choose(base, System.getenv());
+        options.lifecycleEvents = true;
         LocalServices services = LocalServices.start(options);
         seedDemo(services, base);
 
@@ -101,6 +102,7 @@ public final class LocalRunner {
                   Join page   %1$s/join#invite=<token>   (where links point: countdown, lobby, entry)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)
+                  Events      %1$s/dev/events   (lifecycle events from the table's stream, as EventBridge gets them)
                   DynamoDB    %2$s (%3$s)
                   Demo room   %4$s: "Next-Level Growth: Practical Strategies That Work", starts 10 minutes after start-up
                               owner %5$s; invitations enabled; blocked domain: blocked.example

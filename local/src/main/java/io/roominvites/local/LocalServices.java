@@ -46,6 +46,7 @@ public final class LocalServices implements AutoCloseable {
     private final App app;
     private final DynamoDbLocalServer embedded;
     private final URI dynamoEndpoint;
+    private final LocalEvents events;
 
     /** How to assemble it. */
     public static final class Options {
@@ -61,6 +62,10 @@ public final class LocalServices implements AutoCloseable {
         public List<ExecutionInterceptor> interceptors = new ArrayList<>();
         public DevClock clock = new DevClock();
         public Set<Operation> operations = EnumSet.allOf(Operation.class);
+        /** Run the stream consumer on DynamoDB Local's stream, its events kept in memory (GET /dev/events). */
+        public boolean lifecycleEvents;
+        /** How often the stream consumer polls the stream. */
+        public Duration streamPollInterval = Duration.ofMillis(100);
     }
 
     private LocalServices(Options o) throws Exception {
@@ -81,6 +86,8 @@ public final class LocalServices implements AutoCloseable {
                 .build();
         TableSetup.create(db, o.tableName);
         this.store = new DynamoInviteStore(db, o.tableName);
+        this.events = o.lifecycleEvents
+                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, o.streamPollInterval) : null;
         this.keys = KeyRing.generate("local-1");
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
@@ -98,6 +105,9 @@ public final class LocalServices implements AutoCloseable {
         }
         if (o.operations.contains(Operation.DEV_CLOCK)) {
             parts.extraHandlers.put(Operation.DEV_CLOCK, (r, p) -> devClock(r.body()));
+        }
+        if (events != null && o.operations.contains(Operation.DEV_EVENTS)) {
+            parts.extraHandlers.put(Operation.DEV_EVENTS, (r, p) -> events.devEvents());
         }
         Set<Operation> ops = EnumSet.copyOf(o.operations);
         ops.removeIf(Operation::localOnly);
@@ -168,12 +178,20 @@ public final class LocalServices implements AutoCloseable {
         return store;
     }
 
+    /** The lifecycle events (null unless {@link Options#lifecycleEvents}). */
+    public LocalEvents events() {
+        return events;
+    }
+
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
 
     @Override
     public void close() throws Exception {
+        if (events != null) {
+            events.close();
+        }
         db.close();
         if (embedded != null) {
             embedded.close();

@@ -272,6 +272,16 @@ public final class InviteService {
         return new InvitePage(page.invites(), next, page.searchLimitReached());
     }
 
+    /** Who did what to the invite, oldest first (its lifecycle events, kept as long as the invite); managers only. */
+    public List<io.roominvites.events.HistoryEntry> history(Caller caller, String roomId, String inviteId) {
+        InviteStore.Loaded loaded = store.load(roomId, inviteId);
+        requireManagedRoom(caller, loaded.room());
+        if (loaded.invite().isEmpty()) {
+            throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+        }
+        return store.history(roomId, inviteId);
+    }
+
     /** Revokes an invitation; revoking again is not an error. */
     public Invite revoke(Caller caller, String roomId, String inviteId) {
         return change(caller, roomId, inviteId, false, (invite, room, now) -> {

@@ -42,6 +42,11 @@ public final class Service implements AutoCloseable {
     }
 
     public Service(Backend backend, EmailGateway email) {
+        this(backend, email, false);
+    }
+
+    /** With {@code lifecycleEvents}, the stream consumer runs on the table's stream (LocalServices.events()). */
+    public Service(Backend backend, EmailGateway email, boolean lifecycleEvents) {
         java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here
         try {
             LocalServices.Options o = new LocalServices.Options();
@@ -51,6 +56,8 @@ public final class Service implements AutoCloseable {
             o.interceptors.add(counter);
             o.clock = new DevClock();
             o.corsOrigins = java.util.Set.of("https://app.example.com");
+            o.lifecycleEvents = lifecycleEvents;
+            o.streamPollInterval = Duration.ofMillis(50);
             this.services = LocalServices.start(o);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the service against " + backend.name(), e);
