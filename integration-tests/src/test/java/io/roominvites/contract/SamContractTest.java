@@ -96,7 +96,8 @@ class SamContractTest {
             "INVITE_ID", "LINK_TOKEN");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
-    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
+    private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS, Operation.DEV_TOKEN, Operation.DEV_CLOCK,
+            Operation.DEV_EVENTS, Operation.DEV_SES_EVENT));
     private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
             Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
             Operation.JWKS);
@@ -124,7 +125,8 @@ class SamContractTest {
             Map.entry(Config.IDP_ISSUER, ALL_BUT_JWKS),
             Map.entry(Config.IDP_AUDIENCE, ALL_BUT_JWKS),
             Map.entry(Config.IDP_ALGORITHMS, ALL_BUT_JWKS),
-            Map.entry(Config.CORS_ALLOWED_ORIGINS, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))),
+            Map.entry(Config.CORS_ALLOWED_ORIGINS, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK,
+                    Operation.DEV_EVENTS, Operation.DEV_SES_EVENT))),
             Map.entry(Config.SETTINGS_CACHE_SECONDS, EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE,
                     Operation.RESEND_INVITE, Operation.REISSUE_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
@@ -143,18 +145,25 @@ class SamContractTest {
     }
 
     /**
-     * InviteEventsFunction (InviteEventsHandler): the table's stream, read by the event source mapping with the
+     * InviteEventsFunction (InviteEventsHandler): a DynamoDB stream event as a JSON object (io.roominvites.lambda.StreamRecords
+     * says why not DynamodbEvent); the table's stream, read by the event source mapping with the
      * function's role (DescribeStream, GetRecords, GetShardIterator, ListStreams); each invite's history written with
      * one conditional PutItem per event (DynamoInviteStore.recordHistory); PutEvents on the bus
      * (EventBridgePublisher); the stream's on-failure destination (SendMessage).
      */
     static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
-            "com.amazonaws.services.lambda.runtime.events.DynamodbEvent",
-            "com.amazonaws.services.lambda.runtime.events.StreamsEventResponse",
+            "java.util.Map<java.lang.String, java.lang.Object>", "java.util.Map<java.lang.String, java.lang.Object>",
             Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME),
             Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
                     "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
-                    "sqs:SendMessage queue")));
+                    "sqs:SendMessage queue")),
+            // EmailFeedbackFunction (EmailFeedbackHandler, EmailFeedback): SES events from an EventBridge rule (a JSON
+            // object); the invite of a message id (Query of the sparse index), the invite and its room
+            // (BatchGetItem), the invite with the report at its revision (PutItem)
+            "EmailFeedbackFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
+                    "java.util.Map<java.lang.String, java.lang.Object>", Set.of(Config.TABLE_NAME),
+                    Set.of("dynamodb:Query index/" + TableSchema.EMAIL_MESSAGE_INDEX, "dynamodb:BatchGetItem table",
+                            "dynamodb:PutItem table")));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -352,7 +361,7 @@ class SamContractTest {
                 Map<String, Object> ready = d.process(fn).awaitInit();
                 if (ready == null) {
                     problems.add(fn + " did not start: " + d.process(fn).initError());
-                } else if (!EVENT_FUNCTIONS.get(fn).eventType().equals(ready.get("eventType"))) {
+                } else if (!EVENT_FUNCTIONS.get(fn).eventType().replaceAll("<.*", "").equals(ready.get("eventType"))) {
                     problems.add(fn + ": the runtime would deserialise events as " + ready.get("eventType"));
                 }
                 continue;
@@ -532,15 +541,16 @@ class SamContractTest {
         }
         expect(problems, "GlobalSecondaryIndexes", Map.of(
                 TableSchema.ROOM_LIST_INDEX, Map.of(TableSchema.ROOM_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
-                TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE")), gsis);
+                TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
+                TableSchema.EMAIL_MESSAGE_INDEX, Map.of(TableSchema.EMAIL_MESSAGE_PK, "HASH")), gsis);
         expect(problems, "index projection", Map.of(TableSchema.ROOM_LIST_INDEX, "KEYS_ONLY",
-                TableSchema.STATUS_LIST_INDEX, "INCLUDE"), projections);
+                TableSchema.STATUS_LIST_INDEX, "INCLUDE", TableSchema.EMAIL_MESSAGE_INDEX, "KEYS_ONLY"), projections);
         Map<String, String> attributes = new TreeMap<>();
         for (Object a : list(t.get("AttributeDefinitions"))) {
             attributes.put(String.valueOf(map(a).get("AttributeName")), String.valueOf(map(a).get("AttributeType")));
         }
         expect(problems, "AttributeDefinitions", Map.of(TableSchema.PK, "S", TableSchema.SK, "S", TableSchema.ROOM_LIST_PK, "S",
-                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S"), attributes);
+                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S", TableSchema.EMAIL_MESSAGE_PK, "S"), attributes);
         Map<String, Object> ttl = map(t.getOrDefault("TimeToLiveSpecification", Map.of()));
         expect(problems, "TTL attribute", TableSchema.TTL, ttl.get("AttributeName"));
         expect(problems, "TTL enabled", true, ttl.get("Enabled"));
@@ -1182,6 +1192,67 @@ class SamContractTest {
         assertNoProblems("the functions' AWS calls and logs", problems);
     }
 
+    /** Recorded DynamoDB stream events (events/streams/), for the stream consumer. */
+    static final Path STREAM_EVENTS = EVENTS.resolve("streams");
+
+    @Test
+    void theStreamConsumerTurnsRecordedStreamEventsIntoEventsAndHistoryWithinItsRole() throws Exception {
+        Deployment d = deployment();
+        String fn = "InviteEventsFunction";
+        List<String> problems = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(STREAM_EVENTS)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(!files.isEmpty(), "events/streams/ holds recorded stream events");
+        for (Path file : files) {
+            Map<String, Object> response = JSONObjectUtils.parse(d.process(fn).invoke(Files.readAllBytes(file)));
+            Object failures = response.get("batchItemFailures");
+            if (!(failures instanceof List<?> l) || !l.isEmpty()) {
+                problems.add(file.getFileName() + ": expected no batch item failures, got " + response
+                        + "\nIts stderr:\n" + d.process(fn).stderrTail());
+            }
+        }
+        Map<String, Object> envJson = JSONObjectUtils.parse(Files.readString(ENV_JSON));
+        Object bus = section(envJson, "Parameters").get(Config.EVENT_BUS_NAME);
+        List<String> types = new ArrayList<>();
+        for (Map<String, Object> e : d.eventBridge.entries()) {
+            types.add(String.valueOf(e.get("DetailType")));
+            expect(problems, "PutEvents Source", "room-invites", e.get("Source"));
+            expect(problems, "PutEvents EventBusName", bus, e.get("EventBusName"));
+            String detail = String.valueOf(e.get("Detail"));
+            if (detail.contains("gia.guest@example.org") || detail.contains("owner@example.com")) {
+                problems.add("an unmasked email in an event's detail: " + detail);
+            }
+        }
+        expect(problems, "the events put on the bus", List.of("Invite Created", "Invite Promoted"), types);
+        try (DynamoDbClient db = SamLocalSupport.dynamoDb(EmulatorBackend.shared().dynamoDbEndpoint())) {
+            int history = db.query(b -> b.tableName(d.table).keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                    "INVITE#product-summit#01KAWE3J5N6M7P8Q9R0S1T2V3W"),
+                            ":e", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EVENT#")))).count();
+            expect(problems, "history items of the invite", 2, history);
+        }
+        // the SES feedback function: a recorded bounce about a message no invite has is ignored and counted
+        String bounce = Files.readString(EVENTS.resolve("ses/bounce-mailbox-does-not-exist.json"))
+                .replace("${MESSAGE_ID}", "0100018c-unknown-message-id");
+        Map<String, Object> answer = JSONObjectUtils.parse(d.process("EmailFeedbackFunction")
+                .invoke(bounce.getBytes(StandardCharsets.UTF_8)));
+        expect(problems, "EmailFeedbackFunction's answer to an unknown message id", "UNKNOWN_MESSAGE", answer.get("result"));
+        for (String f : List.of(fn, "EmailFeedbackFunction")) {
+            String role = getAtt(template.properties(f).get("Role")).get(0);
+            Set<String> granted = grants(role, problems);
+            for (String line : new TreeSet<>(d.process(f).recordedCalls())) {
+                String call = line.substring(line.indexOf(' ') + 1);
+                if (!line.startsWith("snapstart") && !allowed(call, granted, "")) {
+                    problems.add(f + " called " + call + " but " + role + " does not allow it (grants " + granted + ")");
+                }
+            }
+        }
+        assertNoProblems("the stream consumer and the SES feedback", problems);
+    }
+
     /** Whether the role's grants allow a recorded call; SES template calls also need the template's name to match. */
     private static boolean allowed(String call, Set<String> granted, String templatePattern) {
         if (call.startsWith("dynamodb:")) {
@@ -1197,6 +1268,9 @@ class SamContractTest {
                 case "ses:GetEmailTemplate" -> granted.contains("ses:GetEmailTemplate ses:template");
                 default -> false;
             };
+        }
+        if (call.startsWith("events:")) {
+            return granted.contains(call + " event-bus");
         }
         return call.equals("secretsmanager:GetSecretValue") && granted.contains("secretsmanager:GetSecretValue secret");
     }
@@ -1223,14 +1297,17 @@ class SamContractTest {
         final Map<String, String> tokens;
         final SamLocalSupport idp;
         final Path work;
+        final String table;
+        final EventBridgeStub eventBridge;
 
         Deployment(SamTemplate template) throws Exception {
             work = Files.createTempDirectory("sam-contract");
             String classpath = layOutRunner(work.resolve("runner")) + java.io.File.pathSeparator + codeSource(LambdaEventSerializers.class);
             Path recorder = layOutRecorder(work.resolve("recorder"));
             EmulatorBackend backend = EmulatorBackend.shared();
-            String table = Backends.uniqueName("sam-contract");
+            table = Backends.uniqueName("sam-contract");
             SamLocalSupport.createTable(backend.dynamoDbEndpoint(), table);
+            eventBridge = new EventBridgeStub();
             EmailTemplate emailTemplate = EmailTemplate.fromJson(Files.readString(EMAIL_TEMPLATE_FILE));
             assertEquals(EMAIL_TEMPLATE, emailTemplate.name(), "the settings event selects " + EMAIL_TEMPLATE_FILE);
             try (SesV2Client ses = backend.sesV2Client()) {
@@ -1247,6 +1324,7 @@ class SamContractTest {
                     Config.TABLE_NAME, table,
                     "AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString(),
                     "AWS_ENDPOINT_URL_SESV2", backend.sesEndpoint().toString(),
+                    "AWS_ENDPOINT_URL_EVENTBRIDGE", eventBridge.endpoint().toString(),
                     Config.IDP_JWKS_URL, idp.jwksUrl().toString());
             for (String fn : template.functions()) {
                 Map<String, String> env = samLocalEnvironment(template, envJson, fn, overrides, work);
@@ -1275,6 +1353,7 @@ class SamContractTest {
         public void close() {
             Stream.concat(processes.values().stream(), probes.values().stream()).forEach(FunctionProcess::close);
             idp.close();
+            eventBridge.close();
         }
     }
 

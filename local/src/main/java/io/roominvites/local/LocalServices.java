@@ -47,6 +47,7 @@ public final class LocalServices implements AutoCloseable {
     private final DynamoDbLocalServer embedded;
     private final URI dynamoEndpoint;
     private final LocalEvents events;
+    private final io.roominvites.service.EmailFeedback emailFeedback;
 
     /** How to assemble it. */
     public static final class Options {
@@ -86,6 +87,7 @@ public final class LocalServices implements AutoCloseable {
                 .build();
         TableSetup.create(db, o.tableName);
         this.store = new DynamoInviteStore(db, o.tableName);
+        this.emailFeedback = new io.roominvites.service.EmailFeedback(store);
         this.events = o.lifecycleEvents
                 ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, o.streamPollInterval) : null;
         this.keys = KeyRing.generate("local-1");
@@ -109,6 +111,9 @@ public final class LocalServices implements AutoCloseable {
         if (events != null && o.operations.contains(Operation.DEV_EVENTS)) {
             parts.extraHandlers.put(Operation.DEV_EVENTS, (r, p) -> events.devEvents());
         }
+        if (o.operations.contains(Operation.DEV_SES_EVENT)) {
+            parts.extraHandlers.put(Operation.DEV_SES_EVENT, (r, p) -> devSesEvent(r.body()));
+        }
         Set<Operation> ops = EnumSet.copyOf(o.operations);
         ops.removeIf(Operation::localOnly);
         this.app = App.create(parts, ops.isEmpty() ? EnumSet.noneOf(Operation.class) : ops);
@@ -129,6 +134,19 @@ public final class LocalServices implements AutoCloseable {
         boolean admin = Boolean.TRUE.equals(json.get("siteAdmin"));
         String token = idp.mint(io.roominvites.domain.Emails.normalize(e), first, last, admin, Duration.ofHours(12));
         return new HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(Map.of("token", token)));
+    }
+
+    /** POST /dev/ses-event: a recorded SES event (events/ses/), as the deployed EmailFeedbackFunction gets it. */
+    private HttpResponse devSesEvent(String body) {
+        Map<String, Object> json = parse(body);
+        String result;
+        try {
+            result = emailFeedback.record(json).name();
+        } catch (IllegalArgumentException notSes) {
+            throw InviteException.invalid("detail", "must be an SES event (eventType and mail.messageId), as events/ses/ has");
+        }
+        return new HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(Map.of("result", result,
+                "unknownMessages", emailFeedback.unknownMessages())));
     }
 
     private HttpResponse devClock(String body) {

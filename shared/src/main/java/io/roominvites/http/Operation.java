@@ -25,7 +25,8 @@ public enum Operation {
     JWKS("GET", "/.well-known/jwks.json"),
     DEV_TOKEN("POST", "/dev/token"),
     DEV_CLOCK("POST", "/dev/clock"),
-    DEV_EVENTS("GET", "/dev/events");
+    DEV_EVENTS("GET", "/dev/events"),
+    DEV_SES_EVENT("POST", "/dev/ses-event");
 
     private final String method;
     private final String pathTemplate;
@@ -51,7 +52,7 @@ public enum Operation {
     }
 
     public boolean localOnly() {
-        return this == DEV_TOKEN || this == DEV_CLOCK || this == DEV_EVENTS;
+        return this == DEV_TOKEN || this == DEV_CLOCK || this == DEV_EVENTS || this == DEV_SES_EVENT;
     }
 
     String[] segments() {

@@ -106,6 +106,13 @@ public interface InviteStore {
     /** The invite's history, oldest first (empty when it has none or is gone). */
     List<HistoryEntry> history(String roomId, String inviteId);
 
+    /** The invite whose latest email has this provider message id (eventually consistent), if any. */
+    Optional<InviteKey> findByEmailMessage(String messageId);
+
+    /** Which invite. */
+    record InviteKey(String roomId, String inviteId) {
+    }
+
     /** One page of a room's invites, newest first; {@code status} null for all. */
     Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now);
 

@@ -251,6 +251,60 @@ class LifecycleEventsEndToEndTest {
         service.call("GET", "/rooms/" + room + "/invites/01ARZ3NDEKTSV4RRFFQ69G5FAV/history", owner(), null).expect(404);
     }
 
+    /** The repository's recorded SES events (events/ses/). */
+    private static final java.nio.file.Path SES_EVENTS = java.nio.file.Path.of(System.getProperty("project.root", ".."))
+            .resolve("events/ses");
+
+    @Test
+    @Order(4)
+    void eachRecordedSesEventUpdatesItsInviteAndPublishesItsEventAndAnUnknownMessageIsIgnoredAndCounted() throws Exception {
+        String room = Service.roomId("ses");
+        service.room(room, Duration.ofMinutes(-5));
+        String[][] cases = {
+                {"delivery.json", "DELIVERED", "Invite Email Delivered", null},
+                {"bounce-mailbox-does-not-exist.json", "BOUNCED", "Invite Email Bounced", "mailbox does not exist"},
+                {"complaint.json", "COMPLAINED", "Invite Email Complained", "marked as spam (abuse)"},
+                {"delivery-delay.json", "DELAYED", null, "mailbox full, still trying"}};
+        for (String[] c : cases) {
+            Service.Response created = service.call("POST", "/rooms/" + room + "/invites", owner(),
+                    Service.inviteBody("gia.guest@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
+            String id = Service.inviteId(created);
+            String messageId = String.valueOf(created.obj("email").get("messageId"));
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (eventsOf(id).size() < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(2);
+            }
+            String event = java.nio.file.Files.readString(SES_EVENTS.resolve(c[0])).replace("${MESSAGE_ID}", messageId);
+            List<String> expected = c[2] == null ? List.of() : List.of(c[2]);
+            List<LifecycleEvent> added = step(id, () -> assertEquals("RECORDED",
+                    service.call("POST", "/dev/ses-event", null, event).expect(200).json().get("result")), expected);
+            if (c[3] != null && !added.isEmpty()) {
+                assertEquals(c[3], added.getFirst().detail().get("reason"));
+                assertNull(added.getFirst().detail().get("actor"));
+            }
+            Map<String, Object> delivery = cast(service.listed(room, id).get("emailDelivery"));
+            assertEquals(c[1], delivery.get("lastEvent"), c[0]);
+            assertEquals(c[3], delivery.get("lastEventDetail"), c[0]);
+            // the same report again: nothing new
+            assertEquals("ALREADY_RECORDED",
+                    service.call("POST", "/dev/ses-event", null, event).expect(200).json().get("result"));
+        }
+        long unknownBefore = ((Number) service.call("POST", "/dev/ses-event", null,
+                java.nio.file.Files.readString(SES_EVENTS.resolve("delivery.json")).replace("${MESSAGE_ID}", "no-such-message"))
+                .expect(200).json().get("unknownMessages")).longValue();
+        Map<String, Object> again = service.call("POST", "/dev/ses-event", null,
+                java.nio.file.Files.readString(SES_EVENTS.resolve("bounce-mailbox-does-not-exist.json"))
+                        .replace("${MESSAGE_ID}", "no-such-message-either")).expect(200).json();
+        assertEquals("UNKNOWN_MESSAGE", again.get("result"));
+        assertEquals(unknownBefore + 1, ((Number) again.get("unknownMessages")).longValue());
+        service.call("POST", "/dev/ses-event", null, Map.of("hello", "world")).expect(400);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+
     @Test
     @Order(3)
     void aPublishFailureIsRetriedWithoutHoldingUpTheRequestAndAPoisonRecordIsDeadLetteredAlone() throws Exception {

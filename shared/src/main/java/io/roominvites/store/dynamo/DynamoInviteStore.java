@@ -470,6 +470,23 @@ public final class DynamoInviteStore implements InviteStore {
         return out;
     }
 
+    @Override
+    public Optional<InviteKey> findByEmailMessage(String messageId) {
+        QueryResponse r = call(() -> db.query(QueryRequest.builder().tableName(table)
+                .indexName(TableSchema.EMAIL_MESSAGE_INDEX)
+                .keyConditionExpression("#m = :m")
+                .expressionAttributeNames(Map.of("#m", TableSchema.EMAIL_MESSAGE_PK))
+                .expressionAttributeValues(Map.of(":m", s(messageId))).limit(1).build()));
+        for (Map<String, AttributeValue> k : r.items()) {
+            String pk = Attr.str(k, TableSchema.PK);
+            String[] parts = pk == null ? new String[0] : pk.split("#");
+            if (parts.length == 3 && "INVITE".equals(parts[0])) {
+                return Optional.of(new InviteKey(parts[1], parts[2]));
+            }
+        }
+        return Optional.empty();
+    }
+
     // ---------------------------------------------------------------- listing
 
     /** Index entries one page may read per shard before it answers with what it found (searchLimitReached). */

@@ -176,7 +176,7 @@ final class Items {
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
             if (d.messageId() != null) {
-                item.put("emailMessageId", s(d.messageId()));
+                item.put(TableSchema.EMAIL_MESSAGE_PK, s(d.messageId()));
             }
             item.put("emailHistory", attempts(d.history()));
             if (d.lastEvent() != null) {
