@@ -42,7 +42,9 @@ class OpenApiContractTest {
     private static final Map<String, Integer> ROUTER_CODES = Map.of("ROUTE_NOT_FOUND", 404, "METHOD_NOT_ALLOWED", 405);
     /** Routes the implementation serves that API.md does not list (yet): each one a known, reviewed addition. */
     private static final Set<String> KNOWN_ADDITIONS = Set.of("POST /rooms/{roomId}/invites/{inviteId}/resend",
-            "GET /dev/events", "POST /dev/ses-event");
+            "GET /dev/events", "POST /dev/ses-event",
+            // a (v2) row of API.md, which API_MD_ROUTE does not read (it starts with **(v2)**)
+            "GET /rooms/{roomId}/invites/{inviteId}/history");
     private static final String LOCAL_ONLY_TAG = "local-only";
     /** A route in an API.md table's first cell: {@code | `GET /rooms/{roomId}/invites?status=&limit=` | ...}. */
     private static final Pattern API_MD_ROUTE = Pattern.compile(
