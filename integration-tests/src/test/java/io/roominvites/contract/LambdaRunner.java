@@ -80,7 +80,12 @@ public final class LambdaRunner {
                 throw new IllegalStateException("Class " + className + " does not implement " + requestHandler.getName());
             }
             Type[] types = typeArguments(cls, requestHandler);
-            if (!(types[0] instanceof Class<?> in) || !(types[1] instanceof Class<?> out)) {
+            // a generic event type (Map<String, Object>) is deserialised as its raw class, as the runtime does
+            Type[] raw = new Type[2];
+            for (int i = 0; i < 2; i++) {
+                raw[i] = types[i] instanceof ParameterizedType p ? p.getRawType() : types[i];
+            }
+            if (!(raw[0] instanceof Class<?> in) || !(raw[1] instanceof Class<?> out)) {
                 throw new IllegalStateException("Cannot tell the event and response types of " + className);
             }
             eventType = in;

@@ -97,7 +97,8 @@ class SamContractTest {
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
     private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
-            Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK));
+            Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK, Operation.DEV_EVENTS,
+            Operation.DEV_SES_EVENT));
     private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
             Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
             Operation.JWKS);
@@ -128,13 +129,47 @@ class SamContractTest {
             Map.entry(Config.IDP_ISSUER, ALL_BUT_JWKS),
             Map.entry(Config.IDP_AUDIENCE, ALL_BUT_JWKS),
             Map.entry(Config.IDP_ALGORITHMS, ALL_BUT_JWKS),
-            Map.entry(Config.CORS_ALLOWED_ORIGINS, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))),
+            Map.entry(Config.CORS_ALLOWED_ORIGINS, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK,
+                    Operation.DEV_EVENTS, Operation.DEV_SES_EVENT))),
             Map.entry(Config.SETTINGS_CACHE_SECONDS, EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE,
                     Operation.RESEND_INVITE, Operation.REISSUE_INVITE, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE)),
             Map.entry(Config.EMAIL_FROM, EMAIL),
             Map.entry(Config.EMAIL_CONFIGURATION_SET, EMAIL),
             Map.entry(Config.EMAIL_TEMPLATE_CACHE_SECONDS, EMAIL),
-            Map.entry(Config.METRICS_NAMESPACE, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK))));
+            Map.entry(Config.METRICS_NAMESPACE, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK,
+                    Operation.DEV_EVENTS, Operation.DEV_SES_EVENT))),
+            // no HTTP operation: the stream consumer (EVENT_FUNCTIONS)
+            Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)));
+
+    /**
+     * A function the HTTP API does not invoke: the event and response types its handler takes, the variables its
+     * code reads (all required; CORS_ALLOWED_ORIGINS comes with the template's Globals and is not read), and the
+     * permissions its role needs, in the {@link #PERMISSIONS} notation ("stream": the table's stream, "event-bus":
+     * the template's bus, "queue": the template's queue).
+     */
+    record EventFunction(String eventType, String responseType, Set<String> variables, Set<String> permissions) {
+    }
+
+    /**
+     * InviteEventsFunction (InviteEventsHandler): a DynamoDB stream event as a JSON object (io.roominvites.lambda.StreamRecords
+     * says why not DynamodbEvent); the table's stream, read by the event source mapping with the
+     * function's role (DescribeStream, GetRecords, GetShardIterator, ListStreams); each invite's history written with
+     * one conditional PutItem per event (DynamoInviteStore.recordHistory); PutEvents on the bus
+     * (EventBridgePublisher); the stream's on-failure destination (SendMessage).
+     */
+    static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
+            "java.util.Map<java.lang.String, java.lang.Object>", "java.util.Map<java.lang.String, java.lang.Object>",
+            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME),
+            Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
+                    "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
+                    "sqs:SendMessage queue")),
+            // EmailFeedbackFunction (EmailFeedbackHandler, EmailFeedback): SES events from an EventBridge rule (a JSON
+            // object); the invite of a message id (Query of the sparse index), the invite and its room
+            // (BatchGetItem), the invite with the report at its revision (PutItem)
+            "EmailFeedbackFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
+                    "java.util.Map<java.lang.String, java.lang.Object>", Set.of(Config.TABLE_NAME),
+                    Set.of("dynamodb:Query index/" + TableSchema.EMAIL_MESSAGE_INDEX, "dynamodb:BatchGetItem table",
+                            "dynamodb:PutItem table")));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -147,7 +182,8 @@ class SamContractTest {
      */
     static final Map<String, String> SDK_ENDPOINTS = Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", "https://dynamodb.${AWS::Region}.${AWS::URLSuffix}",
-            "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}");
+            "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}",
+            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}");
 
     /**
      * The IAM permissions each operation needs, from DynamoInviteStore (which calls each operation makes),
@@ -187,6 +223,7 @@ class SamContractTest {
         m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
         m.put(Operation.JWKS, Set.of(secret));
         m.put(Operation.OPENID_CONFIGURATION, Set.of());
+        m.put(Operation.HISTORY, Set.of(batchGet, query));
         return m;
     }
 
@@ -245,7 +282,13 @@ class SamContractTest {
                 }
                 Type[] types = LambdaRunner.typeArguments(cls, requestHandler);
                 List<String> names = Arrays.stream(types).map(Type::getTypeName).toList();
-                if (!names.equals(List.of("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent",
+                EventFunction ef = EVENT_FUNCTIONS.get(fn);
+                if (ef != null) {
+                    if (!names.equals(List.of(ef.eventType(), ef.responseType()))) {
+                        problems.add(fn + ": " + className + " is a RequestHandler" + names + ", not of " + ef.eventType()
+                                + " and " + ef.responseType());
+                    }
+                } else if (!names.equals(List.of("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse"))) {
                     problems.add(fn + ": " + className + " is a RequestHandler" + names + ", not of the HTTP API payload 2.0 event and response");
                 }
@@ -261,6 +304,9 @@ class SamContractTest {
         List<String> problems = new ArrayList<>();
         Set<String> declared = template.environment(fn).keySet();
         Set<String> expected = new TreeSet<>();
+        if (EVENT_FUNCTIONS.containsKey(fn)) {
+            EVENT_FUNCTIONS.get(fn).variables().stream().filter(v -> blank(System.getenv(v))).forEach(expected::add);
+        }
         for (String v : REQUIRED) {
             if (readBy(v, operations(fn)) && blank(System.getenv(v))
                     && !(v.equals(Config.SIGNING_KEY_SECRET_ID) && !blank(System.getenv(Config.SIGNING_KEYS_JSON)))) {
@@ -320,6 +366,18 @@ class SamContractTest {
                 if (other != null) {
                     problems.add(route + " is wired to both " + other + " and " + fn);
                 }
+            }
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                if (!template.httpApiRoutes(fn).isEmpty()) {
+                    problems.add(fn + ": a function of EVENT_FUNCTIONS serves no HTTP route");
+                }
+                Map<String, Object> ready = d.process(fn).awaitInit();
+                if (ready == null) {
+                    problems.add(fn + " did not start: " + d.process(fn).initError());
+                } else if (!EVENT_FUNCTIONS.get(fn).eventType().replaceAll("<.*", "").equals(ready.get("eventType"))) {
+                    problems.add(fn + ": the runtime would deserialise events as " + ready.get("eventType"));
+                }
+                continue;
             }
             for (String e : template.otherEvents(fn)) {
                 problems.add(fn + ": event " + e + " is not an HttpApi event");
@@ -386,6 +444,13 @@ class SamContractTest {
                     expected.add(v);
                 }
             });
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                expected.addAll(EVENT_FUNCTIONS.get(fn).variables());
+                expected.add(Config.CORS_ALLOWED_ORIGINS); // from Globals: every function has it
+            }
+            if (expected.contains(Config.EVENT_BUS_NAME)) {
+                expected.add("AWS_ENDPOINT_URL_EVENTBRIDGE");
+            }
             if (expected.contains(Config.TABLE_NAME)) {
                 expected.add("AWS_ENDPOINT_URL_DYNAMODB");
             }
@@ -489,15 +554,16 @@ class SamContractTest {
         }
         expect(problems, "GlobalSecondaryIndexes", Map.of(
                 TableSchema.ROOM_LIST_INDEX, Map.of(TableSchema.ROOM_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
-                TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE")), gsis);
+                TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
+                TableSchema.EMAIL_MESSAGE_INDEX, Map.of(TableSchema.EMAIL_MESSAGE_PK, "HASH")), gsis);
         expect(problems, "index projection", Map.of(TableSchema.ROOM_LIST_INDEX, "KEYS_ONLY",
-                TableSchema.STATUS_LIST_INDEX, "INCLUDE"), projections);
+                TableSchema.STATUS_LIST_INDEX, "INCLUDE", TableSchema.EMAIL_MESSAGE_INDEX, "KEYS_ONLY"), projections);
         Map<String, String> attributes = new TreeMap<>();
         for (Object a : list(t.get("AttributeDefinitions"))) {
             attributes.put(String.valueOf(map(a).get("AttributeName")), String.valueOf(map(a).get("AttributeType")));
         }
         expect(problems, "AttributeDefinitions", Map.of(TableSchema.PK, "S", TableSchema.SK, "S", TableSchema.ROOM_LIST_PK, "S",
-                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S"), attributes);
+                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S", TableSchema.EMAIL_MESSAGE_PK, "S"), attributes);
         Map<String, Object> ttl = map(t.getOrDefault("TimeToLiveSpecification", Map.of()));
         expect(problems, "TTL attribute", TableSchema.TTL, ttl.get("AttributeName"));
         expect(problems, "TTL enabled", true, ttl.get("Enabled"));
@@ -562,6 +628,9 @@ class SamContractTest {
             Set<String> expected = new TreeSet<>();
             for (Operation op : operations(fn)) {
                 expected.addAll(PERMISSIONS.getOrDefault(op, Set.of()));
+            }
+            if (EVENT_FUNCTIONS.containsKey(fn)) {
+                expected.addAll(EVENT_FUNCTIONS.get(fn).permissions());
             }
             Set<String> want = normalise(expected);
             Set<String> have = normalise(granted);
@@ -678,6 +747,15 @@ class SamContractTest {
         List<String> ga = getAtt(r);
         if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::DynamoDB::Table")) {
             return "table";
+        }
+        if (ga != null && ga.get(1).equals("StreamArn") && isResourceOfType(ga.get(0), "AWS::DynamoDB::Table")) {
+            return "stream";
+        }
+        if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::Events::EventBus")) {
+            return "event-bus";
+        }
+        if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::SQS::Queue")) {
+            return "queue";
         }
         String ref = ref(r);
         if (ref != null && isResourceOfType(ref, "AWS::SecretsManager::Secret")) {
@@ -1022,6 +1100,10 @@ class SamContractTest {
             }
         }));
         x.put("15-revoke-invite.json", new Expected(200, (b, v) -> assertEquals("REVOKED", obj(b, "invite").get("status"))));
+        x.put("15a-invite-history.json", new Expected(200, (b, v) -> {
+            assertTrue(b.get("events") instanceof List<?>, "a list of events: " + b);
+            v.put("history", String.valueOf(b.get("events")));
+        }));
         x.put("16-admin-delete-room.json", new Expected(204, (b, v) -> { }));
         return x;
     }
@@ -1148,6 +1230,67 @@ class SamContractTest {
         assertNoProblems("the functions' AWS calls and logs", problems);
     }
 
+    /** Recorded DynamoDB stream events (events/streams/), for the stream consumer. */
+    static final Path STREAM_EVENTS = EVENTS.resolve("streams");
+
+    @Test
+    void theStreamConsumerTurnsRecordedStreamEventsIntoEventsAndHistoryWithinItsRole() throws Exception {
+        Deployment d = deployment();
+        String fn = "InviteEventsFunction";
+        List<String> problems = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(STREAM_EVENTS)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(!files.isEmpty(), "events/streams/ holds recorded stream events");
+        for (Path file : files) {
+            Map<String, Object> response = JSONObjectUtils.parse(d.process(fn).invoke(Files.readAllBytes(file)));
+            Object failures = response.get("batchItemFailures");
+            if (!(failures instanceof List<?> l) || !l.isEmpty()) {
+                problems.add(file.getFileName() + ": expected no batch item failures, got " + response
+                        + "\nIts stderr:\n" + d.process(fn).stderrTail());
+            }
+        }
+        Map<String, Object> envJson = JSONObjectUtils.parse(Files.readString(ENV_JSON));
+        Object bus = section(envJson, "Parameters").get(Config.EVENT_BUS_NAME);
+        List<String> types = new ArrayList<>();
+        for (Map<String, Object> e : d.eventBridge.entries()) {
+            types.add(String.valueOf(e.get("DetailType")));
+            expect(problems, "PutEvents Source", "room-invites", e.get("Source"));
+            expect(problems, "PutEvents EventBusName", bus, e.get("EventBusName"));
+            String detail = String.valueOf(e.get("Detail"));
+            if (detail.contains("gia.guest@example.org") || detail.contains("owner@example.com")) {
+                problems.add("an unmasked email in an event's detail: " + detail);
+            }
+        }
+        expect(problems, "the events put on the bus", List.of("Invite Created", "Invite Promoted"), types);
+        try (DynamoDbClient db = SamLocalSupport.dynamoDb(EmulatorBackend.shared().dynamoDbEndpoint())) {
+            int history = db.query(b -> b.tableName(d.table).keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                    "INVITE#product-summit#01KAWE3J5N6M7P8Q9R0S1T2V3W"),
+                            ":e", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EVENT#")))).count();
+            expect(problems, "history items of the invite", 2, history);
+        }
+        // the SES feedback function: a recorded bounce about a message no invite has is ignored and counted
+        String bounce = Files.readString(EVENTS.resolve("ses/bounce-mailbox-does-not-exist.json"))
+                .replace("${MESSAGE_ID}", "0100018c-unknown-message-id");
+        Map<String, Object> answer = JSONObjectUtils.parse(d.process("EmailFeedbackFunction")
+                .invoke(bounce.getBytes(StandardCharsets.UTF_8)));
+        expect(problems, "EmailFeedbackFunction's answer to an unknown message id", "UNKNOWN_MESSAGE", answer.get("result"));
+        for (String f : List.of(fn, "EmailFeedbackFunction")) {
+            String role = getAtt(template.properties(f).get("Role")).get(0);
+            Set<String> granted = grants(role, problems);
+            for (String line : new TreeSet<>(d.process(f).recordedCalls())) {
+                String call = line.substring(line.indexOf(' ') + 1);
+                if (!line.startsWith("snapstart") && !allowed(call, granted, "")) {
+                    problems.add(f + " called " + call + " but " + role + " does not allow it (grants " + granted + ")");
+                }
+            }
+        }
+        assertNoProblems("the stream consumer and the SES feedback", problems);
+    }
+
     /** Whether the role's grants allow a recorded call; SES template calls also need the template's name to match. */
     private static boolean allowed(String call, Set<String> granted, String templatePattern) {
         if (call.startsWith("dynamodb:")) {
@@ -1163,6 +1306,9 @@ class SamContractTest {
                 case "ses:GetEmailTemplate" -> granted.contains("ses:GetEmailTemplate ses:template");
                 default -> false;
             };
+        }
+        if (call.startsWith("events:")) {
+            return granted.contains(call + " event-bus");
         }
         return call.equals("secretsmanager:GetSecretValue") && granted.contains("secretsmanager:GetSecretValue secret");
     }
@@ -1189,14 +1335,17 @@ class SamContractTest {
         final Map<String, String> tokens;
         final SamLocalSupport idp;
         final Path work;
+        final String table;
+        final EventBridgeStub eventBridge;
 
         Deployment(SamTemplate template) throws Exception {
             work = Files.createTempDirectory("sam-contract");
             String classpath = layOutRunner(work.resolve("runner")) + java.io.File.pathSeparator + codeSource(LambdaEventSerializers.class);
             Path recorder = layOutRecorder(work.resolve("recorder"));
             EmulatorBackend backend = EmulatorBackend.shared();
-            String table = Backends.uniqueName("sam-contract");
+            table = Backends.uniqueName("sam-contract");
             SamLocalSupport.createTable(backend.dynamoDbEndpoint(), table);
+            eventBridge = new EventBridgeStub();
             EmailTemplate emailTemplate = EmailTemplate.fromJson(Files.readString(EMAIL_TEMPLATE_FILE));
             assertEquals(EMAIL_TEMPLATE, emailTemplate.name(), "the settings event selects " + EMAIL_TEMPLATE_FILE);
             try (SesV2Client ses = backend.sesV2Client()) {
@@ -1213,6 +1362,7 @@ class SamContractTest {
                     Config.TABLE_NAME, table,
                     "AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString(),
                     "AWS_ENDPOINT_URL_SESV2", backend.sesEndpoint().toString(),
+                    "AWS_ENDPOINT_URL_EVENTBRIDGE", eventBridge.endpoint().toString(),
                     Config.IDP_JWKS_URL, idp.jwksUrl().toString());
             for (String fn : template.functions()) {
                 Map<String, String> env = samLocalEnvironment(template, envJson, fn, overrides, work);
@@ -1241,6 +1391,7 @@ class SamContractTest {
         public void close() {
             Stream.concat(processes.values().stream(), probes.values().stream()).forEach(FunctionProcess::close);
             idp.close();
+            eventBridge.close();
         }
     }
 

@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class SdkCallRecorder implements ExecutionInterceptor {
     private static final Map<String, String> PREFIX = Map.of("DynamoDb", "dynamodb", "SesV2", "ses",
-            "Secrets Manager", "secretsmanager", "SecretsManager", "secretsmanager");
+            "Secrets Manager", "secretsmanager", "SecretsManager", "secretsmanager", "EventBridge", "events");
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {

@@ -90,6 +90,7 @@ public final class LocalRunner {
         options.issuerBase = base;
         options.corsOrigins = new LinkedHashSet<>(List.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
         options.tableName = get(env, "TABLE_NAME", options.tableName);
+        options.lifecycleEvents = true; // the stream consumer, its events at GET /dev/events
         if (endpoint != null) {
             // an external DynamoDB (a real table, moto_server, a DynamoDB Local started separately): its table is
             // created only when asked
@@ -264,6 +265,7 @@ public final class LocalRunner {
                   API         %1$s   (all routes of docs/api.md, plus the local-only /dev routes)
                   JWKS        %1$s/.well-known/jwks.json
                   Outbox      %1$s/dev/outbox   (emails "sent" with sendEmail: true)
+                  Events      %1$s/dev/events   (lifecycle events from the table's stream, as EventBridge gets them)
                   DynamoDB    %2$s (%3$s)
                   Demo room   %4$s: "Next-Level Growth: Practical Strategies That Work", %7$s
                               owner %5$s; invitations enabled; blocked domain: blocked.example

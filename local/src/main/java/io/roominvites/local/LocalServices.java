@@ -46,6 +46,8 @@ public final class LocalServices implements AutoCloseable {
     private final App app;
     private final DynamoDbLocalServer embedded;
     private final URI dynamoEndpoint;
+    private final LocalEvents events;
+    private final io.roominvites.service.EmailFeedback emailFeedback;
 
     /** How to assemble it. */
     public static final class Options {
@@ -71,6 +73,10 @@ public final class LocalServices implements AutoCloseable {
         public Region region = Region.US_EAST_1;
         public software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        /** Run the stream consumer on DynamoDB Local's stream, its events kept in memory (GET /dev/events). */
+        public boolean lifecycleEvents;
+        /** How often the stream consumer polls the stream. */
+        public Duration streamPollInterval = Duration.ofMillis(100);
     }
 
     private LocalServices(Options o) throws Exception {
@@ -99,6 +105,9 @@ public final class LocalServices implements AutoCloseable {
             requireTable(db, o.tableName, dynamoEndpoint);
         }
         this.store = new DynamoInviteStore(db, o.tableName);
+        this.emailFeedback = new io.roominvites.service.EmailFeedback(store);
+        this.events = o.lifecycleEvents
+                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, o.streamPollInterval) : null;
         // a kid of its own per start (never the kid of another key: events/env.json's LOCAL-ONLY key is sam-local-1),
         // or the one kept in LOCAL_DATA_DIR, so that links survive a restart
         this.keys = o.keysFile == null ? KeyRing.generate(LocalServices.freshKid()) : keptKeys(o.keysFile);
@@ -118,6 +127,12 @@ public final class LocalServices implements AutoCloseable {
         }
         if (o.operations.contains(Operation.DEV_CLOCK)) {
             parts.extraHandlers.put(Operation.DEV_CLOCK, (r, p) -> devClock(r.body()));
+        }
+        if (events != null && o.operations.contains(Operation.DEV_EVENTS)) {
+            parts.extraHandlers.put(Operation.DEV_EVENTS, (r, p) -> events.devEvents());
+        }
+        if (o.operations.contains(Operation.DEV_SES_EVENT)) {
+            parts.extraHandlers.put(Operation.DEV_SES_EVENT, (r, p) -> devSesEvent(r.body()));
         }
         Set<Operation> ops = EnumSet.copyOf(o.operations);
         ops.removeIf(Operation::localOnly);
@@ -185,6 +200,19 @@ public final class LocalServices implements AutoCloseable {
         return new HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(Map.of("token", token)));
     }
 
+    /** POST /dev/ses-event: a recorded SES event (events/ses/), as the deployed EmailFeedbackFunction gets it. */
+    private HttpResponse devSesEvent(String body) {
+        Map<String, Object> json = parse(body);
+        String result;
+        try {
+            result = emailFeedback.record(json).name();
+        } catch (IllegalArgumentException notSes) {
+            throw InviteException.invalid("detail", "must be an SES event (eventType and mail.messageId), as events/ses/ has");
+        }
+        return new HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(Map.of("result", result,
+                "unknownMessages", emailFeedback.unknownMessages())));
+    }
+
     private HttpResponse devClock(String body) {
         Map<String, Object> json = parse(body);
         if (!(json.get("advanceSeconds") instanceof Number n) || n instanceof Double || n.longValue() < 0
@@ -232,12 +260,20 @@ public final class LocalServices implements AutoCloseable {
         return store;
     }
 
+    /** The lifecycle events (null unless {@link Options#lifecycleEvents}). */
+    public LocalEvents events() {
+        return events;
+    }
+
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
 
     @Override
     public void close() throws Exception {
+        if (events != null) {
+            events.close();
+        }
         db.close();
         if (embedded != null) {
             embedded.close();

@@ -67,7 +67,7 @@ public final class AwsClients {
         }
     }
 
-    static ClientOverrideConfiguration overrides() {
+    public static ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(10))
                 .apiCallAttemptTimeout(Duration.ofSeconds(4))

@@ -29,12 +29,14 @@ public final class Config {
     public static final String EMAIL_CONFIGURATION_SET = "EMAIL_CONFIGURATION_SET";
     public static final String EMAIL_TEMPLATE_CACHE_SECONDS = "EMAIL_TEMPLATE_CACHE_SECONDS";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    /** The EventBridge bus the lifecycle events go to (the stream consumer only). */
+    public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
     /** Every variable any function reads (the contract test compares this with template.yaml). */
     public static final List<String> ALL = List.of(TABLE_NAME, SIGNING_KEY_SECRET_ID, SIGNING_KEYS_JSON, TOKEN_ISSUER,
             ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TTL_MINUTES, IDP_JWKS_URL, IDP_ISSUER, IDP_AUDIENCE, IDP_ALGORITHMS,
             CORS_ALLOWED_ORIGINS, SETTINGS_CACHE_SECONDS, EMAIL_FROM, EMAIL_CONFIGURATION_SET, EMAIL_TEMPLATE_CACHE_SECONDS,
-            METRICS_NAMESPACE);
+            METRICS_NAMESPACE, EVENT_BUS_NAME);
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();

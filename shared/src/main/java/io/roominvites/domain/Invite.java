@@ -18,12 +18,17 @@ import java.util.List;
  * @param entries             how many times a device entered with this invite (first entries and re-entries)
  * @param rev                 the item's revision: every write raises it by one, and every conditional write names the
  *                            revision it was decided on (optimistic concurrency)
+ * @param changedBy           who made the change that led to this revision (a manager's email or subject), null when
+ *                            no one in particular did (an invitee's entry, a wrong email, the email provider's report)
+ * @param changedAt           when that change was decided, null when unknown; each transition clears both, and
+ *                            {@link #by} stamps them: the lifecycle events (io.roominvites.events) read them
  */
 public record Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
                      InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
                      Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt,
                      List<Device> devices, int maxDevices, int failedEmailAttempts, int linkVersion,
-                     Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev) {
+                     Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev, String changedBy,
+                     Instant changedAt) {
 
     /** Wrong emails after which the invite locks. */
     public static final int MAX_EMAIL_ATTEMPTS = 5;
@@ -35,13 +40,24 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         devices = List.copyOf(devices);
     }
 
+    /** An invite with no record of who changed it last. */
+    public Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
+                  InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
+                  Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt,
+                  List<Device> devices, int maxDevices, int failedEmailAttempts, int linkVersion,
+                  Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev) {
+        this(inviteId, roomId, email, firstName, lastName, role, storedStatus, createdAt, createdBy, createdByName,
+                expiresAt, redeemedAt, revokedAt, promotedAt, devices, maxDevices, failedEmailAttempts, linkVersion,
+                releasedAt, entries, emailDelivery, rev, null, null);
+    }
+
     /** A new, pending invite (revision 0: not stored yet). */
     public static Invite created(String inviteId, String roomId, String email, String firstName, String lastName,
                                  Role role, Instant createdAt, String createdBy, String createdByName,
                                  Instant expiresAt, int maxDevices, EmailDelivery emailDelivery) {
         return new Invite(inviteId, roomId, email, firstName, lastName, role, InviteStatus.PENDING, createdAt,
                 createdBy, createdByName, expiresAt, null, null, null, List.of(), maxDevices, 0, 1, null, 0,
-                emailDelivery, 0);
+                emailDelivery, 0, createdBy, createdAt);
     }
 
     /** The status callers see: a PENDING invite past its expiry is EXPIRED. */
@@ -155,6 +171,16 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         return b.build();
     }
 
+    /**
+     * This same revision, stamped with who made the change that led to it and when ({@code actor} null when no one in
+     * particular did): call it on a transition's result before writing it.
+     */
+    public Invite by(String actor, Instant at) {
+        return new Invite(inviteId, roomId, email, firstName, lastName, role, storedStatus, createdAt, createdBy,
+                createdByName, expiresAt, redeemedAt, revokedAt, promotedAt, devices, maxDevices, failedEmailAttempts,
+                linkVersion, releasedAt, entries, emailDelivery, rev, actor, at);
+    }
+
     private Builder next() {
         Builder b = new Builder(this);
         b.rev = rev + 1;
@@ -198,7 +224,8 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         Invite build() {
             return new Invite(from.inviteId, from.roomId, from.email, from.firstName, from.lastName, role, storedStatus,
                     from.createdAt, from.createdBy, from.createdByName, expiresAt, redeemedAt, revokedAt, promotedAt,
-                    devices, from.maxDevices, failedEmailAttempts, linkVersion, releasedAt, entries, emailDelivery, rev);
+                    devices, from.maxDevices, failedEmailAttempts, linkVersion, releasedAt, entries, emailDelivery, rev,
+                    null, null);
         }
     }
 

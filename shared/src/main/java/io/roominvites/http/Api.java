@@ -93,6 +93,10 @@ public final class Api {
             Caller c = caller(r);
             return ok(Map.of("invite", Views.invite(invites.releaseDevices(c, roomId(p), inviteId(p)), clock.instant())));
         });
+        all.put(Operation.HISTORY, (r, p) -> {
+            Caller c = caller(r);
+            return ok(Map.of("events", Views.history(invites.history(c, roomId(p), inviteId(p)))));
+        });
         all.put(Operation.PREVIEW_INVITE, this::preview);
         all.put(Operation.REDEEM_INVITE, this::redeem);
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",

@@ -19,12 +19,15 @@ public enum Operation {
     RESEND_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/resend"),
     REISSUE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/reissue"),
     RELEASE_DEVICE("POST", "/rooms/{roomId}/invites/{inviteId}/release-device"),
+    HISTORY("GET", "/rooms/{roomId}/invites/{inviteId}/history"),
     PREVIEW_INVITE("POST", "/invites/preview"),
     REDEEM_INVITE("POST", "/invites/redeem"),
     JWKS("GET", "/.well-known/jwks.json"),
     OPENID_CONFIGURATION("GET", "/.well-known/openid-configuration"),
     DEV_TOKEN("POST", "/dev/token"),
-    DEV_CLOCK("POST", "/dev/clock");
+    DEV_CLOCK("POST", "/dev/clock"),
+    DEV_EVENTS("GET", "/dev/events"),
+    DEV_SES_EVENT("POST", "/dev/ses-event");
 
     private final String method;
     private final String pathTemplate;
@@ -50,7 +53,7 @@ public enum Operation {
     }
 
     public boolean localOnly() {
-        return this == DEV_TOKEN || this == DEV_CLOCK;
+        return this == DEV_TOKEN || this == DEV_CLOCK || this == DEV_EVENTS || this == DEV_SES_EVENT;
     }
 
     String[] segments() {

@@ -18,6 +18,20 @@ final class Views {
     private Views() {
     }
 
+    /** The history route's events: {type, at, actor: {emailMasked} or null, details}. */
+    static List<Object> history(List<io.roominvites.events.HistoryEntry> entries) {
+        List<Object> out = new ArrayList<>(entries.size());
+        for (io.roominvites.events.HistoryEntry e : entries) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", e.type().detailType());
+            m.put("at", time(e.at()));
+            m.put("actor", e.actor() == null ? null : Map.of("emailMasked", e.actor()));
+            m.put("details", e.details());
+            out.add(m);
+        }
+        return out;
+    }
+
     static String time(Instant t) {
         return t == null ? null : t.toString();
     }

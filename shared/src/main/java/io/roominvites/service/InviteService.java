@@ -177,7 +177,8 @@ public final class InviteService {
         Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED",
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), outcome.error());
         Invite current = invite;
-        Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+        Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()))
+                .by(actor(caller), attempt.at());
         for (int tries = 0; tries < 20; tries++) {
             InviteStore.Replaced r;
             try {
@@ -197,7 +198,8 @@ public final class InviteService {
             if (current == null || current.emailDelivery() == null) {
                 return next;
             }
-            next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()));
+            next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()))
+                    .by(actor(caller), attempt.at());
             pause(tries);
         }
         // the invite kept changing under us (a burst of resends): the email went out and the answer says so; its
@@ -263,7 +265,8 @@ public final class InviteService {
                 throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
                         + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
             }
-            Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now));
+            Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now))
+                    .by(actor(caller), now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, false);
             if (r instanceof InviteStore.Replaced.Gone) {
                 throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
@@ -287,6 +290,16 @@ public final class InviteService {
         InviteStore.Page page = store.listInvites(roomId, status, limit, after, clock.instant());
         String next = page.lastInviteId() == null ? null : links.sealCursor(listing, roomId, page.lastInviteId());
         return new InvitePage(page.invites(), next, page.searchLimitReached());
+    }
+
+    /** Who did what to the invite, oldest first (its lifecycle events, kept as long as the invite); managers only. */
+    public List<io.roominvites.events.HistoryEntry> history(Caller caller, String roomId, String inviteId) {
+        InviteStore.Loaded loaded = store.load(roomId, inviteId);
+        requireManagedRoom(caller, loaded.room());
+        if (loaded.invite().isEmpty()) {
+            throw new InviteException(ErrorCode.INVITE_NOT_FOUND);
+        }
+        return store.history(roomId, inviteId);
     }
 
     /** Revokes an invitation; revoking again is not an error. */
@@ -416,6 +429,7 @@ public final class InviteService {
             if (next == invite) {
                 return new Changed(invite, invite, room);
             }
+            next = next.by(actor(caller), now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, roomGate);
             if (r instanceof InviteStore.Replaced.Applied) {
                 return new Changed(invite, next, room);
@@ -504,7 +518,7 @@ public final class InviteService {
                 }
                 throw failedEntry(code, invite, room, typed, ref, now);
             }
-            Invite next = invite.enteredBy(deviceId, now);
+            Invite next = invite.enteredBy(deviceId, now).by(null, now);
             InviteStore.Replaced r = store.replaceInvite(invite, next, room, true);
             if (r instanceof InviteStore.Replaced.Applied) {
                 entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(next)));
@@ -538,7 +552,7 @@ public final class InviteService {
         }
         Invite invite = current;
         for (int attempt = 0; attempt < 5; attempt++) {
-            Invite counted = invite.withWrongEmail();
+            Invite counted = invite.withWrongEmail().by(null, now);
             InviteStore.Replaced r = store.replaceInvite(invite, counted, room, false);
             if (r instanceof InviteStore.Replaced.Applied) {
                 int left = Math.max(0, Invite.MAX_EMAIL_ATTEMPTS - counted.failedEmailAttempts());
@@ -614,6 +628,11 @@ public final class InviteService {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
+    }
+
+    /** Who a manager's change is recorded as made by (in the item, for the lifecycle events): email, else subject. */
+    private static String actor(Caller caller) {
+        return caller.email() != null ? caller.email() : caller.subject();
     }
 
     private Room managedRoom(Caller caller, String roomId) {

@@ -5,6 +5,8 @@ import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
+import io.roominvites.events.HistoryEntry;
+import io.roominvites.events.LifecycleEvent;
 
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +95,22 @@ public interface InviteStore {
         /** The invite no longer exists. */
         record Gone() implements Replaced {
         }
+    }
+
+    /**
+     * Keeps an invite's lifecycle event in its history until {@code keepUntilEpochSecond} (the invite's own TTL), once:
+     * false when this event (by its id) was kept before, as when a change is delivered again.
+     */
+    boolean recordHistory(LifecycleEvent event, long keepUntilEpochSecond);
+
+    /** The invite's history, oldest first (empty when it has none or is gone). */
+    List<HistoryEntry> history(String roomId, String inviteId);
+
+    /** The invite whose latest email has this provider message id (eventually consistent), if any. */
+    Optional<InviteKey> findByEmailMessage(String messageId);
+
+    /** Which invite. */
+    record InviteKey(String roomId, String inviteId) {
     }
 
     /** One page of a room's invites, newest first; {@code status} null for all. */

@@ -98,6 +98,7 @@ class SnapStartPrimingTest extends ServiceTest {
 
     @Test
     void theRedeemPrimingRunsTheRealPathToDynamoDb() {
+        service.services().app().afterRestore(); // a fresh container: no settings cached by the requests before
         service.calls().reset();
         List<String> log = SnapStartPriming.prime(service.services().app(),
                 EnumSet.of(Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE));

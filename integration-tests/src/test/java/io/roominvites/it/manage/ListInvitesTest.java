@@ -237,7 +237,8 @@ class ListInvitesTest extends ServiceTest {
                 parts[0] + "." + b64(payload.replace(room, other)) + "." + parts[2],
                 parts[0] + "." + b64(payload.replace("\"a\":\"0", "\"a\":\"7")) + "." + parts[2],
                 // the seal altered, or removed
-                parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1) + (last == 'A' ? 'B' : 'A'),
+                // (the last character of a 32-byte seal carries 4 bits: 'A' and 'Q' differ in them, 'A' and 'B' do not)
+                parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1) + (last == 'A' ? 'Q' : 'A'),
                 parts[0] + "." + parts[1] + ".",
                 // no seal at all
                 b64("{\"alg\":\"none\"}") + "." + parts[1] + ".");

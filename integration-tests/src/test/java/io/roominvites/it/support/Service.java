@@ -51,6 +51,14 @@ public final class Service implements AutoCloseable {
         this(backend, email, o -> o.interceptors.addAll(interceptors));
     }
 
+    /** With {@code lifecycleEvents}, the stream consumer runs on the table's stream (LocalServices.events()). */
+    public Service(Backend backend, EmailGateway email, boolean lifecycleEvents) {
+        this(backend, email, o -> {
+            o.lifecycleEvents = lifecycleEvents;
+            o.streamPollInterval = Duration.ofMillis(50);
+        });
+    }
+
     /** As {@link #Service(Backend, EmailGateway)}, with further options set by {@code customize}. */
     public Service(Backend backend, EmailGateway email, java.util.function.Consumer<LocalServices.Options> customize) {
         java.net.URI endpoint = backend.dynamoDbEndpoint(); // a backend that can't run here aborts (SKIPPED) right here

@@ -7,6 +7,9 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
+import io.roominvites.events.HistoryEntry;
+import io.roominvites.events.LifecycleEvent;
+import io.roominvites.json.Json;
 import io.roominvites.store.InviteStore;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -436,6 +439,72 @@ public final class DynamoInviteStore implements InviteStore {
                 .key(Items.gateKey(invite.roomId(), Items.gateOf(invite.inviteId())))
                 .conditionExpression("attribute_not_exists(version) OR version = :v")
                 .expressionAttributeValues(Map.of(":v", n(room.version())))).build();
+    }
+
+    // ---------------------------------------------------------------- history
+
+    /** At most this many history entries are read for one invite (far more than its writes can make in practice). */
+    static final int MAX_HISTORY = 1000;
+
+    @Override
+    public boolean recordHistory(LifecycleEvent event, long keepUntilEpochSecond) {
+        if (event.inviteId() == null) {
+            throw new IllegalArgumentException("only an invite's events have a history");
+        }
+        Map<String, AttributeValue> item = new HashMap<>(Items.historyKey(event));
+        item.put("type", s("EVENT"));
+        item.put("eventId", s(event.eventId()));
+        item.put("eventType", s(event.type().detailType()));
+        item.put("at", time(event.at()));
+        if (event.actor() != null) {
+            item.put("actor", s(event.actor()));
+        }
+        item.put("details", s(Json.write(event.details())));
+        if (keepUntilEpochSecond > 0) {
+            item.put(TableSchema.TTL, n(keepUntilEpochSecond));
+        }
+        try {
+            call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<HistoryEntry> history(String roomId, String inviteId) {
+        String pk = Attr.str(Items.inviteKey(roomId, inviteId), TableSchema.PK);
+        List<HistoryEntry> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
+                    .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(Items.HISTORY_SK_PREFIX)))
+                    .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
+            for (Map<String, AttributeValue> item : page.items()) {
+                out.add(Items.historyEntry(item));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < MAX_HISTORY);
+        return out;
+    }
+
+    @Override
+    public Optional<InviteKey> findByEmailMessage(String messageId) {
+        QueryResponse r = call(() -> db.query(QueryRequest.builder().tableName(table)
+                .indexName(TableSchema.EMAIL_MESSAGE_INDEX)
+                .keyConditionExpression("#m = :m")
+                .expressionAttributeNames(Map.of("#m", TableSchema.EMAIL_MESSAGE_PK))
+                .expressionAttributeValues(Map.of(":m", s(messageId))).limit(1).build()));
+        for (Map<String, AttributeValue> k : r.items()) {
+            String pk = Attr.str(k, TableSchema.PK);
+            String[] parts = pk == null ? new String[0] : pk.split("#");
+            if (parts.length == 3 && "INVITE".equals(parts[0])) {
+                return Optional.of(new InviteKey(parts[1], parts[2]));
+            }
+        }
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- listing

@@ -169,10 +169,14 @@ final class Items {
         item.put("linkVersion", Attr.n(inv.linkVersion()));
         item.put("entries", Attr.n(inv.entries()));
         item.put("rev", Attr.n(inv.rev()));
+        if (inv.changedBy() != null) {
+            item.put("changedBy", s(inv.changedBy()));
+        }
+        putTime(item, "changedAt", inv.changedAt());
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
             if (d.messageId() != null) {
-                item.put("emailMessageId", s(d.messageId()));
+                item.put(TableSchema.EMAIL_MESSAGE_PK, s(d.messageId()));
             }
             item.put("emailHistory", attempts(d.history()));
             if (d.lastEvent() != null) {
@@ -227,7 +231,8 @@ final class Items {
                 instant(item, "expiresAt"), instant(item, "redeemedAt"), instant(item, "revokedAt"),
                 instant(item, "promotedAt"), devices, (int) num(item, "maxDevices", 1),
                 (int) num(item, "failedEmailAttempts", 0), (int) num(item, "linkVersion", 1),
-                instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0));
+                instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0),
+                str(item, "changedBy"), instant(item, "changedAt"));
     }
 
     static AttributeValue attempts(java.util.List<Invite.Attempt> attempts) {
@@ -254,6 +259,27 @@ final class Items {
             out.add(new Invite.Attempt(str(m, "status"), instant(m, "at"), str(m, "error")));
         }
         return out;
+    }
+
+    // ---- history: the invite's lifecycle events, in its own partition, ordered by the invite's revision
+
+    static final String HISTORY_SK_PREFIX = "EVENT#";
+
+    static Map<String, AttributeValue> historyKey(io.roominvites.events.LifecycleEvent e) {
+        String sk = HISTORY_SK_PREFIX + String.format(java.util.Locale.ROOT, "%020d", e.revision()) + "#"
+                + e.eventId().substring(e.eventId().lastIndexOf(':') + 1);
+        return key(Attr.str(inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
+    }
+
+    static io.roominvites.events.HistoryEntry historyEntry(Map<String, AttributeValue> item) {
+        Map<String, Object> details;
+        try {
+            details = io.roominvites.json.Json.parseObject(str(item, "details"));
+        } catch (java.text.ParseException | RuntimeException e) {
+            details = Map.of();
+        }
+        return new io.roominvites.events.HistoryEntry(io.roominvites.events.EventType.ofDetailType(str(item, "eventType")),
+                instant(item, "at"), str(item, "actor"), details);
     }
 
     // ---- users

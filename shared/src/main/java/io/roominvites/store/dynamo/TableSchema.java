@@ -39,6 +39,13 @@ public final class TableSchema {
     /** What the status index carries besides keys: the expiry, to tell PENDING from EXPIRED without the item. */
     public static final String STATUS_LIST_PROJECTED = "expiresAt";
 
+    /**
+     * Invites by their latest email's provider message id (sparse: only emailed invites have it), KEYS_ONLY: where the
+     * email provider's delivery reports find their invite, with no write of the code's own (DynamoDB keeps it).
+     */
+    public static final String EMAIL_MESSAGE_INDEX = "byEmailMessage";
+    public static final String EMAIL_MESSAGE_PK = "emailMessageId";
+
     /** How many ways each room's list index partitions are split. */
     public static final int LIST_SHARDS = 4;
     /** How many gate items each room has. */

@@ -24,7 +24,7 @@ public final class TableSetup {
             db.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attr(TableSchema.PK), attr(TableSchema.SK), attr(TableSchema.ROOM_LIST_PK),
-                            attr(TableSchema.STATUS_LIST_PK), attr(TableSchema.LIST_SK))
+                            attr(TableSchema.STATUS_LIST_PK), attr(TableSchema.LIST_SK), attr(TableSchema.EMAIL_MESSAGE_PK))
                     .keySchema(key(TableSchema.PK, KeyType.HASH), key(TableSchema.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(
                             GlobalSecondaryIndex.builder().indexName(TableSchema.ROOM_LIST_INDEX)
@@ -33,7 +33,10 @@ public final class TableSetup {
                             GlobalSecondaryIndex.builder().indexName(TableSchema.STATUS_LIST_INDEX)
                                     .keySchema(key(TableSchema.STATUS_LIST_PK, KeyType.HASH), key(TableSchema.LIST_SK, KeyType.RANGE))
                                     .projection(p -> p.projectionType(ProjectionType.INCLUDE)
-                                            .nonKeyAttributes(TableSchema.STATUS_LIST_PROJECTED)).build())
+                                            .nonKeyAttributes(TableSchema.STATUS_LIST_PROJECTED)).build(),
+                            GlobalSecondaryIndex.builder().indexName(TableSchema.EMAIL_MESSAGE_INDEX)
+                                    .keySchema(key(TableSchema.EMAIL_MESSAGE_PK, KeyType.HASH))
+                                    .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build())
                     .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
         } catch (ResourceInUseException exists) {
             return;

@@ -2,6 +2,7 @@ package software.amazon.awssdk.regions;
 
 import software.amazon.awssdk.regions.servicemetadata.DynamodbServiceMetadata;
 import software.amazon.awssdk.regions.servicemetadata.EmailServiceMetadata;
+import software.amazon.awssdk.regions.servicemetadata.EventsServiceMetadata;
 import software.amazon.awssdk.regions.servicemetadata.SecretsmanagerServiceMetadata;
 import software.amazon.awssdk.regions.servicemetadata.StsServiceMetadata;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * name. The SDK's version builds, in its static initialiser, the endpoint metadata of every AWS service
  * (about 310 classes, 0.7 MB of each jar and a noticeable share of a cold start, measured in
  * bench/results/latest.md) when a client is built, although a function only ever asks for its own clients'
- * services. This one knows exactly those: DynamoDB, Secrets Manager, SES v2 ({@code email}) and STS; for any
+ * services. This one knows exactly those: DynamoDB, Secrets Manager, SES v2 ({@code email}), EventBridge
+ * ({@code events}) and STS; for any
  * other name it answers null, and {@link ServiceMetadata#of} then falls back to the SDK's generic
  * {@code DefaultServiceMetadata}, as it does for any service it does not know.
  *
@@ -24,6 +26,7 @@ public final class GeneratedServiceMetadataProvider implements ServiceMetadataPr
     private static final Map<String, ServiceMetadata> SERVICE_METADATA = Map.of(
             "dynamodb", new DynamodbServiceMetadata(),
             "email", new EmailServiceMetadata(),
+            "events", new EventsServiceMetadata(),
             "secretsmanager", new SecretsmanagerServiceMetadata(),
             "sts", new StsServiceMetadata());
 

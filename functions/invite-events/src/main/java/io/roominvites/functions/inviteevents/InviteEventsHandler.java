@@ -1,0 +1,40 @@
+package io.roominvites.functions.inviteevents;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.roominvites.app.AwsClients;
+import io.roominvites.app.Config;
+import io.roominvites.eventbus.EventBridgePublisher;
+import io.roominvites.lambda.StreamRecords;
+import io.roominvites.service.EventRelay;
+import io.roominvites.store.dynamo.DynamoInviteStore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The table's change stream in (a DynamoDB stream event, see {@link StreamRecords}), lifecycle events out
+ * (EventBridge, and each invite's history). Answers the records it could not handle as batch item failures
+ * ({@code ReportBatchItemFailures}), so the stream delivers them again and, past the retries, to the failure
+ * destination; the rest of the batch is handled all the same. Built once per container, at init.
+ */
+public final class InviteEventsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final EventRelay RELAY = relay(Config.fromEnvironment());
+
+    static EventRelay relay(Config config) {
+        String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
+        String bus = EventBridgePublisher.busName(config);
+        config.validate();
+        return new EventRelay(new DynamoInviteStore(AwsClients.dynamoDb(), table), EventBridgePublisher.create(bus));
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        List<EventRelay.Change> changes = StreamRecords.changes(event);
+        EventRelay.Outcome outcome = RELAY.relay(changes);
+        System.out.println("{\"event\":\"relayed\",\"records\":" + changes.size() + ",\"published\":"
+                + outcome.published().size() + ",\"failed\":" + outcome.failed().size() + ",\"unreadable\":"
+                + outcome.unreadable() + "}");
+        return StreamRecords.response(outcome.failed());
+    }
+}

@@ -1,0 +1,47 @@
+package io.roominvites.events;
+
+/** The lifecycle events of the contract, by their EventBridge {@code detail-type}. */
+public enum EventType {
+    INVITE_CREATED("Invite Created"),
+    INVITE_EMAILED("Invite Emailed"),
+    INVITE_EMAIL_FAILED("Invite Email Failed"),
+    INVITE_EMAIL_DELIVERED("Invite Email Delivered"),
+    INVITE_EMAIL_BOUNCED("Invite Email Bounced"),
+    INVITE_EMAIL_COMPLAINED("Invite Email Complained"),
+    INVITE_REDEEMED("Invite Redeemed"),
+    INVITE_REENTERED("Invite Reentered"),
+    INVITE_PROMOTED("Invite Promoted"),
+    INVITE_REVOKED("Invite Revoked"),
+    INVITE_REISSUED("Invite Reissued"),
+    INVITE_LOCKED("Invite Locked"),
+    INVITE_DEVICE_RELEASED("Invite Device Released"),
+    ROOM_CHANGED("Room Changed"),
+    ROOM_DELETED("Room Deleted");
+
+    /** The EventBridge {@code source} of every event. */
+    public static final String SOURCE = "room-invites";
+
+    private final String detailType;
+
+    EventType(String detailType) {
+        this.detailType = detailType;
+    }
+
+    /** As the contract names it: {@code "Invite Created"}. */
+    public String detailType() {
+        return detailType;
+    }
+
+    public boolean aboutRoom() {
+        return this == ROOM_CHANGED || this == ROOM_DELETED;
+    }
+
+    public static EventType ofDetailType(String detailType) {
+        for (EventType t : values()) {
+            if (t.detailType.equals(detailType)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("not a lifecycle event type: " + detailType);
+    }
+}

@@ -1,0 +1,201 @@
+package io.roominvites.events;
+
+import io.roominvites.domain.Emails;
+import io.roominvites.domain.Invite;
+import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Room;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The lifecycle events a committed write stands for, from the state before and after it: plain Java, no AWS type.
+ * A write that changes nothing the contract tells about (a QUEUED email reservation, a no-op) stands for no event;
+ * one write may stand for more than one (a reissue that also emails the new link is two writes, but an email's
+ * outcome and a delivery report are told apart even when they land together).
+ */
+public final class LifecycleEvents {
+    private LifecycleEvents() {
+    }
+
+    /**
+     * The events of one write of an invite item, in the order they happened.
+     *
+     * @param before     the invite before the write, null when the write created it
+     * @param after      the invite after the write, null when it was removed (TTL): no event
+     * @param recordedAt when the write was recorded (the stream's approximate time): the time of a change whose
+     *                   invite carries no better one
+     */
+    public static List<LifecycleEvent> ofInvite(Invite before, Invite after, Instant recordedAt) {
+        List<LifecycleEvent> out = new ArrayList<>(2);
+        if (after == null) {
+            return out;
+        }
+        if (before != null && after.rev() <= before.rev()) {
+            return out; // not a newer revision: nothing committed that the invite had not already told
+        }
+        Instant stamped = after.changedAt() != null ? after.changedAt() : recordedAt;
+        String manager = after.changedBy();
+        if (before == null) {
+            out.add(event(EventType.INVITE_CREATED, after, null, after.createdBy(), after.createdAt(), Map.of()));
+        } else {
+            Invite.Device newDevice = newDevice(before, after);
+            if (newDevice != null) {
+                out.add(event(EventType.INVITE_REDEEMED, after, null, after.email(), newDevice.boundAt(),
+                        Map.of("devices", after.devices().size())));
+            } else if (after.entries() > before.entries()) {
+                out.add(event(EventType.INVITE_REENTERED, after, null, after.email(), stamped,
+                        Map.of("entries", after.entries())));
+            }
+            if (after.role() != before.role()) {
+                out.add(event(EventType.INVITE_PROMOTED, after, before.role().name(), manager,
+                        after.promotedAt() != null ? after.promotedAt() : stamped, Map.of()));
+            }
+            if (after.storedStatus() == InviteStatus.REVOKED && before.storedStatus() != InviteStatus.REVOKED) {
+                out.add(event(EventType.INVITE_REVOKED, after, null, manager,
+                        after.revokedAt() != null ? after.revokedAt() : stamped, Map.of()));
+            }
+            if (after.linkVersion() > before.linkVersion()) {
+                out.add(event(EventType.INVITE_REISSUED, after, null, manager, stamped,
+                        Map.of("expiresAt", after.expiresAt().toString())));
+            }
+            if (after.locked() && !before.locked()) {
+                out.add(event(EventType.INVITE_LOCKED, after, null, null, stamped,
+                        Map.of("failedEmailAttempts", after.failedEmailAttempts())));
+            }
+            if (after.releasedAt() != null && !after.releasedAt().equals(before.releasedAt())) {
+                out.add(event(EventType.INVITE_DEVICE_RELEASED, after, null, manager, after.releasedAt(),
+                        Map.of("devicesReleased", before.devices().size())));
+            }
+        }
+        emailOutcome(before, after, manager, out);
+        deliveryReport(before, after, out);
+        return out;
+    }
+
+    /** The first device bound by this write, or null. */
+    private static Invite.Device newDevice(Invite before, Invite after) {
+        Set<String> had = new HashSet<>();
+        for (Invite.Device d : before.devices()) {
+            had.add(d.id());
+        }
+        for (Invite.Device d : after.devices()) {
+            if (!had.contains(d.id())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Emailed or Email Failed: the latest attempt is settled now and was not this one before. */
+    private static void emailOutcome(Invite before, Invite after, String manager, List<LifecycleEvent> out) {
+        Invite.EmailDelivery now = after.emailDelivery();
+        if (now == null || Invite.QUEUED.equals(now.status())) {
+            return;
+        }
+        Invite.EmailDelivery was = before == null ? null : before.emailDelivery();
+        if (was != null && was.attempts() == now.attempts() && was.status().equals(now.status())
+                && Objects.equals(was.at(), now.at())) {
+            return; // the same outcome, told before
+        }
+        if ("SENT".equals(now.status())) {
+            out.add(event(EventType.INVITE_EMAILED, after, null, manager, now.at(), Map.of("attempts", now.attempts())));
+        } else {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("attempts", now.attempts());
+            if (now.error() != null) {
+                extra.put("reason", now.error());
+            }
+            out.add(event(EventType.INVITE_EMAIL_FAILED, after, null, manager, now.at(), extra));
+        }
+    }
+
+    /** Delivered, Bounced or Complained: the email provider's latest report changed (a delay has no event). */
+    private static void deliveryReport(Invite before, Invite after, List<LifecycleEvent> out) {
+        Invite.DeliveryEvent report = after.emailDelivery() == null ? null : after.emailDelivery().lastEvent();
+        Invite.DeliveryEvent was = before == null || before.emailDelivery() == null ? null : before.emailDelivery().lastEvent();
+        if (report == null || report.equals(was)) {
+            return;
+        }
+        EventType type = switch (report.type()) {
+            case "DELIVERED" -> EventType.INVITE_EMAIL_DELIVERED;
+            case "BOUNCED" -> EventType.INVITE_EMAIL_BOUNCED;
+            case "COMPLAINED" -> EventType.INVITE_EMAIL_COMPLAINED;
+            default -> null;
+        };
+        if (type == null) {
+            return;
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (report.detail() != null) {
+            extra.put("reason", report.detail());
+        }
+        out.add(event(type, after, null, null, report.at() != null ? report.at() : after.changedAt(), extra));
+    }
+
+    private static LifecycleEvent event(EventType type, Invite after, String previousRole, String actor, Instant at,
+                                        Map<String, Object> extra) {
+        return new LifecycleEvent(type, after.inviteId() + ":" + after.rev() + ":" + slug(type), after.rev(),
+                after.roomId(), after.inviteId(), after.role().name(), previousRole, Emails.mask(after.email()),
+                Emails.mask(actor), at, after.linkVersion(), extra);
+    }
+
+    /**
+     * The events of one write of a room's item: Room Deleted when it became deleted, Room Changed when what invitees
+     * and managers see of it changed (a rewrite with the same content is none).
+     */
+    public static List<LifecycleEvent> ofRoom(Room before, Room after, Instant recordedAt) {
+        if (after == null || (before != null && before.deleted())) {
+            return List.of();
+        }
+        if (after.deleted()) {
+            return List.of(roomEvent(EventType.ROOM_DELETED, after, recordedAt, Map.of()));
+        }
+        List<String> changed = changedFields(before, after);
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        return List.of(roomEvent(EventType.ROOM_CHANGED, after,
+                after.updatedAt() != null ? after.updatedAt() : recordedAt, Map.of("changed", changed)));
+    }
+
+    private static List<String> changedFields(Room b, Room a) {
+        List<String> out = new ArrayList<>();
+        if (b == null) {
+            out.add("created");
+            return out;
+        }
+        diff(out, "title", b.title(), a.title());
+        diff(out, "description", b.description(), a.description());
+        diff(out, "startsAt", b.startsAt(), a.startsAt());
+        diff(out, "endsAt", b.endsAt(), a.endsAt());
+        diff(out, "chatAndCollaborationEnabled", b.chatAndCollaborationEnabled(), a.chatAndCollaborationEnabled());
+        diff(out, "owner", b.owner(), a.owner());
+        diff(out, "coOwners", b.coOwners(), a.coOwners());
+        diff(out, "coEditors", b.coEditors(), a.coEditors());
+        diff(out, "coPublishers", b.coPublishers(), a.coPublishers());
+        return out;
+    }
+
+    private static void diff(List<String> out, String name, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            out.add(name);
+        }
+    }
+
+    private static LifecycleEvent roomEvent(EventType type, Room room, Instant at, Map<String, Object> extra) {
+        return new LifecycleEvent(type, room.roomId() + ":" + room.version() + ":" + slug(type), room.version(),
+                room.roomId(), null, null, null, null, null, at, null, extra);
+    }
+
+    private static String slug(EventType type) {
+        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

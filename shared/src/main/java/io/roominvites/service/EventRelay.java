@@ -1,0 +1,110 @@
+package io.roominvites.service;
+
+import io.roominvites.events.EventPublisher;
+import io.roominvites.events.LifecycleEvent;
+import io.roominvites.events.LifecycleEvents;
+import io.roominvites.store.InviteStore;
+import io.roominvites.store.StoredChange;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Turns the store's committed changes into lifecycle events: keeps each invite event in the invite's history (once,
+ * however often the change is delivered) and publishes every event. Requests never wait for this: it runs on the
+ * store's change stream, after the write is committed.
+ *
+ * <p>A change that cannot be read (a poison record), or whose history or publication fails after the publisher's
+ * retries, is answered as failed, by its id, so that the stream delivers it again (and, past its retries, to the
+ * failure destination); every other change of the batch is handled all the same.
+ */
+public final class EventRelay {
+    private final InviteStore store;
+    private final EventPublisher publisher;
+
+    public EventRelay(InviteStore store, EventPublisher publisher) {
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    /**
+     * One record of the change stream: its id (the stream's sequence number), when the stream recorded it, and how
+     * to read it (which may throw, for a record that cannot be read).
+     */
+    public record Change(String id, Instant recordedAt, Supplier<StoredChange> read) {
+    }
+
+    /** The outcome of a batch: the events published, and the ids of the changes to deliver again, in batch order. */
+    public record Outcome(List<LifecycleEvent> published, List<String> failed, int unreadable) {
+    }
+
+    public Outcome relay(List<Change> changes) {
+        Set<String> failed = new LinkedHashSet<>();
+        int unreadable = 0;
+        List<LifecycleEvent> toPublish = new ArrayList<>();
+        Map<LifecycleEvent, String> origin = new IdentityHashMap<>();
+        for (Change c : changes) {
+            List<LifecycleEvent> events;
+            long keepUntil = 0;
+            try {
+                StoredChange change = c.read().get();
+                if (change instanceof StoredChange.InviteWritten w) {
+                    events = LifecycleEvents.ofInvite(w.before(), w.after(), c.recordedAt());
+                    keepUntil = w.keepUntilEpochSecond();
+                } else if (change instanceof StoredChange.RoomWritten w) {
+                    events = LifecycleEvents.ofRoom(w.before(), w.after(), c.recordedAt());
+                } else {
+                    events = List.of();
+                }
+            } catch (RuntimeException e) {
+                unreadable++;
+                failed.add(c.id());
+                System.err.println("{\"event\":\"unreadable-change\",\"id\":\"" + c.id() + "\",\"error\":\""
+                        + e.getClass().getSimpleName() + "\"}");
+                continue;
+            }
+            try {
+                for (LifecycleEvent e : events) {
+                    if (e.inviteId() != null) {
+                        store.recordHistory(e, keepUntil);
+                    }
+                }
+            } catch (RuntimeException e) {
+                failed.add(c.id());
+                System.err.println("{\"event\":\"history-not-written\",\"id\":\"" + c.id() + "\",\"error\":\""
+                        + e.getClass().getSimpleName() + "\"}");
+                continue;
+            }
+            for (LifecycleEvent e : events) {
+                toPublish.add(e);
+                origin.put(e, c.id());
+            }
+        }
+        List<LifecycleEvent> published = new ArrayList<>(toPublish);
+        if (!toPublish.isEmpty()) {
+            List<LifecycleEvent> notPublished = publisher.publish(toPublish);
+            Set<String> notPublishedIds = new LinkedHashSet<>();
+            for (LifecycleEvent e : notPublished) {
+                String id = origin.get(e);
+                if (id != null) {
+                    notPublishedIds.add(id);
+                }
+            }
+            published.removeIf(e -> notPublishedIds.contains(origin.get(e)));
+            failed.addAll(notPublishedIds);
+        }
+        List<String> ordered = new ArrayList<>();
+        for (Change c : changes) {
+            if (failed.contains(c.id())) {
+                ordered.add(c.id());
+            }
+        }
+        return new Outcome(published, ordered, unreadable);
+    }
+}

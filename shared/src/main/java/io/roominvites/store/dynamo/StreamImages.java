@@ -1,0 +1,46 @@
+package io.roominvites.store.dynamo;
+
+import io.roominvites.store.StoredChange;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.Map;
+
+/**
+ * Reads the table's change stream (NEW_AND_OLD_IMAGES): which item a record is about, and its images as domain
+ * records. A malformed image (not an item this store writes) is refused with an exception: such a record can
+ * never be told and belongs to the failure destination.
+ */
+public final class StreamImages {
+    private StreamImages() {
+    }
+
+    /**
+     * @param keys     the record's keys (pk and sk)
+     * @param oldImage the item before the write (empty or null when created)
+     * @param newImage the item after the write (empty or null when removed)
+     */
+    public static StoredChange decode(Map<String, AttributeValue> keys, Map<String, AttributeValue> oldImage,
+                                      Map<String, AttributeValue> newImage) {
+        String pk = Attr.str(keys, TableSchema.PK);
+        String sk = Attr.str(keys, TableSchema.SK);
+        if (pk == null || sk == null) {
+            throw new IllegalArgumentException("a stream record without the table's keys");
+        }
+        Map<String, AttributeValue> before = empty(oldImage) ? null : oldImage;
+        Map<String, AttributeValue> after = empty(newImage) ? null : newImage;
+        if (Items.INVITE_SK.equals(sk) && pk.startsWith("INVITE#")) {
+            long ttl = after == null ? 0 : Attr.num(after, TableSchema.TTL, 0);
+            return new StoredChange.InviteWritten(before == null ? null : Items.invite(before),
+                    after == null ? null : Items.invite(after), ttl);
+        }
+        if (Items.ROOM_SK.equals(sk) && pk.startsWith("ROOM#")) {
+            return new StoredChange.RoomWritten(before == null ? null : Items.room(before),
+                    after == null ? null : Items.room(after));
+        }
+        return new StoredChange.Other();
+    }
+
+    private static boolean empty(Map<String, AttributeValue> image) {
+        return image == null || image.isEmpty();
+    }
+}
