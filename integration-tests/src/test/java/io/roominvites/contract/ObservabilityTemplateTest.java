@@ -204,6 +204,11 @@ class ObservabilityTemplateTest {
         if (ref(v) != null) {
             return ref(v);
         }
+        if (v instanceof Map<?, ?> m && m.get("Fn::GetAtt") != null) {
+            // !GetAtt Queue.QueueName: the logical id, like a !Ref
+            Object target = m.get("Fn::GetAtt");
+            return target instanceof List<?> l && !l.isEmpty() ? String.valueOf(l.get(0)) : String.valueOf(target).split("\\.")[0];
+        }
         if (sub(v) != null) {
             return sub(v);
         }

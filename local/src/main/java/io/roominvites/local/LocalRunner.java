@@ -39,6 +39,8 @@ import java.util.concurrent.Executors;
 public final class LocalRunner {
     public static final String DEMO_ROOM_ID = "next-level-growth";
     public static final String DEMO_OWNER = "owner@example.com";
+    /** The JDK HTTP server's switch for TCP_NODELAY on its connections (read once, when its first server starts). */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private LocalRunner() {
     }
@@ -90,7 +92,8 @@ public final class LocalRunner {
         options.issuerBase = base;
         options.corsOrigins = new LinkedHashSet<>(List.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
         options.tableName = get(env, "TABLE_NAME", options.tableName);
-        options.lifecycleEvents = true; // the stream consumer, its events at GET /dev/events
+        // the stream consumer on DynamoDB Local's stream, its events at GET /dev/events (an external table: when asked)
+        options.lifecycleEvents = endpoint == null || Boolean.parseBoolean(get(env, "LOCAL_LIFECYCLE_EVENTS", "false"));
         if (endpoint != null) {
             // an external DynamoDB (a real table, moto_server, a DynamoDB Local started separately): its table is
             // created only when asked
@@ -121,6 +124,11 @@ public final class LocalRunner {
      * close them.
      */
     static Running start(int port, Integer webPort, Map<String, String> env, LocalServices[] started) throws Exception {
+        if (System.getProperty(NO_DELAY) == null) {
+            // the JDK server sends a response's headers and a body larger than its buffer (a list page of 25 invites) in
+            // two writes; with Nagle's algorithm on, the second waited for the client's delayed ACK: ~40 ms a page
+            System.setProperty(NO_DELAY, "true");
+        }
         String base = "http://127.0.0.1:" + port;
         String webBase = webPort == null ? base : "http://127.0.0.1:" + webPort;
         LocalServices.Options options = options(env, base);

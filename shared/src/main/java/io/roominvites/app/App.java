@@ -73,6 +73,20 @@ public final class App {
         return fromConfig(Config.fromEnvironment(), operations, emailFactory);
     }
 
+    /**
+     * The CloudWatch namespace of this function's metrics (METRICS_NAMESPACE, default {@link Metrics#DEFAULT_NAMESPACE});
+     * a malformed one is noted as a problem of {@code config}. Functions not behind the API (stream and event
+     * consumers) call it too, then {@link Metrics#enable} once their configuration validated.
+     */
+    public static String metricsNamespace(Config config) {
+        String namespace = config.optional(Config.METRICS_NAMESPACE, Metrics.DEFAULT_NAMESPACE);
+        if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}") || namespace.startsWith("AWS/")) {
+            config.problem(Config.METRICS_NAMESPACE + " must be a CloudWatch namespace (letters, digits and . _ / # : -, "
+                    + "not starting with AWS/), got '" + namespace + "'");
+        }
+        return namespace;
+    }
+
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory) {
         boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
         boolean needsKeys = operations.stream().anyMatch(SIGNING::contains);
@@ -106,11 +120,7 @@ public final class App {
             algorithms.add(alg);
         }
         Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
-        String metricsNamespace = config.optional(Config.METRICS_NAMESPACE, Metrics.DEFAULT_NAMESPACE);
-        if (!metricsNamespace.matches("[A-Za-z0-9._/#:-]{1,255}") || metricsNamespace.startsWith("AWS/")) {
-            config.problem(Config.METRICS_NAMESPACE + " must be a CloudWatch namespace (letters, digits and . _ / # : -, "
-                    + "not starting with AWS/), got '" + metricsNamespace + "'");
-        }
+        String metricsNamespace = metricsNamespace(config);
         // the email gateway reads and validates its own variables here, so one message names every problem
         EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
         config.validate();

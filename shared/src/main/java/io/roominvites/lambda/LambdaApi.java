@@ -42,7 +42,7 @@ public abstract class LambdaApi implements RequestHandler<APIGatewayV2HTTPEvent,
      * the cause's own (for a configuration problem: every missing or malformed variable), not as an
      * {@code ExceptionInInitializerError} with the message only in its cause.
      */
-    public static App init(java.util.function.Supplier<App> build) {
+    public static <T> T init(java.util.function.Supplier<T> build) {
         try {
             return build.get();
         } catch (io.roominvites.app.Config.ConfigException e) {

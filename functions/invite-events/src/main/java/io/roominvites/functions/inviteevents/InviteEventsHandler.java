@@ -2,10 +2,13 @@ package io.roominvites.functions.inviteevents;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.roominvites.app.App;
 import io.roominvites.app.AwsClients;
 import io.roominvites.app.Config;
 import io.roominvites.eventbus.EventBridgePublisher;
+import io.roominvites.lambda.LambdaApi;
 import io.roominvites.lambda.StreamRecords;
+import io.roominvites.metrics.Metrics;
 import io.roominvites.service.EventRelay;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 
@@ -19,19 +22,25 @@ import java.util.Map;
  * destination; the rest of the batch is handled all the same. Built once per container, at init.
  */
 public final class InviteEventsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private static final EventRelay RELAY = relay(Config.fromEnvironment());
+    private static final EventRelay RELAY = LambdaApi.init(() -> relay(Config.fromEnvironment()));
 
     static EventRelay relay(Config config) {
         String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
         String bus = EventBridgePublisher.busName(config);
+        String namespace = App.metricsNamespace(config);
         config.validate();
+        Metrics.enable(namespace);
         return new EventRelay(new DynamoInviteStore(AwsClients.dynamoDb(), table), EventBridgePublisher.create(bus));
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        long started = System.nanoTime();
         List<EventRelay.Change> changes = StreamRecords.changes(event);
         EventRelay.Outcome outcome = RELAY.relay(changes);
+        // one metric line a batch: a batch with records given back to the stream counts as a server error
+        Metrics.request("INVITE_EVENTS", outcome.failed().isEmpty() ? "OK" : "PARTIAL_FAILURE",
+                outcome.failed().isEmpty() ? 200 : 500, (System.nanoTime() - started) / 1e6);
         System.out.println("{\"event\":\"relayed\",\"records\":" + changes.size() + ",\"published\":"
                 + outcome.published().size() + ",\"failed\":" + outcome.failed().size() + ",\"unreadable\":"
                 + outcome.unreadable() + "}");
