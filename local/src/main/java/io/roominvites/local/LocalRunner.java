@@ -53,6 +53,7 @@ public final class LocalRunner {
         options.corsOrigins = Set.of(env("CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(","));
         options.email = LocalEmail.choose(base, System.getenv());
         LocalServices services = LocalServices.start(options);
+        services.startEmailConsumer();
         seedDemo(services, base);
 
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);

@@ -46,6 +46,7 @@ public final class LocalServices implements AutoCloseable {
     private final App app;
     private final DynamoDbLocalServer embedded;
     private final URI dynamoEndpoint;
+    private final InMemoryEmailQueue emailQueue;
 
     /** How to assemble it. */
     public static final class Options {
@@ -61,6 +62,8 @@ public final class LocalServices implements AutoCloseable {
         public List<ExecutionInterceptor> interceptors = new ArrayList<>();
         public DevClock clock = new DevClock();
         public Set<Operation> operations = EnumSet.allOf(Operation.class);
+        /** Bulk emails go here to be sent after the answer (consumed in-process); null sends them within the request. */
+        public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
     }
 
     private LocalServices(Options o) throws Exception {
@@ -89,6 +92,8 @@ public final class LocalServices implements AutoCloseable {
         parts.keys = keys;
         parts.callers = idp.verifier(clock);
         parts.email = o.email;
+        this.emailQueue = o.emailQueue;
+        parts.emailQueue = o.emailQueue;
         parts.clock = clock;
         parts.issuer = o.issuerBase;
         parts.settingsMaxAge = o.settingsMaxAge;
@@ -168,12 +173,27 @@ public final class LocalServices implements AutoCloseable {
         return store;
     }
 
+    /** The in-memory email queue (null when bulk emails are sent within the request). */
+    public InMemoryEmailQueue emailQueue() {
+        return emailQueue;
+    }
+
+    /** Consumes the email queue in the background, as the queue's Lambda function does in AWS (the local runner). */
+    public void startEmailConsumer() {
+        if (emailQueue != null) {
+            emailQueue.startConsumer(app.queuedEmails(), 250);
+        }
+    }
+
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
 
     @Override
     public void close() throws Exception {
+        if (emailQueue != null) {
+            emailQueue.close();
+        }
         db.close();
         if (embedded != null) {
             embedded.close();
