@@ -78,6 +78,8 @@ class SnapStartPrimingTest extends ServiceTest {
 
     @Test
     void theRedeemPrimingRunsTheRealPathToDynamoDb() {
+        // a container about to be snapshotted has not read the settings yet, whatever this class ran before
+        service.services().app().afterRestore();
         service.calls().reset();
         List<String> log = SnapStartPriming.prime(service.services().app(),
                 EnumSet.of(Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE));
