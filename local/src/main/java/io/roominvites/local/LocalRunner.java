@@ -141,6 +141,7 @@ public final class LocalRunner {
         options.email = LocalEmail.choose(base, env);
         LocalServices services = LocalServices.start(options);
         started[0] = services;
+        services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
         boolean seeded = seedDemo(services, webBase);
 
         // the JDK server listens on a loopback port of its own; the front door takes the public one and answers

@@ -48,6 +48,7 @@ public final class LocalServices implements AutoCloseable {
     private final URI dynamoEndpoint;
     private final LocalEvents events;
     private final io.roominvites.service.EmailFeedback emailFeedback;
+    private final InMemoryEmailQueue emailQueue;
 
     /** How to assemble it. */
     public static final class Options {
@@ -77,6 +78,8 @@ public final class LocalServices implements AutoCloseable {
         public boolean lifecycleEvents;
         /** How often the stream consumer polls the stream. */
         public Duration streamPollInterval = Duration.ofMillis(100);
+        /** Bulk emails go here to be sent after the answer (consumed in-process); null sends them within the request. */
+        public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
     }
 
     private LocalServices(Options o) throws Exception {
@@ -118,6 +121,8 @@ public final class LocalServices implements AutoCloseable {
         parts.keys = keys;
         parts.callers = idp.verifier(clock);
         parts.email = o.email;
+        this.emailQueue = o.emailQueue;
+        parts.emailQueue = o.emailQueue;
         parts.clock = clock;
         parts.issuer = o.issuerBase;
         parts.settingsMaxAge = o.settingsMaxAge;
@@ -265,6 +270,18 @@ public final class LocalServices implements AutoCloseable {
         return events;
     }
 
+    /** The in-memory email queue (null when bulk emails are sent within the request). */
+    public InMemoryEmailQueue emailQueue() {
+        return emailQueue;
+    }
+
+    /** Consumes the email queue in the background, as the queue's Lambda function does in AWS (the local runner). */
+    public void startEmailConsumer() {
+        if (emailQueue != null) {
+            emailQueue.startConsumer(app.queuedEmails(), 250);
+        }
+    }
+
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
@@ -273,6 +290,9 @@ public final class LocalServices implements AutoCloseable {
     public void close() throws Exception {
         if (events != null) {
             events.close();
+        }
+        if (emailQueue != null) {
+            emailQueue.close();
         }
         db.close();
         if (embedded != null) {

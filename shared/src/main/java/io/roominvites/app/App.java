@@ -8,7 +8,10 @@ import io.roominvites.http.Cors;
 import io.roominvites.http.Operation;
 import io.roominvites.http.Router;
 import io.roominvites.metrics.Metrics;
+import io.roominvites.email.EmailQueue;
 import io.roominvites.service.AdminService;
+import io.roominvites.service.BulkInvites;
+import io.roominvites.service.QueuedEmails;
 import io.roominvites.service.Ids;
 import io.roominvites.service.InviteService;
 import io.roominvites.service.SettingsCache;
@@ -36,7 +39,7 @@ import java.util.function.Function;
  */
 public final class App {
     /** Operations that sign or verify link and access tokens (and the list's sealed cursors). */
-    static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE,
+    static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.BULK_CREATE_INVITES, Operation.RESEND_INVITE,
             Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
             Operation.JWKS);
     /** Operations that need neither the table nor the callers' identity provider: the public key documents. */
@@ -46,6 +49,7 @@ public final class App {
     private final Parts parts;
     private final InviteService invites;
     private final SettingsCache settings;
+    private final QueuedEmails queuedEmails;
 
     private App(Parts parts, Set<Operation> operations) {
         this.parts = parts;
@@ -55,7 +59,10 @@ public final class App {
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
                 parts.accessTokenTtl);
         AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
-        Api api = new Api(invites, admin, parts.callers, access, parts.clock, parts.issuer);
+        this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock);
+        BulkInvites bulk = new BulkInvites(invites, parts.store, settings, queuedEmails, parts.emailQueue, parts.clock,
+                parts.ids);
+        Api api = new Api(invites, bulk, admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);
@@ -181,6 +188,11 @@ public final class App {
         return invites;
     }
 
+    /** The sender of queued emails (the email queue's consumer). */
+    public QueuedEmails queuedEmails() {
+        return queuedEmails;
+    }
+
     public Parts parts() {
         return parts;
     }
@@ -197,6 +209,8 @@ public final class App {
         public KeyRing keys;
         public CallerVerifier callers;
         public EmailGateway email = EmailGateway.NONE;
+        /** Where bulk emails go to be sent after the answer; null sends them all within the request. */
+        public EmailQueue emailQueue;
         public Clock clock = Clock.systemUTC();
         public Ids ids = new Ids();
         public String issuer = "room-invites";

@@ -263,22 +263,52 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         }
 
         /**
-         * This delivery with the outcome {@code attempt} of a send recorded: it settles one QUEUED attempt (the one
-         * reserved for it, or another in flight: they are alike), so the count of attempts never grows past the
-         * reservations; with none queued it is appended.
+         * This delivery with the QUEUED attempt reserved at {@code queuedAt} settled as {@code outcome} (SENT or
+         * FAILED), in its place: attempts reserved meanwhile by others stay as they are (each settles its own). A sent
+         * outcome's {@code newMessageId} becomes the message id (its delivery events start afresh); a failed one keeps
+         * the earlier message's. When no such QUEUED attempt is left, the outcome is appended.
          */
-        public EmailDelivery then(Attempt attempt, String newMessageId) {
+        public EmailDelivery settle(Instant queuedAt, Attempt outcome, String newMessageId) {
             List<Attempt> h = new ArrayList<>(history);
-            if (!QUEUED.equals(attempt.status())) {
-                for (int i = h.size() - 1; i >= 0; i--) {
-                    if (QUEUED.equals(h.get(i).status())) {
-                        h.remove(i);
-                        break;
-                    }
+            int at = -1;
+            for (int i = h.size() - 1; i >= 0; i--) {
+                if (QUEUED.equals(h.get(i).status()) && h.get(i).at().equals(queuedAt)) {
+                    at = i;
+                    break;
                 }
             }
-            h.add(attempt);
-            return new EmailDelivery(newMessageId, h, null);
+            if (at >= 0) {
+                h.set(at, outcome);
+            } else {
+                h.add(outcome);
+            }
+            boolean sent = newMessageId != null;
+            return new EmailDelivery(sent ? newMessageId : messageId, h, sent ? null : lastEvent);
+        }
+
+        /** True when the attempt reserved at {@code queuedAt} is still QUEUED (not yet claimed by a sender or settled). */
+        public boolean hasQueued(Instant queuedAt) {
+            for (Attempt a : history) {
+                if (QUEUED.equals(a.status()) && a.at().equals(queuedAt)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * This delivery with the QUEUED attempt reserved at {@code queuedAt} claimed by a sender: still QUEUED, now at
+         * {@code claimedAt}, so that no other sender of the same job finds it.
+         */
+        public EmailDelivery reclaim(Instant queuedAt, Instant claimedAt) {
+            List<Attempt> h = new ArrayList<>(history);
+            for (int i = h.size() - 1; i >= 0; i--) {
+                if (QUEUED.equals(h.get(i).status()) && h.get(i).at().equals(queuedAt)) {
+                    h.set(i, new Attempt(QUEUED, claimedAt, null));
+                    break;
+                }
+            }
+            return new EmailDelivery(messageId, h, lastEvent);
         }
 
         public EmailDelivery withEvent(DeliveryEvent event) {

@@ -108,12 +108,15 @@ public final class InviteRules {
         return null;
     }
 
-    /** Why the devices of {@code invite} cannot be released, or null when they can: a redeemed invite only. */
+    /**
+     * Why the devices of {@code invite} cannot be released, or null when they can: a redeemed, unrevoked invite that
+     * some device holds now (releasing an invite no device holds would change nothing).
+     */
     public static ErrorCode releaseRefusal(Invite invite, Room room, Instant now) {
         if (room == null || room.deleted()) {
             return ErrorCode.ROOM_DELETED;
         }
-        if (invite.storedStatus() != InviteStatus.REDEEMED) {
+        if (invite.storedStatus() != InviteStatus.REDEEMED || invite.devices().isEmpty()) {
             return ErrorCode.INVITE_NOT_ACTIVE;
         }
         if (room.state(now) == SessionState.ENDED) {

@@ -33,18 +33,20 @@ public final class Api {
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
     private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
-    private static final int MAX_NAME = 100;
+    static final int MAX_NAME = 100;
 
     private final InviteService invites;
+    private final io.roominvites.service.BulkInvites bulk;
     private final AdminService admin;
     private final CallerVerifier callers;
     private final AccessTokens accessTokens;
     private final Clock clock;
     private final String issuer;
 
-    public Api(InviteService invites, AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock,
-               String issuer) {
+    public Api(InviteService invites, io.roominvites.service.BulkInvites bulk, AdminService admin, CallerVerifier callers,
+               AccessTokens accessTokens, Clock clock, String issuer) {
         this.invites = invites;
+        this.bulk = bulk;
         this.admin = admin;
         this.callers = callers;
         this.accessTokens = accessTokens;
@@ -67,6 +69,7 @@ public final class Api {
         all.put(Operation.INVITE_OPTIONS, this::inviteOptions);
         all.put(Operation.INVITEE_SUGGESTIONS, this::suggestions);
         all.put(Operation.CREATE_INVITE, this::create);
+        all.put(Operation.BULK_CREATE_INVITES, this::bulkCreate);
         all.put(Operation.LIST_INVITES, this::list);
         all.put(Operation.REVOKE_INVITE, (r, p) -> {
             Caller c = caller(r);
@@ -251,19 +254,58 @@ public final class Api {
         return created(201, created);
     }
 
+    private HttpResponse bulkCreate(HttpRequest r, Map<String, String> p) {
+        Caller c = caller(r);
+        String roomId = roomId(p);
+        String key = idempotencyKey(r);
+        BulkRows.Parsed parsed = BulkRows.isCsv(r) ? BulkRows.fromCsv(r.body(), r.query().get("sendEmail"))
+                : BulkRows.fromJson(r.body());
+        io.roominvites.service.BulkInvites.BulkResult result = bulk.create(c, roomId, parsed.rows(), parsed.sendEmail(), key);
+        java.time.Instant now = clock.instant();
+        List<Object> rows = new ArrayList<>(result.results().size());
+        for (io.roominvites.service.BulkInvites.RowResult row : result.results()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("row", row.row());
+            m.put("status", row.created() ? "CREATED" : "FAILED");
+            if (row.created()) {
+                m.put("invite", Views.invite(row.invite(), now));
+                m.put("link", row.link());
+            } else {
+                m.put("error", Views.error(row.error()));
+            }
+            rows.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("created", result.created());
+        m.put("failed", result.failed());
+        m.put("results", rows);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        if (result.replayed()) {
+            headers.put("Idempotent-Replayed", "true");
+        }
+        return new HttpResponse(200, headers, Json.write(m));
+    }
+
+    private static String idempotencyKey(HttpRequest r) {
+        String key = r.header("idempotency-key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw InviteException.invalid("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
+        }
+        return key;
+    }
+
     private HttpResponse created(int status, InviteService.CreatedInvite created) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invite", Views.invite(created.invite(), clock.instant()));
         m.put("link", created.link());
         Map<String, Object> email = new LinkedHashMap<>();
         email.put("status", created.emailStatus().name());
-        if (created.invite().emailDelivery() != null && created.emailStatus() != InviteService.EmailStatus.NOT_REQUESTED) {
-            if (created.invite().emailDelivery().messageId() != null) {
-                email.put("messageId", created.invite().emailDelivery().messageId());
-            }
-            if (created.invite().emailDelivery().error() != null) {
-                email.put("error", created.invite().emailDelivery().error());
-            }
+        if (created.emailMessageId() != null) {
+            email.put("messageId", created.emailMessageId());
+        }
+        if (created.emailError() != null) {
+            email.put("error", created.emailError());
         }
         m.put("email", email);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -412,7 +454,7 @@ public final class Api {
         return id;
     }
 
-    private static String email(Body b, String field, boolean required) {
+    static String email(Body b, String field, boolean required) {
         String raw = b.string(field, required, 254);
         if (raw == null) {
             return null;
@@ -438,7 +480,7 @@ public final class Api {
         return out;
     }
 
-    private static Role role(Body b) {
+    static Role role(Body b) {
         String raw = b.string("role", true, 32);
         if (raw == null) {
             return null;

@@ -37,6 +37,21 @@ final class Body {
         }
     }
 
+    /** A body already parsed (one row of a bulk request, say). */
+    static Body of(Map<String, Object> json) {
+        return new Body(json);
+    }
+
+    /** The field's JSON value as parsed (null when absent). */
+    Object raw(String field) {
+        return json.get(field);
+    }
+
+    /** The problems found so far. */
+    List<FieldError> problems() {
+        return List.copyOf(problems);
+    }
+
     boolean has(String field) {
         return json.containsKey(field) && json.get(field) != null;
     }

@@ -13,6 +13,7 @@ public enum Operation {
     INVITE_OPTIONS("GET", "/rooms/{roomId}/invite-options"),
     INVITEE_SUGGESTIONS("GET", "/rooms/{roomId}/invitee-suggestions"),
     CREATE_INVITE("POST", "/rooms/{roomId}/invites"),
+    BULK_CREATE_INVITES("POST", "/rooms/{roomId}/invites/bulk"),
     LIST_INVITES("GET", "/rooms/{roomId}/invites"),
     REVOKE_INVITE("DELETE", "/rooms/{roomId}/invites/{inviteId}"),
     PROMOTE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/promote"),
@@ -50,6 +51,11 @@ public enum Operation {
     /** As API Gateway names it: {@code "POST /rooms/{roomId}/invites"}. */
     public String routeKey() {
         return method + " " + pathTemplate;
+    }
+
+    /** The largest request body this operation takes: 16 KB, and 512 KB for a bulk create of up to 500 rows. */
+    public int maxBodyBytes() {
+        return this == BULK_CREATE_INVITES ? 512 * 1024 : Router.MAX_BODY_BYTES;
     }
 
     public boolean localOnly() {

@@ -21,7 +21,7 @@ import java.util.Set;
  * handlers and the local runner so that both behave the same.
  */
 public final class Router {
-    /** Bodies larger than this are refused with INVALID_REQUEST. */
+    /** Bodies larger than this are refused with INVALID_REQUEST (a bulk create takes more: {@link Operation#maxBodyBytes}). */
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
     /** One operation's logic. */
@@ -80,10 +80,10 @@ public final class Router {
                     response = error(request, 404, "ROUTE_NOT_FOUND", "There is no such route. Check the URL against the API description.",
                             List.of(), Map.of());
                 }
-            } else if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            } else if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > matched.maxBodyBytes()) {
                 outcome = ErrorCode.INVALID_REQUEST.name();
                 response = error(request, ErrorCode.INVALID_REQUEST.status(), ErrorCode.INVALID_REQUEST.name(),
-                        "The request body is too large (at most " + MAX_BODY_BYTES / 1024 + " KB).", List.of(), Map.of());
+                        "The request body is too large (at most " + matched.maxBodyBytes() / 1024 + " KB).", List.of(), Map.of());
             } else {
                 HttpResponse raw = handlers.get(matched).handle(request, params);
                 Map<String, String> headers = baseHeaders(request);

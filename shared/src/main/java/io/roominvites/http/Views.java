@@ -93,6 +93,24 @@ final class Views {
         return m;
     }
 
+    /** A row's error in a bulk answer: {code, message, fields?} (the request id is the answer's). */
+    static Map<String, Object> error(io.roominvites.domain.InviteException e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", e.code().name());
+        m.put("message", e.getMessage());
+        if (!e.fields().isEmpty()) {
+            List<Object> fields = new ArrayList<>(e.fields().size());
+            for (io.roominvites.domain.FieldError f : e.fields()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("field", f.field());
+                fm.put("problem", f.problem());
+                fields.add(fm);
+            }
+            m.put("fields", fields);
+        }
+        return m;
+    }
+
     static List<Object> invites(List<Invite> invites, Instant now) {
         List<Object> out = new ArrayList<>(invites.size());
         for (Invite i : invites) {

@@ -149,8 +149,7 @@ public final class InviteService {
                 if (!request.sendEmail()) {
                     return new CreatedInvite(stored, link, EmailStatus.NOT_REQUESTED, false);
                 }
-                Invite sent = sendAndRecord(stored, room, caller, link, s);
-                return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
+                return sendAndRecord(stored, room, caller, link, s);
             }
             if (result instanceof CreateResult.KeyUsed used) {
                 return replay(used.existing(), key);
@@ -171,15 +170,29 @@ public final class InviteService {
      * Sends the email of {@code invite}, whose latest attempt is QUEUED (written before sending), and records the
      * outcome in its place; answers the invite as stored after that.
      */
-    private Invite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
+    private CreatedInvite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
         EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
                 templateData(invite, room, caller, link));
+        Invite recorded = recordOutcome(invite, room, outcome, invite.emailDelivery().at());
+        // this request's own email, whatever other requests reserved or recorded meanwhile
+        return new CreatedInvite(recorded, link, outcome.sent() ? EmailStatus.SENT : EmailStatus.FAILED, false,
+                outcome.messageId(), outcome.error());
+    }
+
+    /**
+     * Records the outcome of the email whose QUEUED attempt is {@code invite}'s latest, in place of that attempt (not of
+     * one another request reserved since). Each refused write carries the invite as stored, so a retry costs no read;
+     * racing writes each change the invite once, so this settles within as many tries as there are racers.
+     */
+    Invite recordOutcome(Invite invite, Room room, EmailGateway.SendOutcome outcome, Instant queuedAt) {
         Invite.Attempt attempt = new Invite.Attempt(outcome.sent() ? "SENT" : "FAILED",
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), outcome.error());
         Invite current = invite;
-        Invite next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()))
-                .by(actor(caller), attempt.at());
-        for (int tries = 0; tries < 20; tries++) {
+        // the outcome is the reserving request's change (its actor), recorded when it is known
+        String actor = invite.changedBy();
+        Invite next = current.withEmailDelivery(current.emailDelivery().settle(queuedAt, attempt,
+                outcome.sent() ? outcome.messageId() : null)).by(actor, attempt.at());
+        for (int tries = 0; tries < 50; tries++) {
             InviteStore.Replaced r;
             try {
                 r = store.replaceInvite(current, next, room, false);
@@ -198,8 +211,8 @@ public final class InviteService {
             if (current == null || current.emailDelivery() == null) {
                 return next;
             }
-            next = current.withEmailDelivery(current.emailDelivery().then(attempt, outcome.messageId()))
-                    .by(actor(caller), attempt.at());
+            next = current.withEmailDelivery(current.emailDelivery().settle(queuedAt, attempt,
+                    outcome.sent() ? outcome.messageId() : null)).by(actor, attempt.at());
             pause(tries);
         }
         // the invite kept changing under us (a burst of resends): the email went out and the answer says so; its
@@ -273,8 +286,7 @@ public final class InviteService {
             }
             if (r instanceof InviteStore.Replaced.Applied) {
                 String link = link(s, next, now);
-                Invite sent = sendAndRecord(next, room, caller, link, s);
-                return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
+                return sendAndRecord(next, room, caller, link, s);
             }
             // changed meanwhile (another resend, a redeem): read again and decide again
             pause(attempt);
@@ -370,6 +382,10 @@ public final class InviteService {
             if (s.isBlocked(invite.email())) {
                 throw new InviteException(ErrorCode.DOMAIN_BLOCKED);
             }
+            if (sendEmail && invite.emailDelivery() != null && invite.emailDelivery().attempts() >= Invite.MAX_EMAIL_SENDS) {
+                throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
+                        + Invite.MAX_EMAIL_SENDS + " times. Reissue it without email and share the new link yourself.");
+            }
             return invite.reissued(now.plus(Duration.ofMinutes(s.linkTtlMinutes())).truncatedTo(ChronoUnit.SECONDS),
                     sendEmail ? Invite.EmailDelivery.queue(invite.emailDelivery(), now) : invite.emailDelivery());
         });
@@ -379,8 +395,7 @@ public final class InviteService {
         if (!sendEmail) {
             return new CreatedInvite(invite, link, EmailStatus.NOT_REQUESTED, false);
         }
-        Invite sent = sendAndRecord(invite, changed.room(), caller, link, s);
-        return new CreatedInvite(sent, link, EmailStatus.of(sent.emailDelivery().status()), false);
+        return sendAndRecord(invite, changed.room(), caller, link, s);
     }
 
     /**
@@ -393,7 +408,7 @@ public final class InviteService {
             if (code == ErrorCode.INVITE_NOT_ACTIVE) {
                 throw new InviteException(code, invite.storedStatus() == InviteStatus.REVOKED
                         ? "This invitation was revoked, so its devices can't be released. Create a new invitation instead."
-                        : "No device has used this invitation yet, so there is nothing to release.");
+                        : "No device holds this invitation now, so there is nothing to release.");
             }
             if (code == ErrorCode.SESSION_ENDED) {
                 throw new InviteException(code, "This session is over, so the invitation's devices can no longer be released.");
@@ -420,7 +435,7 @@ public final class InviteService {
      * on a change meanwhile, reads and decides again. A change that leaves the invite as it is writes nothing.
      */
     private Changed change(Caller caller, String roomId, String inviteId, boolean roomGate, InviteChange change) {
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 10; attempt++) {
             InviteStore.Loaded loaded = store.load(roomId, inviteId);
             Room room = requireManagedRoom(caller, loaded.room());
             Invite invite = loaded.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
@@ -442,7 +457,7 @@ public final class InviteService {
     }
 
     /** A create or resend refused by {@link InviteRules#createRefusal}, in the manager's terms. */
-    private static InviteException createRefused(ErrorCode code) {
+    static InviteException createRefused(ErrorCode code) {
         if (code == ErrorCode.SESSION_ENDED) {
             return new InviteException(code, "This session is over, so no more invitations can be created or sent for it.");
         }
@@ -639,7 +654,7 @@ public final class InviteService {
         return requireManagedRoom(caller, store.findRoom(roomId));
     }
 
-    private static Room requireManagedRoom(Caller caller, Optional<Room> found) {
+    static Room requireManagedRoom(Caller caller, Optional<Room> found) {
         Room room = found.orElseThrow(() -> new InviteException(ErrorCode.ROOM_NOT_FOUND));
         if (room.deleted()) {
             throw new InviteException(ErrorCode.ROOM_DELETED);
@@ -650,11 +665,11 @@ public final class InviteService {
         return room;
     }
 
-    private boolean sendEmailAvailable(SiteSettings s) {
+    boolean sendEmailAvailable(SiteSettings s) {
         return s.emailTemplateName() != null && email.templateExists(s.emailTemplateName());
     }
 
-    private String link(SiteSettings s, Invite invite, Instant now) {
+    String link(SiteSettings s, Invite invite, Instant now) {
         String token = links.issue(invite.roomId() + InviteRef.SEPARATOR + invite.inviteId(), invite.linkVersion(),
                 invite.expiresAt(), now.isAfter(invite.expiresAt()) ? invite.expiresAt() : now);
         return s.linkBaseUrl() + "#invite=" + token;
@@ -662,6 +677,11 @@ public final class InviteService {
 
     /** The data every invitation email passes to the template: part of the contract. */
     static Map<String, Object> templateData(Invite invite, Room room, Caller inviter, String link) {
+        return templateData(invite, room, inviter.displayName(), link);
+    }
+
+    /** {@link #templateData(Invite, Room, Caller, String)} with the inviter's name as stored on the invite. */
+    static Map<String, Object> templateData(Invite invite, Room room, String inviterName, String link) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("firstName", invite.firstName());
         data.put("lastName", invite.lastName());
@@ -671,7 +691,7 @@ public final class InviteService {
         data.put("startsAtText", READABLE.format(room.startsAt()));
         data.put("roleLabel", invite.role().label());
         data.put("permissions", invite.role().permissionLabels());
-        data.put("inviterName", inviter.displayName());
+        data.put("inviterName", inviterName);
         data.put("expiresAt", invite.expiresAt().toString());
         data.put("expiresAtText", READABLE.format(invite.expiresAt()));
         data.put("inviteLink", link);
@@ -716,7 +736,17 @@ public final class InviteService {
         }
     }
 
-    public record CreatedInvite(Invite invite, String link, EmailStatus emailStatus, boolean replayed) {
+    /**
+     * A created (or reissued, resent) invite, its link, and this request's email: its status, and the provider's
+     * message id or the reason it failed (for a replay, the invite's latest attempt's).
+     */
+    public record CreatedInvite(Invite invite, String link, EmailStatus emailStatus, boolean replayed,
+                                String emailMessageId, String emailError) {
+        public CreatedInvite(Invite invite, String link, EmailStatus emailStatus, boolean replayed) {
+            this(invite, link, emailStatus, replayed,
+                    emailStatus == EmailStatus.NOT_REQUESTED || invite.emailDelivery() == null ? null : invite.emailDelivery().messageId(),
+                    emailStatus == EmailStatus.NOT_REQUESTED || invite.emailDelivery() == null ? null : invite.emailDelivery().error());
+        }
     }
 
     public record Promotion(Invite invite, Role previousRole) {

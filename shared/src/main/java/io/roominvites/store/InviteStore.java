@@ -148,4 +148,50 @@ public interface InviteStore {
     record IdempotencyRecord(String scope, String key, String requestHash, String roomId, String inviteId,
                              Instant createdAt) {
     }
+
+    // ---------------------------------------------------------------- bulk
+
+    /** How many invites one {@link #putInvites} transaction writes (with the room's ConditionCheck: 100 items). */
+    int BULK_CHUNK = 99;
+
+    /**
+     * Writes new invites of one room in as few calls as DynamoDB allows: TransactWriteItems of at most 100 items, a
+     * ConditionCheck that the room is still at {@code room}'s version and not deleted, and up to {@link #BULK_CHUNK}
+     * Puts. An invite whose id is stored already (an earlier run of the same batch wrote it) counts as written.
+     * Stops at the first chunk whose room check fails.
+     */
+    BulkWrite putInvites(Room room, List<Invite> invites);
+
+    /**
+     * How {@link #putInvites} ended: the first {@code written} invites of the list are stored; when
+     * {@code roomChanged}, the rest were not written because the room changed (read it again, decide again).
+     */
+    record BulkWrite(int written, boolean roomChanged) {
+    }
+
+    /** The invites of a room with these ids that exist, in no particular order (consistent reads, 100 a call). */
+    List<Invite> findInvites(String roomId, List<String> inviteIds);
+
+    /** The room and the record of an earlier batch under the same Idempotency-Key (null when none in 24 hours). */
+    BulkContext loadForBulk(String roomId, BatchRecord key);
+
+    record BulkContext(Optional<Room> room, BatchRecord earlier) {
+    }
+
+    /**
+     * Stores {@code record} unless the key was used in the 24 hours before its {@code createdAt}; answers null when
+     * it was stored, else the earlier record (whose plan the caller then follows instead of its own).
+     */
+    BatchRecord claimBatch(BatchRecord record);
+
+    /** Replaces the batch's record with its final plan, marked done. */
+    void finishBatch(BatchRecord record);
+
+    /**
+     * What one Idempotency-Key stands for in a bulk create: the request's hash and the batch's plan (the invite id or
+     * the error of each row, as the service writes it), and whether every row was carried out.
+     */
+    record BatchRecord(String scope, String key, String requestHash, String roomId, Instant createdAt, String plan,
+                       boolean done) {
+    }
 }

@@ -228,4 +228,46 @@ class InviteRulesTest {
         assertEquals(ErrorCode.ROOM_DELETED,
                 InviteRules.entryRefusal(multi(1), null, 1, "device-0001", List.of("guest@example.org"), SETTINGS, NOW));
     }
+
+    // ------------------------------------------------------------ releaseRefusal
+
+    @Test
+    void onlyAnInviteSomeDeviceHoldsIsReleased() {
+        Invite redeemed = invite(Role.VIEWER, InviteStatus.REDEEMED, NOW.plus(Duration.ofHours(1)));
+        assertNull(InviteRules.releaseRefusal(redeemed, OPEN, NOW));
+        Invite released = redeemed.devicesReleased(NOW);
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.releaseRefusal(released, OPEN, NOW),
+                "nothing bound: nothing to release");
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.releaseRefusal(pending(Role.VIEWER), OPEN, NOW));
+        assertEquals(ErrorCode.INVITE_NOT_ACTIVE, InviteRules.releaseRefusal(redeemed.revoked(NOW), OPEN, NOW));
+        assertEquals(ErrorCode.ROOM_DELETED, InviteRules.releaseRefusal(redeemed, deleted(OPEN), NOW));
+        assertEquals(ErrorCode.SESSION_ENDED, InviteRules.releaseRefusal(redeemed, OPEN, NOW.plus(Duration.ofHours(2))));
+    }
+
+    // ------------------------------------------------------------ email attempts
+
+    @Test
+    void eachSenderSettlesItsOwnQueuedAttempt() {
+        Instant t1 = NOW;
+        Instant t2 = NOW.plusMillis(5);
+        Invite.EmailDelivery two = Invite.EmailDelivery.queue(Invite.EmailDelivery.queue(null, t1), t2);
+        Invite.EmailDelivery firstSettled = two.settle(t1, new Invite.Attempt("SENT", t2.plusMillis(1), null), "m-1");
+        assertEquals(List.of("SENT", "QUEUED"), firstSettled.history().stream().map(Invite.Attempt::status).toList(),
+                "the earlier attempt settled in place; the later one still QUEUED");
+        assertEquals("m-1", firstSettled.messageId());
+        Invite.EmailDelivery both = firstSettled.settle(t2, new Invite.Attempt("FAILED", t2.plusMillis(2), "rejected"), null);
+        assertEquals(List.of("SENT", "FAILED"), both.history().stream().map(Invite.Attempt::status).toList());
+        assertEquals("m-1", both.messageId(), "a failed attempt keeps the last sent message's id");
+    }
+
+    @Test
+    void aClaimedAttemptIsNoLongerTheQueuedOneOfItsJob() {
+        Invite.EmailDelivery queued = Invite.EmailDelivery.queue(null, NOW);
+        assertTrue(queued.hasQueued(NOW));
+        Invite.EmailDelivery claimed = queued.reclaim(NOW, NOW.plusMillis(7));
+        assertFalse(claimed.hasQueued(NOW), "a second sender of the same job finds nothing to send");
+        assertTrue(claimed.hasQueued(NOW.plusMillis(7)));
+        assertEquals("QUEUED", claimed.status());
+        assertEquals(1, claimed.attempts());
+    }
 }

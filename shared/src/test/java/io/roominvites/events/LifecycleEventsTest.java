@@ -63,7 +63,7 @@ class LifecycleEventsTest {
     void aQueuedEmailIsNoEventItsOutcomeIsEmailedOrEmailFailed() {
         Invite queued = created(true);
         assertEquals(List.of(EventType.INVITE_CREATED), types(LifecycleEvents.ofInvite(null, queued, RECORDED)));
-        Invite sent = queued.withEmailDelivery(queued.emailDelivery().then(new Invite.Attempt("SENT", at(1), null), "m-1"))
+        Invite sent = queued.withEmailDelivery(queued.emailDelivery().settle(queued.emailDelivery().at(), new Invite.Attempt("SENT", at(1), null), "m-1"))
                 .by(MANAGER, at(1));
         LifecycleEvent emailed = only(LifecycleEvents.ofInvite(queued, sent, RECORDED), EventType.INVITE_EMAILED);
         assertEquals(at(1), emailed.at());
@@ -72,7 +72,7 @@ class LifecycleEventsTest {
         Invite requeued = sent.withEmailDelivery(Invite.EmailDelivery.queue(sent.emailDelivery(), at(2))).by(MANAGER, at(2));
         assertEquals(List.of(), LifecycleEvents.ofInvite(sent, requeued, RECORDED), "a reserved attempt is no event");
         Invite failed = requeued.withEmailDelivery(requeued.emailDelivery()
-                .then(new Invite.Attempt("FAILED", at(3), "The email service refused the address."), null)).by(MANAGER, at(3));
+                .settle(at(2), new Invite.Attempt("FAILED", at(3), "The email service refused the address."), null)).by(MANAGER, at(3));
         LifecycleEvent f = only(LifecycleEvents.ofInvite(requeued, failed, RECORDED), EventType.INVITE_EMAIL_FAILED);
         assertEquals("The email service refused the address.", f.detail().get("reason"));
         assertEquals(2, f.detail().get("attempts"));
@@ -140,7 +140,7 @@ class LifecycleEventsTest {
     @Test
     void deliveryReportsAreEventsButADelayIsNot() {
         Invite queued = created(true);
-        Invite sent = queued.withEmailDelivery(queued.emailDelivery().then(new Invite.Attempt("SENT", at(1), null), "m-1"));
+        Invite sent = queued.withEmailDelivery(queued.emailDelivery().settle(queued.emailDelivery().at(), new Invite.Attempt("SENT", at(1), null), "m-1"));
         for (String[] c : new String[][]{{"DELIVERED", "Invite Email Delivered"}, {"BOUNCED", "Invite Email Bounced"},
                 {"COMPLAINED", "Invite Email Complained"}}) {
             Invite reported = sent.withEmailDelivery(sent.emailDelivery()

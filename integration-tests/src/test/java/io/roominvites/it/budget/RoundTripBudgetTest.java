@@ -29,6 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (SendEmail) when sendEmail is asked;</li>
  * <li>resend: exactly one DynamoDB read, the BatchGetItem of the room and the invite together, then the SES call
  * (SendEmail) and the one UpdateItem that records its outcome; a refused resend is that one read alone.</li>
+ * <li>reissue: the BatchGetItem, one TransactWriteItems (the room's gate and the invite); with email, SendEmail and
+ * a PutItem of its outcome. Release-device: the BatchGetItem and one TransactWriteItems.</li>
+ * <li>bulk create: the room read (a BatchGetItem with the key's record when an Idempotency-Key is sent), one
+ * TransactWriteItems per 99 invites (with the room's ConditionCheck), and with a key a PutItem claiming it before
+ * and one marking it done after; a replay is the read and a BatchGetItem of the invites per 100. Each email sent
+ * (within the request for up to 20, else by the queue's consumer, which first reads the invite with its room) is a
+ * PutItem claiming it, SendEmail, and a PutItem of its outcome.</li>
  * </ul>
  * Per-container caches and their bounded staleness: site settings for SETTINGS_CACHE_SECONDS (30 s by
  * default; the first request after that pays one extra GetItem, tested in InviteeRoundTripBudgetTest), and whether an SES template
@@ -241,5 +248,86 @@ class RoundTripBudgetTest extends ServiceTest {
         warm();
         service.call("DELETE", base, service.token(Service.OWNER), null).expect(200);
         assertEquals(List.of(BATCH_GET), service.calls().calls(), "revoking again writes nothing");
+    }
+
+    private static Map<String, Object> bulkBody(String prefix, int rows, boolean sendEmail) {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            list.add(Service.inviteBody(prefix + i + "@example.org", "VIEWER"));
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("invites", list);
+        body.put("sendEmail", sendEmail);
+        return body;
+    }
+
+    @Test
+    void aBulkCreateIsOneReadAndATransactionPerNinetyNineInvites() {
+        service.room("budget-bulk", Duration.ofMinutes(30));
+        warm();
+        service.bulk("budget-bulk", bulkBody("bulk", 150, false), Map.of()).expect(200);
+        assertEquals(List.of(GET, TRANSACT, TRANSACT), service.calls().calls(),
+                "the room, then 99 + 51 invites, each transaction with the room's ConditionCheck");
+        assertEquals(List.of(), sesCalls.calls());
+
+        warm();
+        service.bulk("budget-bulk", bulkBody("bulk-key", 10, false), Map.of("Idempotency-Key", "budget-bulk-1")).expect(200);
+        assertEquals(List.of(BATCH_GET, PUT, TRANSACT, PUT), service.calls().calls(),
+                "the room and the key in one read; the plan claims the key; the invites; the plan marked done");
+        warm();
+        service.bulk("budget-bulk", bulkBody("bulk-key", 10, false), Map.of("Idempotency-Key", "budget-bulk-1")).expect(200);
+        assertEquals(List.of(BATCH_GET, BATCH_GET), service.calls().calls(),
+                "a replay: the room and the key, then the batch's invites (100 a call)");
+    }
+
+    @Test
+    void aBulkCreateThatEmailsAFewClaimsSendsAndRecordsEach() {
+        service.room("budget-bulk-mail", Duration.ofMinutes(30));
+        // the first send in a container also learns that the template exists (cached EMAIL_TEMPLATE_CACHE_SECONDS)
+        service.call("POST", "/rooms/budget-bulk-mail/invites", service.token(Service.OWNER),
+                Service.inviteBody("bulk-first@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
+        warm();
+        service.bulk("budget-bulk-mail", bulkBody("bulk-mail", 3, true), Map.of()).expect(200);
+        assertEquals(List.of(GET, TRANSACT, PUT, PUT, PUT, PUT, PUT, PUT), service.calls().calls(),
+                "the room, the invites (QUEUED), then per email: the claim (a conditional write) and its outcome");
+        assertEquals(List.of(SEND, SEND, SEND), sesCalls.calls());
+    }
+
+    @Test
+    void aQueuedEmailIsOneReadAClaimTheEmailAndItsOutcome() {
+        service.room("budget-queue", Duration.ofMinutes(30));
+        service.call("POST", "/rooms/budget-queue/invites", service.token(Service.OWNER),
+                Service.inviteBody("queue-first@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
+        warm();
+        service.bulk("budget-queue", bulkBody("queued", 25, true), Map.of()).expect(200);
+        assertEquals(List.of(GET, TRANSACT), service.calls().calls(), "more than 20 emails: queued, none sent within");
+        assertEquals(List.of(), sesCalls.calls());
+        List<String> messages = service.services().emailQueue().pending();
+        warm();
+        service.drainEmailQueue();
+        List<String> calls = service.calls().calls();
+        assertEquals(25 * 3, calls.size(), calls::toString);
+        for (int i = 0; i < 25; i++) {
+            assertEquals(List.of(BATCH_GET, PUT, PUT), calls.subList(i * 3, i * 3 + 3),
+                    "per job: the invite with its room, the claim, the outcome");
+        }
+        assertEquals(java.util.Collections.nCopies(25, SEND), sesCalls.calls());
+        // the same messages delivered again: one read per job, nothing written, nothing sent
+        warm();
+        messages.forEach(m -> service.services().app().queuedEmails().sendMessage(m));
+        assertEquals(java.util.Collections.nCopies(25, BATCH_GET), service.calls().calls());
+        assertEquals(List.of(), sesCalls.calls());
+    }
+
+    @Test
+    void aReissueThatEmailsIsOneReadTheGatedWriteTheEmailAndItsOutcome() {
+        service.room("budget-reissue", Duration.ofMinutes(30));
+        Service.Response created = service.call("POST", "/rooms/budget-reissue/invites", service.token(Service.OWNER),
+                Service.inviteBody("reissue-mail@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
+        warm();
+        service.manage("budget-reissue", Service.inviteId(created), "reissue", Map.of("sendEmail", true)).expect(200);
+        assertEquals(List.of(BATCH_GET, TRANSACT, PUT), service.calls().calls(),
+                "the invite with its room; the new link and the QUEUED email, checked against the room's gate; the outcome");
+        assertEquals(List.of(SEND), sesCalls.calls());
     }
 }

@@ -98,7 +98,8 @@ class SnapStartPrimingTest extends ServiceTest {
 
     @Test
     void theRedeemPrimingRunsTheRealPathToDynamoDb() {
-        service.services().app().afterRestore(); // a fresh container: no settings cached by the requests before
+        // a container about to be snapshotted has not read the settings yet, whatever this class ran before
+        service.services().app().afterRestore();
         service.calls().reset();
         List<String> log = SnapStartPriming.prime(service.services().app(),
                 EnumSet.of(Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE));

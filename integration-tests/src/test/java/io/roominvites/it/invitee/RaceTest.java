@@ -14,11 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static io.roominvites.it.invitee.Invitee.expectEntered;
 import static io.roominvites.it.invitee.Invitee.expectError;
@@ -26,6 +21,7 @@ import static io.roominvites.it.invitee.Invitee.listed;
 import static io.roominvites.it.invitee.Invitee.number;
 import static io.roominvites.it.invitee.Invitee.redeem;
 import static io.roominvites.it.invitee.Invitee.stored;
+import static io.roominvites.it.support.Concurrently.releaseAtOnce;
 import static io.roominvites.it.support.Service.inviteId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -40,30 +36,6 @@ class RaceTest extends ServiceTest {
     @Override
     protected void afterStart() {
         service.enableInvitations();
-    }
-
-    /** Runs the tasks on their own threads, all released at once by a barrier; answers their results in order. */
-    private static <T> List<T> releaseAtOnce(List<Callable<T>> tasks) {
-        CyclicBarrier barrier = new CyclicBarrier(tasks.size());
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    barrier.await(30, TimeUnit.SECONDS);
-                    return task.call();
-                }));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        } catch (Exception e) {
-            throw new AssertionError("a racing request failed: " + e, e);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test

@@ -230,15 +230,16 @@ class ListInvitesTest extends ServiceTest {
         String[] parts = cursor.split("\\.");
         assertEquals(3, parts.length, "an opaque, sealed cursor: " + cursor);
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-        char last = parts[2].charAt(parts[2].length() - 1);
+        // the seal's first character: all six of its bits count (the last one's low bits are padding, so changing
+        // 'A' to 'B' there may decode to the very same seal)
+        char first = parts[2].charAt(0);
         List<String> bad = List.of(
                 "garbage!", "%%%", "x".repeat(2049), cursor.substring(0, cursor.length() / 2), "====", b64("ALL"),
                 // the same claims pointing at another room, or at another place, under the old seal
                 parts[0] + "." + b64(payload.replace(room, other)) + "." + parts[2],
                 parts[0] + "." + b64(payload.replace("\"a\":\"0", "\"a\":\"7")) + "." + parts[2],
                 // the seal altered, or removed
-                // (the last character of a 32-byte seal carries 4 bits: 'A' and 'Q' differ in them, 'A' and 'B' do not)
-                parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1) + (last == 'A' ? 'Q' : 'A'),
+                parts[0] + "." + parts[1] + "." + (first == 'A' ? 'Q' : 'A') + parts[2].substring(1),
                 parts[0] + "." + parts[1] + ".",
                 // no seal at all
                 b64("{\"alg\":\"none\"}") + "." + parts[1] + ".");

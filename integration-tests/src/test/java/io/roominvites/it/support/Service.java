@@ -36,6 +36,7 @@ public final class Service implements AutoCloseable {
 
     private final LocalServices services;
     private final CallCounter counter = new CallCounter();
+    private final CapacityMeter capacity = new CapacityMeter();
 
     public Service(Backend backend) {
         this(backend, EmailGateway.NONE);
@@ -68,6 +69,7 @@ public final class Service implements AutoCloseable {
             o.tableName = Backends.uniqueName("invites");
             o.email = email;
             o.interceptors.add(counter);
+            o.interceptors.add(capacity);
             o.clock = new DevClock();
             o.corsOrigins = java.util.Set.of("https://app.example.com");
             customize.accept(o);
@@ -92,6 +94,21 @@ public final class Service implements AutoCloseable {
 
     public CallCounter calls() {
         return counter;
+    }
+
+    /** The write capacity DynamoDB reported for the transactions that asked for it (bulk writes). */
+    public CapacityMeter capacity() {
+        return capacity;
+    }
+
+    /** Sends the emails waiting in the in-memory queue now, as the queue's consumer function does in AWS. */
+    public int drainEmailQueue() {
+        return services.emailQueue().drain(services.app().queuedEmails());
+    }
+
+    /** POST /rooms/{roomId}/invites/bulk as the owner with a JSON or CSV body (a String body is sent as it is). */
+    public Response bulk(String roomId, Object body, Map<String, String> headers) {
+        return call("POST", "/rooms/" + roomId + "/invites/bulk", token(OWNER), body, headers);
     }
 
     /** A bearer token from the local identity provider, verified exactly like a real one. */
@@ -151,6 +168,22 @@ public final class Service implements AutoCloseable {
         body.put("linkTtlMinutes", ttlMinutes);
         body.put("linkBaseUrl", "https://events.example.com/join");
         return call("PUT", "/admin/settings", adminToken(), body).expect(200);
+    }
+
+    /** Enables invitations (no template, nothing blocked, links for a day) with links for up to this many devices. */
+    public Response settingsWithMaxDevices(int linkMaxDevices) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("inviteToMediaEnabled", true);
+        body.put("blockedDomains", List.of());
+        body.put("linkTtlMinutes", 1440);
+        body.put("linkBaseUrl", "https://events.example.com/join");
+        body.put("linkMaxDevices", linkMaxDevices);
+        return call("PUT", "/admin/settings", adminToken(), body).expect(200);
+    }
+
+    /** POST /rooms/{roomId}/invites/{inviteId}/{action} as the owner (reissue, release-device, resend, promote). */
+    public Response manage(String roomId, String inviteId, String action, Object body) {
+        return call("POST", "/rooms/" + roomId + "/invites/" + inviteId + "/" + action, token(OWNER), body);
     }
 
     public Response enableInvitations() {

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -634,6 +635,151 @@ public final class DynamoInviteStore implements InviteStore {
             }
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- bulk
+
+    @Override
+    public BulkWrite putInvites(Room room, List<Invite> invites) {
+        int written = 0;
+        while (written < invites.size()) {
+            List<Invite> chunk = invites.subList(written, Math.min(invites.size(), written + BULK_CHUNK));
+            if (!putChunk(room, chunk)) {
+                return new BulkWrite(written, true);
+            }
+            written += chunk.size();
+        }
+        return new BulkWrite(written, false);
+    }
+
+    /** One chunk in one transaction; false when the room changed. Invites stored already are left out and it is retried. */
+    private boolean putChunk(Room room, List<Invite> chunk) {
+        List<Invite> pending = new ArrayList<>(chunk);
+        for (int attempt = 1; ; attempt++) {
+            if (pending.isEmpty()) {
+                return true;
+            }
+            List<TransactWriteItem> items = new ArrayList<>(pending.size() + 1);
+            items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(Items.roomKey(room.roomId()))
+                    .conditionExpression("version = :v AND deleted = :false")
+                    .expressionAttributeValues(Map.of(":v", n(room.version()), ":false", Attr.FALSE))).build());
+            for (Invite invite : pending) {
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite, room))
+                        .conditionExpression("attribute_not_exists(pk)")).build());
+            }
+            try {
+                call(() -> db.transactWriteItems(b -> b.transactItems(items)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+                return true;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if ("ConditionalCheckFailed".equals(reasons.getFirst().code())) {
+                    return false;
+                }
+                List<Invite> left = new ArrayList<>(pending.size());
+                for (int i = 0; i < pending.size(); i++) {
+                    if (!"ConditionalCheckFailed".equals(reasons.get(i + 1).code())) {
+                        left.add(pending.get(i)); // an invite already stored was written by an earlier run of this batch
+                    }
+                }
+                boolean progressed = left.size() < pending.size();
+                pending = left;
+                if (progressed) {
+                    continue;
+                }
+                if (attempt < 5 && hasConflict(reasons)) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+            }
+        }
+    }
+
+    @Override
+    public List<Invite> findInvites(String roomId, List<String> inviteIds) {
+        List<Invite> out = new ArrayList<>(inviteIds.size());
+        for (int from = 0; from < inviteIds.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(inviteIds.subList(from, Math.min(inviteIds.size(), from + 100)))) {
+                keys.add(Items.inviteKey(roomId, id));
+            }
+            for (Map<String, AttributeValue> item : batchGet(keys)) {
+                out.add(Items.invite(item));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public BulkContext loadForBulk(String roomId, BatchRecord key) {
+        if (key == null) {
+            return new BulkContext(findRoom(roomId), null);
+        }
+        Room room = null;
+        BatchRecord earlier = null;
+        for (Map<String, AttributeValue> item : batchGet(List.of(Items.roomKey(roomId), batchKey(key)))) {
+            if (Items.ROOM_SK.equals(Attr.str(item, TableSchema.SK))) {
+                room = Items.room(item);
+            } else {
+                earlier = batchRecord(key, item);
+            }
+        }
+        return new BulkContext(Optional.ofNullable(room), earlier);
+    }
+
+    @Override
+    public BatchRecord claimBatch(BatchRecord record) {
+        try {
+            call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
+                    .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
+                    .expressionAttributeValues(Map.of(":staleBefore",
+                            time(record.createdAt().minus(Items.IDEMPOTENCY_RETENTION))))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            return null;
+        } catch (ConditionalCheckFailedException e) {
+            BatchRecord earlier = e.hasItem() ? batchRecord(record, e.item()) : null;
+            if (earlier == null) {
+                // the key holds a single create's record: a different request under the same key
+                return new BatchRecord(record.scope(), record.key(), "", record.roomId(), record.createdAt(), null, true);
+            }
+            return earlier;
+        }
+    }
+
+    @Override
+    public void finishBatch(BatchRecord record) {
+        call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
+    }
+
+    private Map<String, AttributeValue> batchKey(BatchRecord r) {
+        return Items.key(idempotencyPk(new IdempotencyRecord(r.scope(), r.key(), null, null, null, null)), Items.IDEM_SK);
+    }
+
+    private Map<String, AttributeValue> batchItem(BatchRecord r) {
+        Map<String, AttributeValue> item = new HashMap<>(batchKey(r));
+        item.put("type", s("IDEMPOTENCY_BATCH"));
+        item.put("requestHash", s(r.requestHash()));
+        item.put("roomId", s(r.roomId()));
+        item.put("createdAt", time(r.createdAt()));
+        item.put("plan", s(r.plan()));
+        item.put("done", AttributeValue.fromBool(r.done()));
+        item.put(TableSchema.TTL, n(Items.ttlSeconds(r.createdAt().plus(Items.IDEMPOTENCY_RETENTION))));
+        return item;
+    }
+
+    /** The batch record in {@code item} if it is one used within 24 h of {@code key}'s time; null otherwise. */
+    private static BatchRecord batchRecord(BatchRecord key, Map<String, AttributeValue> item) {
+        Instant usedAt = Attr.instant(item, "createdAt");
+        if (usedAt == null || !usedAt.plus(Items.IDEMPOTENCY_RETENTION).isAfter(key.createdAt())) {
+            return null;
+        }
+        if (Attr.str(item, "plan") == null) {
+            // a single create used this key: never the same request as a batch
+            return new BatchRecord(key.scope(), key.key(), "", Attr.str(item, "roomId"), usedAt, null, true);
+        }
+        return new BatchRecord(key.scope(), key.key(), Attr.str(item, "requestHash"), Attr.str(item, "roomId"), usedAt,
+                Attr.str(item, "plan"), Attr.bool(item, "done"));
     }
 
     // ---------------------------------------------------------------- errors

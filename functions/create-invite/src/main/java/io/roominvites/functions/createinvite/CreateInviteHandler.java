@@ -8,9 +8,10 @@ import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: CREATE_INVITE, RESEND_INVITE, REISSUE_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
+/** Lambda handler for: CREATE_INVITE, BULK_CREATE_INVITES, RESEND_INVITE, REISSUE_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class CreateInviteHandler extends LambdaApi {
-    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.CREATE_INVITE, Operation.RESEND_INVITE, Operation.REISSUE_INVITE);
+    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.CREATE_INVITE, Operation.BULK_CREATE_INVITES,
+            Operation.RESEND_INVITE, Operation.REISSUE_INVITE);
     private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig)));
 
     public CreateInviteHandler() {

@@ -1,0 +1,145 @@
+package io.roominvites.service;
+
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.Invite;
+import io.roominvites.domain.InviteException;
+import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Room;
+import io.roominvites.domain.SiteSettings;
+import io.roominvites.email.EmailGateway;
+import io.roominvites.email.EmailQueue;
+import io.roominvites.json.Json;
+import io.roominvites.store.InviteStore;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends an invite's email whose attempt was reserved (QUEUED) earlier, exactly once: the attempt is first claimed by a
+ * conditional write pinned on the invite's revision (the QUEUED attempt gets the claim's time), then sent, then its
+ * outcome recorded in its place. A second sender of the same job finds the attempt claimed and sends nothing. A crash
+ * between the claim and the send leaves the attempt QUEUED (never sent twice; the manager may resend it).
+ */
+public final class QueuedEmails {
+    private final InviteService invites;
+    private final InviteStore store;
+    private final SettingsCache settings;
+    private final EmailGateway email;
+    private final Clock clock;
+
+    public QueuedEmails(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock) {
+        this.invites = invites;
+        this.store = store;
+        this.settings = settings;
+        this.email = email;
+        this.clock = clock;
+    }
+
+    /** One queue message: its jobs, each sent unless claimed already. One call reads each invite with its room. */
+    public void sendMessage(String body) {
+        for (EmailQueue.Job job : jobs(body)) {
+            InviteStore.Loaded loaded = store.load(job.roomId(), job.inviteId());
+            if (loaded.invite().isEmpty()) {
+                continue; // gone (removed after expiry): nothing to send
+            }
+            send(loaded.invite().get(), loaded.room().orElse(null), job.queuedAt());
+        }
+    }
+
+    /**
+     * Sends the email of {@code invite} reserved at {@code queuedAt} unless another sender claimed it or it was
+     * settled; answers the invite as stored afterwards (as far as this sender knows it).
+     */
+    public Invite send(Invite invite, Room room, Instant queuedAt) {
+        Invite current = invite;
+        for (int tries = 0; tries < 20; tries++) {
+            if (current.emailDelivery() == null || !current.emailDelivery().hasQueued(queuedAt)) {
+                return current; // claimed or settled by another sender
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Instant claimAt = now.isAfter(queuedAt) ? now : queuedAt.plusMillis(1);
+            String cancelled = cancelReason(current, room, now);
+            Invite.EmailDelivery claimed = current.emailDelivery().reclaim(queuedAt, claimAt);
+            Invite next = current.withEmailDelivery(claimed);
+            InviteStore.Replaced r = store.replaceInvite(current, next, room, false);
+            if (r instanceof InviteStore.Replaced.Gone) {
+                return current;
+            }
+            if (r instanceof InviteStore.Replaced.Changed changed) {
+                Invite latest = changed.latest();
+                current = latest != null ? latest : store.findInvite(invite.roomId(), invite.inviteId()).orElse(null);
+                if (current == null) {
+                    return invite;
+                }
+                continue;
+            }
+            EmailGateway.SendOutcome outcome;
+            if (cancelled != null) {
+                outcome = EmailGateway.SendOutcome.failed(cancelled);
+            } else {
+                SiteSettings s = settings.get();
+                String link = invites.link(s, next, now);
+                outcome = email.send(next.email(), s.emailTemplateName(),
+                        InviteService.templateData(next, room, next.createdByName(), link));
+            }
+            return invites.recordOutcome(next, room, outcome, claimAt);
+        }
+        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+    }
+
+    /** Why the email must not go out now (the invite or room changed since it was queued), or null. */
+    private String cancelReason(Invite invite, Room room, Instant now) {
+        if (room == null || room.deleted()) {
+            return "Not sent: the room was deleted first.";
+        }
+        if (invite.storedStatus() == InviteStatus.REVOKED) {
+            return "Not sent: the invitation was revoked first.";
+        }
+        if (invite.status(now) == InviteStatus.EXPIRED) {
+            return "Not sent: the link expired before the email could go out. Reissue it to send a new link.";
+        }
+        SiteSettings s = settings.get();
+        if (s.emailTemplateName() == null || !s.inviteToMediaEnabled() || s.linkBaseUrl() == null) {
+            return "Not sent: invitation emails were turned off first.";
+        }
+        if (s.isBlocked(invite.email())) {
+            return "Not sent: the invitee's email domain was blocked first.";
+        }
+        return null;
+    }
+
+    /** The body of one queue message with these jobs. */
+    public static String message(List<EmailQueue.Job> jobs) {
+        List<Object> list = new ArrayList<>(jobs.size());
+        for (EmailQueue.Job j : jobs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("roomId", j.roomId());
+            m.put("inviteId", j.inviteId());
+            m.put("queuedAt", j.queuedAt().toString());
+            list.add(m);
+        }
+        return Json.write(Map.of("jobs", list));
+    }
+
+    /** The jobs of one message; a malformed message fails (it goes to the dead-letter queue after its retries). */
+    @SuppressWarnings("unchecked")
+    static List<EmailQueue.Job> jobs(String body) {
+        try {
+            List<EmailQueue.Job> out = new ArrayList<>();
+            for (Object o : (List<Object>) Json.parseObject(body).get("jobs")) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                out.add(new EmailQueue.Job((String) m.get("roomId"), (String) m.get("inviteId"),
+                        Instant.parse((String) m.get("queuedAt"))));
+            }
+            return out;
+        } catch (ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("not an email queue message");
+        }
+    }
+}
