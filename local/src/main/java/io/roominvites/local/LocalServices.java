@@ -16,7 +16,7 @@ import io.roominvites.tokens.LocalIdentityProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -95,8 +95,7 @@ public final class LocalServices implements AutoCloseable {
                 .endpointOverride(dynamoEndpoint)
                 .region(o.region)
                 .credentialsProvider(o.credentials)
-                // the functions' own client: pooled keep-alive connections with TCP_NODELAY
-                .httpClient(ApacheHttpClient.builder().maxConnections(64).build())
+                .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> {
                     o.interceptors.forEach(c::addExecutionInterceptor);
                     o.dynamoOverrides.accept(c);

@@ -64,20 +64,26 @@ public final class SesEmailGateway implements EmailGateway {
      * retry there emailed the invitee two or three times for one request). Such a send answers FAILED; the manager's
      * resend is the deliberate retry.
      */
-    static final software.amazon.awssdk.retries.api.RetryStrategy SEND_SAFE_RETRIES =
-            software.amazon.awssdk.retries.StandardRetryStrategy.builder()
-                    .circuitBreakerEnabled(false)
-                    .maxAttempts(MAX_ATTEMPTS)
-                    .retryOnException(SesEmailGateway::certainlyNotProcessed)
-                    .treatAsThrottling(t -> t instanceof software.amazon.awssdk.core.exception.SdkServiceException e
-                            && (e.isThrottlingException() || e.statusCode() == 429))
-                    .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
-                            Duration.ofMillis(50), Duration.ofMillis(500)))
-                    .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
-                            Duration.ofMillis(200), Duration.ofSeconds(1)))
-                    // not the SDK's defaults on top (they retry any I/O error, a time-out after sending included)
-                    .useClientDefaults(false)
-                    .build();
+    static final software.amazon.awssdk.retries.api.RetryStrategy SEND_SAFE_RETRIES = sendSafeRetries(
+            software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(500)),
+            software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(1)));
+
+    /** {@link #SEND_SAFE_RETRIES} with other pauses between attempts (tests retry at once). */
+    public static software.amazon.awssdk.retries.api.RetryStrategy sendSafeRetries(
+            software.amazon.awssdk.retries.api.BackoffStrategy backoff,
+            software.amazon.awssdk.retries.api.BackoffStrategy throttlingBackoff) {
+        return software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+                .circuitBreakerEnabled(false)
+                .maxAttempts(MAX_ATTEMPTS)
+                .retryOnException(SesEmailGateway::certainlyNotProcessed)
+                .treatAsThrottling(t -> t instanceof software.amazon.awssdk.core.exception.SdkServiceException e
+                        && (e.isThrottlingException() || e.statusCode() == 429))
+                .backoffStrategy(backoff)
+                .throttlingBackoffStrategy(throttlingBackoff)
+                // not the SDK's defaults on top (they retry any I/O error, a time-out after sending included)
+                .useClientDefaults(false)
+                .build();
+    }
 
     static boolean certainlyNotProcessed(Throwable t) {
         if (t instanceof software.amazon.awssdk.core.exception.SdkServiceException e) {
