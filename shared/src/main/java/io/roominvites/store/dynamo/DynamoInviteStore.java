@@ -519,9 +519,22 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now) {
+        // the shards are read at once (a page costs about one query's time, not four)
         List<ShardScan> scans = new ArrayList<>(TableSchema.LIST_SHARDS);
-        for (int shard = 0; shard < TableSchema.LIST_SHARDS; shard++) {
-            scans.add(scanShard(roomId, status, shard, limit, afterInviteId, now));
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<ShardScan>> futures = new ArrayList<>(TableSchema.LIST_SHARDS);
+            for (int shard = 0; shard < TableSchema.LIST_SHARDS; shard++) {
+                int s = shard;
+                futures.add(pool.submit(() -> scanShard(roomId, status, s, limit, afterInviteId, now)));
+            }
+            for (java.util.concurrent.Future<ShardScan> f : futures) {
+                scans.add(f.get());
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
         }
         // ids above every budget-stopped shard's frontier are complete in every shard
         String frontier = null;
