@@ -1,6 +1,5 @@
 package io.roominvites.it.email;
 
-import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
@@ -32,8 +31,7 @@ class BulkEmailTest extends ServiceTest {
     @Override
     protected Service createService(Backend backend) throws Exception {
         ses = EmailSupport.preparedSesClient(backend);
-        return new Service(backend, new SesEmailGateway(ses, EmailSupport.FROM, null, Duration.ofSeconds(60),
-                java.time.Clock.systemUTC()));
+        return EmailSupport.serviceOn(backend, ses);
     }
 
     @Override

@@ -36,8 +36,7 @@ class EmailFailureTest extends ServiceTest {
     @Override
     protected Service createService(Backend backend) throws Exception {
         ses = EmailSupport.preparedSesClient(backend, faults);
-        return new Service(backend, new SesEmailGateway(ses, EmailSupport.FROM, null, Duration.ofSeconds(60),
-                java.time.Clock.systemUTC()));
+        return EmailSupport.serviceOn(backend, ses);
     }
 
     @Override

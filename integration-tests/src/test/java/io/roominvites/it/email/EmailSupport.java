@@ -87,6 +87,12 @@ final class EmailSupport {
     // ------------------------------------------------------------------ the routes, as the room's owner
 
     /** The owner's bearer token, with the name the emails give as the inviter ("Olivia Owner"). */
+    /** The service emailing through {@code ses} as the functions do (template existence cached 60 s). */
+    static Service serviceOn(Backend backend, SesV2Client ses) {
+        return new Service(backend, new io.roominvites.email.ses.SesEmailGateway(ses, FROM, null,
+                java.time.Duration.ofSeconds(60), java.time.Clock.systemUTC()));
+    }
+
     static String ownerToken(Service service) {
         return service.token(Service.OWNER, "Olivia", "Owner");
     }
