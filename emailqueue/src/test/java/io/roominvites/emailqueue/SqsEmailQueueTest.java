@@ -10,16 +10,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -33,13 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The queue against a SendMessageBatch endpoint this test serves (the SDK's own JSON protocol over loopback HTTP). */
+/** The queue against a SendMessageBatch endpoint this test serves (SQS's JSON protocol over loopback HTTP, as the SDK's client speaks it). */
 class SqsEmailQueueTest {
-    private static final String QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/emails";
+    private String queueUrl;
 
     private HttpServer server;
-    private SqsClient client;
+    private SdkHttpClient http;
     /** Each call's entry ids, in call order. */
     private final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
     /** The bodies SQS took, by entry id. */
@@ -54,7 +53,11 @@ class SqsEmailQueueTest {
             try (exchange; InputStream in = exchange.getRequestBody()) {
                 assertEquals("AmazonSQS.SendMessageBatch", exchange.getRequestHeaders().getFirst("X-Amz-Target"));
                 Map<String, Object> body = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                assertEquals(QUEUE_URL, body.get("QueueUrl"));
+                assertEquals(queueUrl, body.get("QueueUrl"));
+                assertEquals("application/x-amz-json-1.0", exchange.getRequestHeaders().getFirst("Content-Type"));
+                String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                assertTrue(auth != null && auth.startsWith("AWS4-HMAC-SHA256 Credential=local/")
+                        && auth.contains("/us-east-1/sqs/aws4_request"), "a SigV4 signature for sqs: " + auth);
                 List<String> ids = new ArrayList<>();
                 List<Object> ok = new ArrayList<>();
                 List<Object> failed = new ArrayList<>();
@@ -83,19 +86,19 @@ class SqsEmailQueueTest {
             }
         });
         server.start();
-        client = SqsClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+        queueUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/123456789012/emails";
+        http = UrlConnectionHttpClient.create();
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        http.close();
         server.stop(0);
+    }
+
+    private SqsEmailQueue queue() {
+        return new SqsEmailQueue(http, StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "secret")),
+                Region.US_EAST_1, queueUrl);
     }
 
     private static String md5(String s) {
@@ -121,7 +124,7 @@ class SqsEmailQueueTest {
     @Test
     void sendsEachMessageAsItsConsumerReadsItInBatchesOfAtMostTen() throws Exception {
         List<List<EmailQueue.Job>> messages = messages(12, 50);
-        new SqsEmailQueue(client, QUEUE_URL).enqueue(messages);
+        queue().enqueue(messages);
         assertEquals(List.of(10, 2), calls.stream().map(List::size).toList());
         assertEquals(12, taken.size());
         for (int m = 0; m < 12; m++) {
@@ -138,7 +141,7 @@ class SqsEmailQueueTest {
     @Test
     void onlyTheRefusedMessagesAreSentAgain() {
         refuse.put("3", new AtomicInteger(2));
-        new SqsEmailQueue(client, QUEUE_URL).enqueue(messages(5, 2));
+        queue().enqueue(messages(5, 2));
         assertEquals(List.of(List.of("0", "1", "2", "3", "4"), List.of("3"), List.of("3")), calls);
         assertEquals(5, taken.size());
     }
@@ -147,7 +150,7 @@ class SqsEmailQueueTest {
     void aMessageStillRefusedAfterItsAttemptsIsServiceUnavailable() {
         refuse.put("1", new AtomicInteger(SqsEmailQueue.MAX_ATTEMPTS));
         InviteException e = assertThrows(InviteException.class,
-                () -> new SqsEmailQueue(client, QUEUE_URL).enqueue(messages(3, 1)));
+                () -> queue().enqueue(messages(3, 1)));
         assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
         assertEquals(SqsEmailQueue.MAX_ATTEMPTS, calls.size());
         assertEquals(2, taken.size());
