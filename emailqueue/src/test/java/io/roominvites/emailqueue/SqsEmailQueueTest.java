@@ -155,4 +155,14 @@ class SqsEmailQueueTest {
         assertEquals(SqsEmailQueue.MAX_ATTEMPTS, calls.size());
         assertEquals(2, taken.size());
     }
+
+    @Test
+    void withoutAQueueUrlThereIsNoQueueAndAMalformedOneIsAConfigurationProblem() {
+        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.app.Config(Map.of())));
+        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.app.Config(Map.of("EMAIL_QUEUE_URL", ""))));
+        io.roominvites.app.Config bad = new io.roominvites.app.Config(Map.of("EMAIL_QUEUE_URL", "emails-queue"));
+        assertEquals(null, SqsEmailQueue.fromConfig(bad));
+        io.roominvites.app.Config.ConfigException e = assertThrows(io.roominvites.app.Config.ConfigException.class, bad::validate);
+        assertTrue(e.getMessage().contains("EMAIL_QUEUE_URL must be the email queue's URL"), e.getMessage());
+    }
 }
