@@ -140,15 +140,19 @@ class SamContractTest {
             Map.entry(Config.METRICS_NAMESPACE, EnumSet.complementOf(EnumSet.of(Operation.DEV_TOKEN, Operation.DEV_CLOCK,
                     Operation.DEV_EVENTS, Operation.DEV_SES_EVENT))),
             // no HTTP operation: the stream consumer (EVENT_FUNCTIONS)
-            Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)));
+            Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)),
+            // the bulk batch hands emails past the first 20 to the email queue (SqsEmailQueue)
+            Map.entry(Config.EMAIL_QUEUE_URL, EnumSet.of(Operation.BULK_CREATE_INVITES)));
 
     /**
      * A function the HTTP API does not invoke: the event and response types its handler takes, the variables its
-     * code reads (all required but METRICS_NAMESPACE; CORS_ALLOWED_ORIGINS comes with the template's Globals and is not read), and the
+     * code requires (CORS_ALLOWED_ORIGINS comes with the template's Globals and is not read) and those it reads when
+     * set ({@code optional}: the template sets them, a cold start without them does not name them), and the
      * permissions its role needs, in the {@link #PERMISSIONS} notation ("stream": the table's stream, "event-bus":
      * the template's bus, "queue": the template's queue).
      */
-    record EventFunction(String eventType, String responseType, Set<String> variables, Set<String> permissions) {
+    record EventFunction(String eventType, String responseType, Set<String> variables, Set<String> optional,
+                         Set<String> permissions) {
     }
 
     /**
@@ -160,7 +164,7 @@ class SamContractTest {
      */
     static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
             "java.util.Map<java.lang.String, java.lang.Object>", "java.util.Map<java.lang.String, java.lang.Object>",
-            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME, Config.METRICS_NAMESPACE),
+            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME), Set.of(Config.METRICS_NAMESPACE),
             Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
                     "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
                     "sqs:SendMessage queue")),
@@ -168,9 +172,22 @@ class SamContractTest {
             // object); the invite of a message id (Query of the sparse index), the invite and its room
             // (BatchGetItem), the invite with the report at its revision (PutItem)
             "EmailFeedbackFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
-                    "java.util.Map<java.lang.String, java.lang.Object>", Set.of(Config.TABLE_NAME, Config.METRICS_NAMESPACE),
+                    "java.util.Map<java.lang.String, java.lang.Object>", Set.of(Config.TABLE_NAME), Set.of(Config.METRICS_NAMESPACE),
                     Set.of("dynamodb:Query index/" + TableSchema.EMAIL_MESSAGE_INDEX, "dynamodb:BatchGetItem table",
-                            "dynamodb:PutItem table")));
+                            "dynamodb:PutItem table")),
+            // EmailQueueFunction (EmailQueueHandler, QueuedEmails): an SQS event (a JSON object) from the email queue,
+            // read and deleted by the event source mapping with the function's role; settings and an invite after a
+            // conflict (GetItem), each job's invite with its room (BatchGetItem), the claim and the outcome (PutItem);
+            // the signing keys (each email's link) and SES, as create-invite sends
+            "EmailQueueFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
+                    "java.util.Map<java.lang.String, java.lang.Object>",
+                    Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.EMAIL_FROM),
+                    Set.of(Config.METRICS_NAMESPACE, Config.SIGNING_KEYS_JSON, Config.TOKEN_ISSUER, Config.SETTINGS_CACHE_SECONDS,
+                            Config.EMAIL_CONFIGURATION_SET, Config.EMAIL_TEMPLATE_CACHE_SECONDS),
+                    Set.of("sqs:ReceiveMessage queue", "sqs:DeleteMessage queue", "sqs:GetQueueAttributes queue",
+                            "dynamodb:GetItem table", "dynamodb:BatchGetItem table", "dynamodb:PutItem table",
+                            "secretsmanager:GetSecretValue secret", "ses:GetEmailTemplate ses:template",
+                            "ses:SendEmail ses:identity", "ses:SendEmail ses:template", "ses:SendEmail ses:configuration-set")));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -217,7 +234,7 @@ class SamContractTest {
                 "dynamodb:PutItem table tx", put, secret), send));
         // bulk: the room (and key) read, the key's plan put, invites in transactions (ConditionCheck + Puts), emails
         m.put(Operation.BULK_CREATE_INVITES, union(Set.of(get, batchGet, "dynamodb:ConditionCheckItem table tx",
-                "dynamodb:PutItem table tx", put, secret), send));
+                "dynamodb:PutItem table tx", put, secret, "sqs:SendMessage queue"), send));
         m.put(Operation.RESEND_INVITE, union(Set.of(get, batchGet, put, secret), send));
         m.put(Operation.REISSUE_INVITE, union(union(Set.of(get, batchGet, put, secret), gated), send));
         m.put(Operation.REVOKE_INVITE, Set.of(batchGet, put));
@@ -452,6 +469,7 @@ class SamContractTest {
             });
             if (EVENT_FUNCTIONS.containsKey(fn)) {
                 expected.addAll(EVENT_FUNCTIONS.get(fn).variables());
+                expected.addAll(EVENT_FUNCTIONS.get(fn).optional());
                 expected.add(Config.CORS_ALLOWED_ORIGINS); // from Globals: every function has it
             }
             if (expected.contains(Config.EVENT_BUS_NAME)) {
@@ -1180,6 +1198,13 @@ class SamContractTest {
             assertTrue(String.valueOf(mail.text()).contains(vars.get(which[1])), "the email carries the answer's link: " + mail.text());
         }
 
+        // the email queue's consumer: a recorded SQS event whose job names an attempt no invite has QUEUED sends
+        // nothing and gives nothing back to the queue (EmailQueueConsumerTest covers sending, failures and redelivery)
+        Map<String, Object> queueAnswer = JSONObjectUtils.parse(d.process("EmailQueueFunction")
+                .invoke(Files.readAllBytes(EVENTS.resolve("queue/email-jobs.json"))));
+        assertEquals(List.of(), queueAnswer.get("batchItemFailures"), "EmailQueueFunction's answer: " + queueAnswer
+                + "\nIts stderr:\n" + d.process("EmailQueueFunction").stderrTail());
+
         // every AWS call each function made, at init and for requests, is one its role allows; SnapStart priming
         // (the CRaC beforeCheckpoint hooks) must not need more either, but it is best effort by design (it
         // catches every failure), so a call it makes that the role refuses is reported, not failed
@@ -1227,14 +1252,10 @@ class SamContractTest {
         }
         // every function wrote its metrics in Embedded Metric Format, in env.json's namespace: each request, and the
         // invitation emails SES accepted
-        String namespace = String.valueOf(section(JSONObjectUtils.parse(Files.readString(ENV_JSON)), "Parameters").get(Config.METRICS_NAMESPACE));
+        // (the stream consumer and the SES feedback function are invoked, and checked, by their own test below)
         for (String fn : template.functions()) {
-            if (EVENT_FUNCTIONS.containsKey(fn)) {
-                continue; // not invoked by this flow: the event functions' own test runs them
-            }
-            List<String> emf = d.process(fn).allStderr().stream().filter(l -> l.startsWith("{\"_aws\":")).toList();
-            if (emf.stream().noneMatch(l -> l.contains("\"Namespace\":\"" + namespace + "\"") && l.contains("\"Requests\":1"))) {
-                problems.add(fn + " wrote no request metric in namespace " + namespace + " (EMF lines: " + emf + ")");
+            if (!STREAM_TEST_FUNCTIONS.contains(fn)) {
+                problems.addAll(requestMetricProblems(d, fn));
             }
         }
         if (d.process("CreateInviteFunction").allStderr().stream().noneMatch(l -> l.startsWith("{\"_aws\":") && l.contains("\"EmailSent\":1"))) {
@@ -1243,6 +1264,19 @@ class SamContractTest {
         System.out.println("contract flow (" + (System.nanoTime() - flowStarted) / 1_000_000 + " ms):\n  " + String.join("\n  ", transcript) + "\nAWS calls per function:\n  "
                 + String.join("\n  ", observedReport));
         assertNoProblems("the functions' AWS calls and logs", problems);
+    }
+
+    /** The functions {@link #theStreamConsumerTurnsRecordedStreamEventsIntoEventsAndHistoryWithinItsRole} invokes. */
+    static final Set<String> STREAM_TEST_FUNCTIONS = Set.of("InviteEventsFunction", "EmailFeedbackFunction");
+
+    /** A function that handled a request wrote a request metric (EMF) in env.json's namespace. */
+    private static List<String> requestMetricProblems(Deployment d, String fn) throws Exception {
+        String namespace = String.valueOf(section(JSONObjectUtils.parse(Files.readString(ENV_JSON)), "Parameters").get(Config.METRICS_NAMESPACE));
+        List<String> emf = d.process(fn).allStderr().stream().filter(l -> l.startsWith("{\"_aws\":")).toList();
+        if (emf.stream().noneMatch(l -> l.contains("\"Namespace\":\"" + namespace + "\"") && l.contains("\"Requests\":1"))) {
+            return List.of(fn + " wrote no request metric in namespace " + namespace + " (EMF lines: " + emf + ")");
+        }
+        return List.of();
     }
 
     /** Recorded DynamoDB stream events (events/streams/), for the stream consumer. */
@@ -1294,6 +1328,7 @@ class SamContractTest {
                 .invoke(bounce.getBytes(StandardCharsets.UTF_8)));
         expect(problems, "EmailFeedbackFunction's answer to an unknown message id", "UNKNOWN_MESSAGE", answer.get("result"));
         for (String f : List.of(fn, "EmailFeedbackFunction")) {
+            problems.addAll(requestMetricProblems(d, f));
             String role = getAtt(template.properties(f).get("Role")).get(0);
             Set<String> granted = grants(role, problems);
             for (String line : new TreeSet<>(d.process(f).recordedCalls())) {

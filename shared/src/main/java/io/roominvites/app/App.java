@@ -81,6 +81,44 @@ public final class App {
     }
 
     /**
+     * As {@link #fromEnvironment(Set, Function)}, with the email queue bulk batches hand their emails to
+     * ({@code queueFactory} answers null when none is configured: then a batch emails at most
+     * {@link BulkInvites#SEND_WITHIN_REQUEST} invitations, within the request).
+     */
+    public static App fromEnvironment(Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
+                                      Function<Config, EmailQueue> queueFactory) {
+        return fromConfig(Config.fromEnvironment(), operations, emailFactory, queueFactory);
+    }
+
+    /**
+     * The email queue's consumer: the sender of queued emails over the table, the signing keys (each email's link)
+     * and the email gateway; no identity provider (nothing here is called by a caller). Fails fast like
+     * {@link #fromConfig}.
+     */
+    public static QueuedEmails queuedEmailsFromConfig(Config config, Function<Config, EmailGateway> emailFactory) {
+        String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
+        String issuer = config.optional(Config.TOKEN_ISSUER, "room-invites");
+        int settingsAge = config.integer(Config.SETTINGS_CACHE_SECONDS, 30, 0, 3600);
+        String secretId = config.raw(Config.SIGNING_KEY_SECRET_ID);
+        String keysJson = config.raw(Config.SIGNING_KEYS_JSON);
+        if (secretId == null && keysJson == null) {
+            config.problem(Config.SIGNING_KEY_SECRET_ID + " is not set (the Secrets Manager secret holding the signing keys; "
+                    + Config.SIGNING_KEYS_JSON + " may hold them directly for local use)");
+        }
+        String metricsNamespace = metricsNamespace(config);
+        EmailGateway email = emailFactory.apply(config);
+        config.validate();
+        Metrics.enable(metricsNamespace);
+        Parts parts = new Parts();
+        parts.issuer = issuer;
+        parts.settingsMaxAge = Duration.ofSeconds(settingsAge);
+        parts.store = new DynamoInviteStore(AwsClients.dynamoDb(), table);
+        parts.keys = SigningKeys.fromSecret(keysJson != null ? keysJson : AwsClients.secretString(secretId));
+        parts.email = email;
+        return new App(parts, EnumSet.noneOf(Operation.class)).queuedEmails();
+    }
+
+    /**
      * The CloudWatch namespace of this function's metrics (METRICS_NAMESPACE, default {@link Metrics#DEFAULT_NAMESPACE});
      * a malformed one is noted as a problem of {@code config}. Functions not behind the API (stream and event
      * consumers) call it too, then {@link Metrics#enable} once their configuration validated.
@@ -95,6 +133,11 @@ public final class App {
     }
 
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory) {
+        return fromConfig(config, operations, emailFactory, null);
+    }
+
+    public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
+                                 Function<Config, EmailQueue> queueFactory) {
         boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
         boolean needsKeys = operations.stream().anyMatch(SIGNING::contains);
         boolean needsCallers = needsStore;
@@ -130,6 +173,8 @@ public final class App {
         String metricsNamespace = metricsNamespace(config);
         // the email gateway reads and validates its own variables here, so one message names every problem
         EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
+        EmailQueue emailQueue = queueFactory == null || !operations.contains(Operation.BULK_CREATE_INVITES)
+                ? null : queueFactory.apply(config);
         config.validate();
 
         Metrics.enable(metricsNamespace);
@@ -159,6 +204,7 @@ public final class App {
             parts.keys = join(keys);
         }
         parts.email = email;
+        parts.emailQueue = emailQueue;
         return new App(parts, operations);
     }
 

@@ -1,0 +1,167 @@
+package io.roominvites.emailqueue;
+
+import io.roominvites.app.AwsClients;
+import io.roominvites.app.Config;
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.InviteException;
+import io.roominvites.email.EmailQueue;
+import io.roominvites.json.Json;
+import io.roominvites.service.QueuedEmails;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link EmailQueue} on Amazon SQS: each message ({@link QueuedEmails#message}) is one SQS message, sent with
+ * SendMessageBatch (SQS's JSON protocol), at most {@value #MAX_BATCH} a call. The entries SQS refuses and whole calls
+ * that fail are tried again, only those, at most {@value #MAX_ATTEMPTS} times; if some still fail the caller gets
+ * SERVICE_UNAVAILABLE (the bulk batch is not marked done, so a retry with the same Idempotency-Key hands its emails
+ * over again; the consumer's claim keeps an email handed over twice from being sent twice).
+ *
+ * <p>Not the SDK's SQS client: it would add 0.9 MB (its whole model) to create-invite's jar, past the 12 MB budget,
+ * for this one call. The request is signed by the SDK's own SigV4 signer and sent on the container's one HTTP client
+ * ({@link AwsClients#httpClient()}), to the queue URL's host.
+ */
+public final class SqsEmailQueue implements EmailQueue {
+    /** SendMessageBatch takes at most ten entries per call. */
+    static final int MAX_BATCH = 10;
+    static final int MAX_ATTEMPTS = 3;
+
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final Region region;
+    private final String queueUrl;
+    private final URI endpoint;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    public SqsEmailQueue(SdkHttpClient http, AwsCredentialsProvider credentials, Region region, String queueUrl) {
+        this.http = http;
+        this.credentials = credentials;
+        this.region = region;
+        this.queueUrl = queueUrl;
+        URI u = URI.create(queueUrl);
+        this.endpoint = URI.create(u.getScheme() + "://" + u.getRawAuthority() + "/");
+    }
+
+    /**
+     * The function's queue from {@link Config#EMAIL_QUEUE_URL} (the region and credentials of the function), or null
+     * when the variable is unset or empty (then a bulk batch emails at most 20 invitations, within the request).
+     * Build it once per container, at init.
+     */
+    public static EmailQueue fromConfig(Config config) {
+        String url = config.raw(Config.EMAIL_QUEUE_URL);
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        URI u;
+        try {
+            u = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
+            config.problem(Config.EMAIL_QUEUE_URL + " must be the email queue's URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), got '" + url + "'");
+            return null;
+        }
+        return new SqsEmailQueue(AwsClients.httpClient(), DefaultCredentialsProvider.builder().build(),
+                new DefaultAwsRegionProviderChain().getRegion(), url);
+    }
+
+    @Override
+    public void enqueue(List<List<Job>> messages) {
+        int failed = 0;
+        for (int from = 0; from < messages.size(); from += MAX_BATCH) {
+            failed += sendBatch(messages.subList(from, Math.min(messages.size(), from + MAX_BATCH)), from);
+        }
+        if (failed > 0) {
+            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /** Sends one batch (entry ids are the messages' indexes); answers how many messages could not be sent. */
+    private int sendBatch(List<List<Job>> batch, int firstIndex) {
+        Map<String, String> pending = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            pending.put(Integer.toString(firstIndex + i), QueuedEmails.message(batch.get(i)));
+        }
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            List<String> sent;
+            try {
+                sent = call(pending);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("{\"event\":\"email-queue-send-failed\",\"attempt\":" + attempt + ",\"messages\":"
+                        + pending.size() + ",\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                continue; // the whole call failed: all of it again
+            }
+            // what SQS did not answer as sent (refused, or not answered at all) goes again
+            int entries = pending.size();
+            sent.forEach(pending::remove);
+            if (!pending.isEmpty()) {
+                System.err.println("{\"event\":\"email-queue-entries-failed\",\"attempt\":" + attempt + ",\"failed\":"
+                        + pending.size() + ",\"of\":" + entries + "}");
+            }
+        }
+        return pending.size();
+    }
+
+    /** One SendMessageBatch call; answers the ids SQS took. */
+    private List<String> call(Map<String, String> entries) throws IOException {
+        List<Object> list = new ArrayList<>(entries.size());
+        entries.forEach((id, body) -> list.add(Map.of("Id", id, "MessageBody", body)));
+        byte[] payload = Json.write(Map.of("QueueUrl", queueUrl, "Entries", list)).getBytes(StandardCharsets.UTF_8);
+        SdkHttpFullRequest request = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint)
+                .putHeader("Content-Type", "application/x-amz-json-1.0")
+                .putHeader("X-Amz-Target", "AmazonSQS.SendMessageBatch")
+                .putHeader("Content-Length", Integer.toString(payload.length))
+                .build();
+        ContentStreamProvider body = ContentStreamProvider.fromByteArrayUnsafe(payload);
+        SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials()).request(request).payload(body)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
+        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                .request(signed.request()).contentStreamProvider(signed.payload().orElse(body)).build()).call();
+        String text;
+        try (InputStream in = response.responseBody().<InputStream>map(b -> b).orElseGet(InputStream::nullInputStream)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int status = response.httpResponse().statusCode();
+        if (status != 200) {
+            throw new IOException("SendMessageBatch answered HTTP " + status);
+        }
+        Map<String, Object> answer;
+        try {
+            answer = Json.parseObject(text);
+        } catch (java.text.ParseException e) {
+            throw new IOException("SendMessageBatch answered no JSON object");
+        }
+        List<String> ids = new ArrayList<>();
+        if (answer.get("Successful") instanceof List<?> ok) {
+            for (Object o : ok) {
+                if (o instanceof Map<?, ?> m && m.get("Id") instanceof String id) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+}
