@@ -377,7 +377,11 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate) {
-        Map<String, AttributeValue> item = Items.inviteItem(next, room);
+        Map<String, AttributeValue> item = new HashMap<>(Items.inviteItem(next, room));
+        // this write's own mark: an SDK retry resends the same item, so a refusal that finds this mark stored is this
+        // very write, landed on an earlier attempt; another writer's equal-looking write has another mark
+        String mark = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        item.put(WRITE_MARK, s(mark));
         Map<String, AttributeValue> expected = Map.of(":rev", n(current.rev()));
         if (!roomGate) {
             try {
@@ -389,7 +393,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (!e.hasItem() || e.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(Items.invite(e.item()), next, false);
+                return appliedOrChanged(e.item(), mark, next, false);
             }
         }
         List<TransactWriteItem> items = List.of(
@@ -408,7 +412,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (invite.item() == null || invite.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(Items.invite(invite.item()), next, roomChanged);
+                return appliedOrChanged(invite.item(), mark, next, roomChanged);
             }
             if (!roomChanged) {
                 if (!hasConflict(reasons)) {
@@ -422,13 +426,19 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     /**
-     * The refused write's outcome: when the stored invite is exactly {@code next}, this very write landed on an earlier
-     * attempt (the SDK retried it after a time-out or a lost answer) and the retry met its own result: applied, not a
-     * conflict, so that a retried write is never counted or decided twice.
+     * The refused write's outcome: when the stored invite carries this write's own mark, this very write landed on an
+     * earlier attempt (the SDK retried it after a time-out or a lost answer) and the retry met its own result: applied,
+     * not a conflict, so that a retried write is never counted or decided twice. Two writers that decided the same
+     * change have different marks: the later one is refused and decides again.
      */
-    private static Replaced appliedOrChanged(Invite stored, Invite next, boolean roomChanged) {
-        return stored.equals(next) ? new Replaced.Applied(next) : new Replaced.Changed(stored, roomChanged);
+    private static Replaced appliedOrChanged(Map<String, AttributeValue> stored, String mark, Invite next,
+                                             boolean roomChanged) {
+        return mark.equals(Attr.str(stored, WRITE_MARK)) ? new Replaced.Applied(next)
+                : new Replaced.Changed(Items.invite(stored), roomChanged);
     }
+
+    /** The attribute that marks which write put an invite's current state (see {@link #replaceInvite}). */
+    private static final String WRITE_MARK = "wm";
 
     /**
      * A ConditionCheck that {@code room} is still at the version it was read at, on the gate of {@code invite}. A room
