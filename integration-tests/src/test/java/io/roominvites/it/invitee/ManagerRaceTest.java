@@ -137,8 +137,8 @@ class ManagerRaceTest extends ServiceTest {
         for (int i = 0; i < 4; i++) {
             tasks.add(() -> service.manage(room, invited.id(), "reissue", Map.of()));
         }
-        // each reissue writes a version of its own, except that two identical reissues decided in the same
-        // millisecond are one write (the store recognises its own landed result): both then answer that link
+        // each reissue writes a version of its own (a racing one decides again on the state it lost to); whatever the
+        // order, every version from 2 to the last is answered, and only the last one's link works
         List<Long> versions = new java.util.ArrayList<>();
         Map<Long, String> links = new java.util.TreeMap<>();
         for (Response r : releaseAtOnce(tasks)) {
