@@ -74,6 +74,12 @@ public final class LocalServices implements AutoCloseable {
         public Set<Operation> operations = EnumSet.allOf(Operation.class);
         /** Create the table (and its index and TTL) when it is missing; when false, a missing table stops the start. */
         public boolean createTable = true;
+        /**
+         * The table it creates has its stream, as template.yaml's does; false leaves it off (tests whose stream nobody
+         * reads: DynamoDB Local does extra work on every write to a stream table; see TableSetup).
+         * {@link #lifecycleEvents} turns it on whatever this says.
+         */
+        public boolean tableStream = true;
         /** Where the signing keys are kept (read if present, else generated and written); null: a new key in memory. */
         public Path keysFile;
         public Region region = Region.US_EAST_1;
@@ -107,7 +113,7 @@ public final class LocalServices implements AutoCloseable {
                 })
                 .build();
         if (o.createTable) {
-            TableSetup.create(db, o.tableName);
+            TableSetup.create(db, o.tableName, o.tableStream || o.lifecycleEvents);
         } else {
             requireTable(db, o.tableName, dynamoEndpoint);
         }

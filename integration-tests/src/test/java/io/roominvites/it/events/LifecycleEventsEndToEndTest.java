@@ -191,9 +191,11 @@ class LifecycleEventsEndToEndTest {
         }
         Service.Response listed = service.call("GET", "/rooms/" + room + "/invites?limit=10", owner(), null).expect(200);
         assertEquals(2, listed.list("invites").size());
-        Service.Response reissued = service.call("POST", "/rooms/" + room + "/invites/" + other + "/reissue", owner(),
-                Map.of()).expect(200);
-        otherToken = Service.linkToken(reissued);
+        // the reissue's own event is awaited first: the lock below must find only its own
+        java.util.concurrent.atomic.AtomicReference<String> reissuedLink = new java.util.concurrent.atomic.AtomicReference<>();
+        step(other, () -> reissuedLink.set(Service.linkToken(service.call("POST", "/rooms/" + room + "/invites/" + other
+                + "/reissue", owner(), Map.of()).expect(200))), List.of("Invite Reissued"));
+        otherToken = reissuedLink.get();
         String t = otherToken;
         for (int i = 1; i < 5; i++) {
             service.redeem(t, "device-two-1234", "wrong@example.org").expect(403);

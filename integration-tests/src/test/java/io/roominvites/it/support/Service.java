@@ -71,6 +71,9 @@ public final class Service implements AutoCloseable {
             o.interceptors.add(counter);
             o.interceptors.add(capacity);
             o.clock = new DevClock();
+            // no stream unless a test's consumer reads it (lifecycleEvents): one shared DynamoDB Local serves the
+            // whole suite, and it does extra work on every write to a stream table (TableSetup says how much)
+            o.tableStream = false;
             o.corsOrigins = java.util.Set.of("https://app.example.com");
             customize.accept(o);
             this.services = LocalServices.start(o);
