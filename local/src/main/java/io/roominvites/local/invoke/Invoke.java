@@ -106,10 +106,9 @@ public final class Invoke {
             throw new UsageException("the event " + positional.get(1) + " is not a JSON object");
         }
 
-        Path taskRoot = Files.createTempDirectory("invoke-task-root");
+        Path taskRoot = taskRoot(jar);
         try (RuntimeApiServer api = new RuntimeApiServer(event, "arn:aws:lambda:" + env.get("AWS_REGION") + ":123456789012:function:" + function,
                 Duration.ofSeconds(spec.timeoutSeconds()))) {
-            unzip(jar, taskRoot);
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
             env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -152,9 +151,44 @@ public final class Invoke {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-        } finally {
-            delete(taskRoot);
         }
+    }
+
+    /**
+     * The jar unpacked as Lambda's task root, once per build of the jar (as {@code sam build} leaves it in
+     * .aws-sam/build): beside the jar, in a folder named by the jar's size and time, made whole in a temporary
+     * folder and moved into place, so invokes running at once share it safely and a rebuilt jar gets its own.
+     * Unpacking the ~37 MB of a function's classes on every invoke took about 2 s of it.
+     */
+    static Path taskRoot(Path jar) throws IOException {
+        String name = "task-root-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis();
+        Path dir = jar.resolveSibling(name);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path fresh = Files.createTempDirectory(jar.getParent(), "task-root-unpacking-");
+        try {
+            unzip(jar, fresh);
+            Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            delete(fresh);
+            if (!Files.isDirectory(dir)) { // not another invoke that moved the same jar's folder in first
+                throw e;
+            }
+            return dir;
+        }
+        // the folders of earlier builds of this jar (best effort: one may be in use by an invoke still running)
+        try (Stream<Path> siblings = Files.list(jar.getParent())) {
+            for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith("task-root-") && !p.equals(dir)
+                    && !p.getFileName().toString().startsWith("task-root-unpacking-")).toList()) {
+                try {
+                    delete(old);
+                } catch (IOException ignored) {
+                    // left for the next build's clean
+                }
+            }
+        }
+        return dir;
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
