@@ -105,7 +105,8 @@ class LocalRunnerProcessTest {
                     synchronized (out) {
                         out.append(line).append('\n');
                     }
-                    if (line.contains("room-invites local runner")) {
+                    // the banner's last line: the lines before it (where its data is, whether it seeded) are all in
+                    if (line.contains("The README walks through preview")) {
                         ready.complete(true);
                     }
                 }
