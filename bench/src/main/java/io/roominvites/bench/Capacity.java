@@ -244,6 +244,8 @@ final class Capacity {
         LocalServices.Options o = new LocalServices.Options();
         o.dynamoEndpoint = endpoint;
         o.tableName = "capacity-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        // no stream: nothing reads it here, and DynamoDB Local does extra work for a stream on every write (TableSetup)
+        o.tableStream = false;
         o.interceptors.add(recorder);
         o.settingsMaxAge = Duration.ofHours(1);
         try (LocalServices services = LocalServices.start(o)) {
