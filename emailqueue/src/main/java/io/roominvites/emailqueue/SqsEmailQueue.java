@@ -2,6 +2,7 @@ package io.roominvites.emailqueue;
 
 import io.roominvites.app.AwsClients;
 import io.roominvites.app.Config;
+import io.roominvites.app.SignedJsonCall;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.email.EmailQueue;
@@ -9,19 +10,11 @@ import io.roominvites.json.Json;
 import io.roominvites.service.QueuedEmails;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,7 +43,6 @@ public final class SqsEmailQueue implements EmailQueue {
     private final Region region;
     private final String queueUrl;
     private final URI endpoint;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     public SqsEmailQueue(SdkHttpClient http, AwsCredentialsProvider credentials, Region region, String queueUrl) {
         this.http = http;
@@ -127,24 +119,10 @@ public final class SqsEmailQueue implements EmailQueue {
         List<Object> list = new ArrayList<>(entries.size());
         entries.forEach((id, body) -> list.add(Map.of("Id", id, "MessageBody", body)));
         byte[] payload = Json.write(Map.of("QueueUrl", queueUrl, "Entries", list)).getBytes(StandardCharsets.UTF_8);
-        SdkHttpFullRequest request = SdkHttpFullRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .putHeader("Content-Type", "application/x-amz-json-1.0")
-                .putHeader("X-Amz-Target", "AmazonSQS.SendMessageBatch")
-                .putHeader("Content-Length", Integer.toString(payload.length))
-                .build();
-        ContentStreamProvider body = ContentStreamProvider.fromByteArrayUnsafe(payload);
-        SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials()).request(request).payload(body)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
-        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                .request(signed.request()).contentStreamProvider(signed.payload().orElse(body)).build()).call();
-        String text;
-        try (InputStream in = response.responseBody().<InputStream>map(b -> b).orElseGet(InputStream::nullInputStream)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        int status = response.httpResponse().statusCode();
+        SignedJsonCall.Answer response = SignedJsonCall.post(http, credentials.resolveCredentials(), region, "sqs", endpoint,
+                "application/x-amz-json-1.0", "AmazonSQS.SendMessageBatch", payload);
+        String text = response.body();
+        int status = response.status();
         if (status != 200) {
             throw new IOException("SendMessageBatch answered HTTP " + status);
         }

@@ -1,25 +1,16 @@
 package io.roominvites.app;
 
 import io.roominvites.json.Json;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.ServiceMetadata;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -115,34 +106,19 @@ public final class AwsClients {
             Region region = new DefaultAwsRegionProviderChain().getRegion();
             URI endpoint = endpoint(region, env);
             byte[] body = Json.write(Map.of("SecretId", secretId)).getBytes(StandardCharsets.UTF_8);
-            SdkHttpFullRequest request = SdkHttpFullRequest.builder()
-                    .method(SdkHttpMethod.POST)
-                    .uri(endpoint)
-                    .putHeader("Content-Type", "application/x-amz-json-1.1")
-                    .putHeader("X-Amz-Target", "secretsmanager.GetSecretValue")
-                    .putHeader("Content-Length", Integer.toString(body.length))
-                    .build();
             RuntimeException last = null;
             try (DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build()) {
                 for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                     if (attempt > 1) {
                         pause(100L * (attempt - 1));
                     }
-                    AwsCredentials identity = credentials.resolveCredentials();
-                    SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(identity)
-                            .request(request)
-                            .payload(ContentStreamProvider.fromByteArray(body))
-                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-                            .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
                     int status;
                     String text;
                     try {
-                        HttpExecuteResponse response = httpClient().prepareRequest(HttpExecuteRequest.builder()
-                                .request(signed.request())
-                                .contentStreamProvider(signed.payload().orElse(null))
-                                .build()).call();
-                        status = response.httpResponse().statusCode();
-                        text = response.responseBody().map(SecretsManagerGet::read).orElse("");
+                        SignedJsonCall.Answer answer = SignedJsonCall.post(httpClient(), credentials.resolveCredentials(),
+                                region, SERVICE, endpoint, "application/x-amz-json-1.1", "secretsmanager.GetSecretValue", body);
+                        status = answer.status();
+                        text = answer.body();
                     } catch (IOException | UncheckedIOException e) {
                         last = new IllegalStateException("Secrets Manager could not be reached to read the signing keys ("
                                 + e.getClass().getSimpleName() + ")", e);
@@ -175,14 +151,6 @@ public final class AwsClients {
                 }
             }
             return URI.create("https://" + ServiceMetadata.of(SERVICE).endpointFor(region));
-        }
-
-        private static String read(InputStream in) {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
 
         private static Map<String, Object> parse(String text) {
