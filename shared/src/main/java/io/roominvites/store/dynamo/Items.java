@@ -266,8 +266,9 @@ final class Items {
     static final String HISTORY_SK_PREFIX = "EVENT#";
 
     static Map<String, AttributeValue> historyKey(io.roominvites.events.LifecycleEvent e) {
+        // ordered by revision; the rest of the event's id (which transition, what type) keeps two events apart
         String sk = HISTORY_SK_PREFIX + String.format(java.util.Locale.ROOT, "%020d", e.revision()) + "#"
-                + e.eventId().substring(e.eventId().lastIndexOf(':') + 1);
+                + e.eventId().substring(e.eventId().indexOf(':') + 1);
         return key(Attr.str(inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
     }
 
