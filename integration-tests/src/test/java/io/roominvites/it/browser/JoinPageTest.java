@@ -155,9 +155,7 @@ class JoinPageTest {
         String first = Service.roomId("first");
         String second = Service.roomId("second");
         Pages.room(first, Duration.ofHours(2));
-        Service service = Pages.service();
-        service.room(second, Duration.ofHours(3));
-        renameRoom(service, second, "Second Room: Quarterly Review");
+        Pages.room(second, Duration.ofHours(3), Duration.ofHours(1), "Second Room: Quarterly Review");
         String link1 = Pages.link(first, "gus@example.org", "VIEWER");
         String link2 = (String) Pages.invite(second, "gus@example.org", "Gustav", "Second", "MODERATOR").json().get("link");
         try (Browser b = Browser.open()) {
@@ -248,22 +246,5 @@ class JoinPageTest {
             assertTrue(broken.endsWith("split: "), "a unit split from its number at 360 px: " + broken);
             assertEquals(0, Pages.overflow(b), "no horizontal scrolling at 360 px");
         }
-    }
-
-    private static void renameRoom(Service service, String roomId, String title) {
-        var room = new java.util.LinkedHashMap<String, Object>();
-        var current = service.call("GET", "/rooms/" + roomId + "/invite-options", service.token(Service.OWNER), null);
-        assertEquals(200, current.status());
-        var now = service.clock().instant().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        room.put("title", title);
-        room.put("description", "The second room.");
-        room.put("startsAt", now.toString());
-        room.put("endsAt", now.plus(Duration.ofHours(1)).toString());
-        room.put("chatAndCollaborationEnabled", true);
-        room.put("owner", Service.OWNER);
-        room.put("coOwners", List.of());
-        room.put("coEditors", List.of());
-        room.put("coPublishers", List.of());
-        service.call("PUT", "/admin/rooms/" + roomId, service.adminToken(), room).expect(200);
     }
 }
