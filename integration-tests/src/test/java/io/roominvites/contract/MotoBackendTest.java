@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -53,7 +55,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.roominvites.contract.SamTemplate.getAtt;
@@ -267,8 +268,8 @@ class MotoBackendTest {
         // the whole event, as EventBridge hands it to a target; spelled out because moto, without an InputTransformer,
         // parses eight JSONPaths per event and target (0.1 s each here): the stream consumer's PutEvents of ten entries
         // would outlast the SDK's 4 s attempt timeout
-        events.putTargets(b -> b.rule(rule).eventBusName(busName).targets(t -> t.id("tap").arn(queueArn(queue))
-                .inputTransformer(x -> x.inputPathsMap(Map.of("id", "$.id")).inputTemplate("<aws.events.event.json>"))));
+        events.putTargets(b -> b.rule(rule).eventBusName(busName).targets(Target.builder().id("tap").arn(queueArn(queue))
+                .inputTransformer(x -> x.inputPathsMap(Map.of("id", "$.id")).inputTemplate("<aws.events.event.json>")).build()));
     }
 
     /** The signing-key secret as CloudFormation's GenerateSecretString makes it, with moto's GetRandomPassword. */
@@ -426,9 +427,10 @@ class MotoBackendTest {
         try (EventBridgeClient events = moto.client(EventBridgeClient.builder()).build()) {
             for (String messageId : expected.keySet()) {
                 Map<String, Object> e = JSONObjectUtils.parse(report.replace("${MESSAGE_ID}", messageId));
-                var put = events.putEvents(b -> b.entries(x -> x.eventBusName("default").source(String.valueOf(e.get("source")))
-                        .detailType(String.valueOf(e.get("detail-type"))).detail(Json.write(map(e.get("detail"))))
-                        .resources(list(e.get("resources")).stream().map(String::valueOf).toList())));
+                var put = events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("default")
+                        .source(String.valueOf(e.get("source"))).detailType(String.valueOf(e.get("detail-type")))
+                        .detail(Json.write(map(e.get("detail"))))
+                        .resources(list(e.get("resources")).stream().map(String::valueOf).toList()).build()));
                 assertEquals(0, put.failedEntryCount(), "moto's PutEvents: " + put);
             }
         }
@@ -564,29 +566,14 @@ class MotoBackendTest {
 
     /** scripts/invoke.sh FN - --env-vars (this test's), the event on stdin; fails on anything but an answer. */
     private Invocation invoke(String what, String fn, String event) throws Exception {
-        List<String> command = List.of("bash", InvokeScriptTest.SCRIPT.toString(), fn, "-", "--env-vars", envVars.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).directory(SamContractTest.ROOT.toFile());
-        // what `sam local invoke` passes from the caller's shell: the region and the credentials moto checks signatures with
-        pb.environment().put("AWS_REGION", MotoServer.REGION.id());
-        pb.environment().put("AWS_ACCESS_KEY_ID", moto.credentials().accessKeyId());
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", moto.credentials().secretAccessKey());
-        pb.environment().remove("AWS_SESSION_TOKEN");
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         long started = System.nanoTime();
-        Process p = pb.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        p.getOutputStream().write(event.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            fail(what + ": scripts/invoke.sh " + fn + " did not finish in 120 s");
-        }
-        transcript.add(what + " -> " + fn + " -> exit " + p.exitValue() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
-        Invocation r = new Invocation(out.get(), err.get());
-        if (p.exitValue() != 0) {
-            fail(what + ": scripts/invoke.sh " + fn + " exited " + p.exitValue() + "\nstdout: " + r.stdout() + "\nstderr: " + r.stderr()
+        // the region and the credentials moto checks signatures with, as sam local passes them from the caller's shell
+        InvokeScriptTest.Result r = InvokeScriptTest.run(List.of(fn, "-", "--env-vars", envVars.toString()), event, Map.of(
+                "AWS_REGION", MotoServer.REGION.id(), "AWS_ACCESS_KEY_ID", moto.credentials().accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", moto.credentials().secretAccessKey()));
+        transcript.add(what + " -> " + fn + " -> exit " + r.exit() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        if (r.exit() != 0) {
+            fail(what + ": scripts/invoke.sh " + fn + " exited " + r.exit() + "\nstdout: " + r.stdout() + "\nstderr: " + r.stderr()
                     + "\n" + String.join("\n", transcript) + "\nmoto_server's log:\n" + moto.logTail());
         }
         for (String line : r.stderr().lines().toList()) {
@@ -595,14 +582,6 @@ class MotoBackendTest {
                 fail(what + ": " + fn + " logged an error against moto: " + line + "\nstderr: " + r.stderr());
             }
         }
-        return r;
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return new Invocation(r.stdout(), r.stderr());
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code moto_server} (moto 5.2.1) as a subprocess on a free 127.0.0.1 port, for the life of one test class: a second,
@@ -150,14 +149,7 @@ final class MotoServer implements AutoCloseable {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         process.destroy();
         tree.forEach(ProcessHandle::destroy);
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        FunctionProcess.awaitOrKill(process, 5);
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -18,11 +18,14 @@ final class PythonTools {
     private PythonTools() {
     }
 
-    /** An executable: -D{@code property}, else ${@code envVariable}, else the first {@code name} on the PATH; or null. */
+    /**
+     * An executable: -D{@code property}, else ${@code envVariable}, else the first {@code name} on the PATH; null when
+     * there is none (or the one configured is not an executable file).
+     */
     static String executable(String property, String envVariable, String name) {
         String configured = System.getProperty(property, System.getenv(envVariable));
         if (configured != null && !configured.isBlank()) {
-            return configured;
+            return Files.isExecutable(Path.of(configured)) ? configured : null;
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
