@@ -12,9 +12,12 @@ command -v npm >/dev/null || { echo "npm is required (Node.js 20+)" >&2; exit 1;
 scripts/browser-setup.sh
 status=0
 mvn -B -ntp verify "$@" || status=$?
-# say plainly what was skipped and why (surefire only counts skips; the reasons are in its reports)
-reasons=$(grep -ho '<skipped message="[^"]*"' */target/surefire-reports/TEST-*.xml 2>/dev/null \
-  | sed -E 's/<skipped message="([^"]*)"/\1/' | sort | uniq -c | sort -rn || true)
+# say plainly what was skipped and why (surefire only counts skips; the reasons are in its reports, as a message
+# attribute or, for a JUnit assumption, as the first line of the skipped element's text)
+reasons=$( { grep -ho '<skipped message="[^"]*"' */target/surefire-reports/TEST-*.xml 2>/dev/null \
+  | sed -E 's/<skipped message="([^"]*)"/\1/'
+  grep -ho '<skipped type="[^"]*"><!\[CDATA\[[^:]*: Assumption failed: .*' */target/surefire-reports/TEST-*.xml 2>/dev/null \
+  | sed -E 's/.*Assumption failed: //'; } | sort | uniq -c | sort -rn || true)
 if [ -n "$reasons" ]; then
   echo "Skipped tests, by reason:"
   echo "$reasons"
