@@ -2,7 +2,8 @@
 # The test command: builds every module and runs all tests against real emulators
 # (DynamoDB Local in-process, the aws-ses-v2-local npm emulator started by the tests themselves;
 # the two screens in headless Chromium, installed from Debian's packages by scripts/browser-setup.sh;
-# LocalStack through Testcontainers too where a Docker engine is reachable, SKIPPED with the reason where not).
+# moto_server and the SAM transform (python3) where installed, LocalStack through Testcontainers where a Docker
+# engine is reachable: each SKIPPED with the reason where not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh

@@ -77,9 +77,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * read from moto's Secrets Manager (generated as the template's GenerateSecretString says), plus what only deployed
  * wiring would do, done here with moto's own services:
  * <ul>
- *   <li>after 09, a bulk batch (07a's event) of {@value #QUEUED_BULK_ROWS} rows with sendEmail, so that create-invite hands its
- *   emails to moto's SQS email queue (SendMessageBatch); the messages read back from the queue are EmailQueueFunction's
- *   SQS event, as the event source mapping would build it, and every email reaches SES;</li>
+ *   <li>after 07a, a bulk batch (07a's event, in a room of its own) of {@value #QUEUED_BULK_ROWS} rows with sendEmail,
+ *   so that create-invite hands its emails to moto's SQS email queue (SendMessageBatch); the messages read back from the
+ *   queue are EmailQueueFunction's SQS event, as the event source mapping would build it, and every email reaches SES;</li>
  *   <li>after 08, an SES delivery report put on moto's default bus, matched by the template's EventBridgeRule pattern to
  *   a queue, read back and given to EmailFeedbackFunction (found through moto's byEmailMessage index);</li>
  *   <li>then the table's stream read back from moto (DynamoDB Streams GetRecords, the records exactly as moto sends
@@ -94,6 +94,7 @@ class MotoBackendTest {
     /** Past BulkInvites.SEND_WITHIN_REQUEST (20): the batch's emails go through the queue. Small: moto is slow on big transactions. */
     static final int QUEUED_BULK_ROWS = 21;
     private static final String ROOM = "product-summit";
+    private static final String QUEUED_ROOM = "moto-queued-emails";
     private static final String LIFECYCLE_TAP = "moto-test-lifecycle-events";
     private static final String SES_TAP = "moto-test-ses-reports";
 
@@ -319,8 +320,7 @@ class MotoBackendTest {
             expected.get(name).check().accept(body, vars);
             switch (name) {
                 case "07-create-invite.json" -> assertInvite(vars.get("INVITE_ID"), "PENDING");
-                // after the list event: the batch's invites would push 07's invite off its first page
-                case "09-list-invites.json" -> bulkThroughTheEmailQueue(SamContractTest.EVENTS.resolve("07a-bulk-invites.json"));
+                case "07a-bulk-invites.json" -> bulkThroughTheEmailQueue();
                 case "08-resend-invite.json" -> sesReportsThroughTheDefaultBus();
                 case "15-revoke-invite.json" -> assertInvite(vars.get("INVITE_ID"), "REVOKED");
                 default -> {
@@ -353,11 +353,15 @@ class MotoBackendTest {
     // ================================================================== SQS: create-invite to email-queue
 
     /**
-     * 07a's event with {@value #QUEUED_BULK_ROWS} rows and sendEmail: create-invite queues the emails on moto's queue
-     * (SendMessageBatch, signed by SignedJsonCall); the messages read back are EmailQueueFunction's event.
+     * 07a's event with {@value #QUEUED_BULK_ROWS} rows and sendEmail, in a room of its own (03's event): create-invite
+     * queues the emails on moto's queue (SendMessageBatch, signed by SignedJsonCall); the messages read back are
+     * EmailQueueFunction's event. (In 07a's room the batch would push 07's invite off 09's first page, and make 16's
+     * room deletion update {@value #QUEUED_BULK_ROWS} more invites, more than moto keeps within the SDK's timeouts on a
+     * busy machine.)
      */
-    private void bulkThroughTheEmailQueue(Path bulkEvent) throws Exception {
-        Map<String, Object> event = new LinkedHashMap<>(JSONObjectUtils.parse(SamContractTest.substitute(Files.readString(bulkEvent), vars, true)));
+    private void bulkThroughTheEmailQueue() throws Exception {
+        http("03's event for room " + QUEUED_ROOM, "AdminFunction", inRoom("03-admin-put-room.json"), 200);
+        Map<String, Object> event = new LinkedHashMap<>(JSONObjectUtils.parse(inRoom("07a-bulk-invites.json")));
         StringBuilder csv = new StringBuilder("email,firstName,lastName,role\r\n");
         for (int i = 1; i <= QUEUED_BULK_ROWS; i++) {
             csv.append(String.format("queued.guest%02d@example.org,Guest,Number %d,VIEWER\r\n", i, i));
@@ -411,6 +415,11 @@ class MotoBackendTest {
             mail.to().stream().filter(a -> a.startsWith("queued.guest")).forEach(emailed::add);
         }
         assertEquals(QUEUED_BULK_ROWS, emailed.size(), "every queued invitation was emailed through SES: " + emailed);
+    }
+
+    /** An events/ file, its placeholders filled, for {@link #QUEUED_ROOM} instead of its own room. */
+    private String inRoom(String file) throws IOException {
+        return SamContractTest.substitute(Files.readString(SamContractTest.EVENTS.resolve(file)), vars, true).replace(ROOM, QUEUED_ROOM);
     }
 
     /** Receives until {@code atLeast} messages came or the queue stays empty for a second. */
