@@ -206,7 +206,9 @@ class SamContractTest {
     static final Map<String, String> SDK_ENDPOINTS = Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", "https://dynamodb.${AWS::Region}.${AWS::URLSuffix}",
             "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}",
-            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}");
+            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}",
+            // the signing-key read (AwsClients.SecretsManagerGet honours it): MotoBackendTest points it at moto
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER", "https://secretsmanager.${AWS::Region}.${AWS::URLSuffix}");
 
     /**
      * The IAM permissions each operation needs, from DynamoInviteStore (which calls each operation makes),
@@ -485,6 +487,9 @@ class SamContractTest {
             }
             if (expected.contains(Config.EMAIL_FROM)) {
                 expected.add("AWS_ENDPOINT_URL_SESV2");
+            }
+            if (expected.contains(Config.SIGNING_KEY_SECRET_ID)) {
+                expected.add("AWS_ENDPOINT_URL_SECRETS_MANAGER");
             }
             Map<String, Object> env = template.environment(fn);
             setSomewhere.addAll(env.keySet());
