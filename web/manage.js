@@ -28,8 +28,7 @@ async function init() {
     notice('No room chosen.', 'Open this page with ?room=<room id>, from the room\'s menu.');
     return;
   }
-  // The API answers no room title to a manager (invite-options and the invite list carry none), so the room is
-  // named by its id.
+  // named by its id until invite-options tells its title
   replace($('room-line'), 'Room: ', h('code', null, roomId));
   if (!ROOM_ID.test(roomId)) {
     noticeError({ code: 'ROOM_NOT_FOUND' }); // not a room id at all: the room can't exist
@@ -40,6 +39,9 @@ async function init() {
   } catch (e) {
     noticeError(e.code === 'INVALID_REQUEST' ? { code: 'ROOM_NOT_FOUND', requestId: e.requestId } : e);
     return;
+  }
+  if (options.room && options.room.title) {
+    replace($('room-line'), 'Room: ', h('strong', null, options.room.title), ' ', h('code', null, `(${roomId})`));
   }
   sessionEnded = options.reasons.includes('SESSION_ENDED');
   if (options.canInvite) {

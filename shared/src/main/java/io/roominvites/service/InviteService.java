@@ -84,7 +84,8 @@ public final class InviteService {
         if (room.state(clock.instant()) == SessionState.ENDED) {
             reasons.add(ErrorCode.SESSION_ENDED);
         }
-        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices());
+        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices(),
+                room);
     }
 
     public List<DirectoryUser> suggestions(Caller caller, String roomId, String query) {
@@ -726,8 +727,9 @@ public final class InviteService {
         }
     }
 
+    /** What the "Invite users" window needs, and the room it is for (its title and times, to name and watch it). */
     public record InviteOptions(boolean canInvite, List<ErrorCode> reasons, boolean sendEmailAvailable,
-                                int linkTtlMinutes, int linkMaxDevices) {
+                                int linkTtlMinutes, int linkMaxDevices, Room room) {
     }
 
     /** A page of invites and the sealed cursor of the next one (null at the end); see {@link InviteStore.Page}. */

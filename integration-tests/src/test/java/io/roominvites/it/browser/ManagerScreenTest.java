@@ -30,11 +30,14 @@ class ManagerScreenTest {
     @Test
     void aManagerPicksASuggestionGeneratesALinkCopiesItAndSeesTheEmailOutcome() throws Exception {
         String room = Service.roomId("manage");
-        Pages.room(room, Duration.ofHours(2));
+        Pages.room(room, Duration.ofHours(2), Duration.ofHours(1), "Quarterly Planning: All Hands");
         try (Browser b = Browser.open()) {
             Pages.signInAsOwner(b);
             b.get(Pages.web() + "/manage?room=" + room);
             b.await(15, d -> b.find("#invite-section").isDisplayed());
+            // the room is named by its title (issue 22, item 8), its id beside it
+            b.awaitText("#room-line", "Quarterly Planning: All Hands", 10);
+            assertTrue(b.text("#room-line").contains(room), b.text("#room-line"));
             assertTrue(b.find("#send-email-field").isDisplayed(), "email is offered: the template exists");
             assertEquals("Access to chat, answer interactions and Q&A.", b.text("#role-VIEWER-perms"));
             assertEquals("Access to backchannel, interactions and Q&A.", b.text("#role-SPEAKER-perms"));
