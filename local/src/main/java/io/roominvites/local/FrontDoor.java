@@ -1,6 +1,6 @@
 package io.roominvites.local;
 
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 import io.roominvites.json.Json;
 
 import java.io.BufferedInputStream;

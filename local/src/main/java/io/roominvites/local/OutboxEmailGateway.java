@@ -5,7 +5,7 @@ import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.email.template.TemplateException;
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

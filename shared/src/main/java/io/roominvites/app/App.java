@@ -1,5 +1,8 @@
 package io.roominvites.app;
 
+import io.roominvites.aws.AwsClients;
+import io.roominvites.aws.Config;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.Api;

@@ -1,5 +1,7 @@
 package io.roominvites.http;
 
+import io.roominvites.logging.Log;
+
 import io.roominvites.json.Json;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.FieldError;

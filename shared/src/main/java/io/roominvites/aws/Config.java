@@ -1,4 +1,4 @@
-package io.roominvites.app;
+package io.roominvites.aws;
 
 import java.net.URI;
 import java.util.ArrayList;
