@@ -8,7 +8,7 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
-import io.roominvites.domain.Room;
+import io.roominvites.domain.RoomDetails;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.InviteService;
@@ -187,8 +187,8 @@ public final class Api {
         List<String> coEditors = emails(b, "coEditors");
         List<String> coPublishers = emails(b, "coPublishers");
         b.check();
-        Room room = new Room(roomId, title, description == null ? "" : description, startsAt, endsAt, cc, owner,
-                coOwners, coEditors, coPublishers, false, 0, null);
+        RoomDetails room = new RoomDetails(roomId, title, description == null ? "" : description, startsAt, endsAt, cc,
+                owner, coOwners, coEditors, coPublishers);
         return ok(Views.room(admin.putRoom(c, room)));
     }
 

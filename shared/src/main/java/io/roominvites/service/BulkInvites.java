@@ -12,7 +12,7 @@ import io.roominvites.domain.SiteSettings;
 import io.roominvites.email.EmailQueue;
 import io.roominvites.json.Json;
 import io.roominvites.store.InviteStore;
-import io.roominvites.store.InviteStore.BatchRecord;
+import io.roominvites.store.IdempotencyStore.BatchRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
