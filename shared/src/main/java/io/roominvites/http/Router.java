@@ -98,10 +98,6 @@ public final class Router {
         } catch (InviteException e) {
             outcome = e.code().name();
             response = error(request, e.code().status(), e.code().name(), e.getMessage(), e.fields(), e.details());
-            if (e.code() == ErrorCode.EMAIL_MISMATCH && e.details().get("attemptsLeft") instanceof Number left
-                    && left.intValue() == 0) {
-                Metrics.lobbyLocked(); // this wrong email was the last one allowed: the invite is locked now
-            }
         } catch (RuntimeException | Error e) {
             outcome = ErrorCode.INTERNAL.name();
             Log.error("unhandled error", Map.of("requestId", request.requestId(),

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders SES-style Handlebars templates in plain Java, for the local outbox (which must show what SES
+ * Why over 400 lines: one self-contained parser and renderer of SES's Handlebars subset (below), used only by the local
+ * outbox; its parts share the one token stream and are read together.
+ *
+ * <p>Renders SES-style Handlebars templates in plain Java, for the local outbox (which must show what SES
  * would send without SES). It follows SES, not stock Handlebars, on one point: <b>nothing is
  * HTML-escaped</b>, neither {@code {{x}}} nor {@code {{{x}}}} (SES renders template data raw; see
  * {@link TemplateValues#htmlSafe}).

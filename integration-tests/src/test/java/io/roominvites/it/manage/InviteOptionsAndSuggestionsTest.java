@@ -57,7 +57,9 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
     @Test
     void anOpenRoomWithEverythingOn() {
         Service.Response r = options(ROOM);
-        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices"), r.json().keySet());
+        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices",
+                "lobbyAttempts", "room"), r.json().keySet());
+        assertEquals(5L, ((Number) r.json().get("lobbyAttempts")).longValue(), "the contract: 5 wrong emails lock");
         assertEquals(true, r.json().get("canInvite"));
         assertEquals(List.of(), r.json().get("reasons"));
         assertEquals(false, r.json().get("sendEmailAvailable"));

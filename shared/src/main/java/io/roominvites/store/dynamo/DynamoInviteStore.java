@@ -71,18 +71,8 @@ public final class DynamoInviteStore implements InviteStore {
         if (key == null) {
             return new CreateContext(findRoom(roomId), null);
         }
-        Room room = null;
-        IdempotencyRecord earlier = null;
-        for (Map<String, AttributeValue> item : table.batchGet(List.of(RoomItems.roomKey(roomId),
-                IdempotencyItems.key(key.scope(), key.key())))) {
-            String sk = Attr.str(item, TableSchema.SK);
-            if (RoomItems.ROOM_SK.equals(sk)) {
-                room = RoomItems.room(item);
-            } else if (IdempotencyItems.IDEM_SK.equals(sk)) {
-                earlier = IdempotencyItems.earlierUse(key, item);
-            }
-        }
-        return new CreateContext(Optional.ofNullable(room), earlier);
+        RoomAnd read = roomAnd(roomId, IdempotencyItems.key(key.scope(), key.key()));
+        return new CreateContext(read.room(), read.other() == null ? null : IdempotencyItems.earlierUse(key, read.other()));
     }
 
     @Override
@@ -90,17 +80,25 @@ public final class DynamoInviteStore implements InviteStore {
         if (key == null) {
             return new BulkContext(findRoom(roomId), null);
         }
+        RoomAnd read = roomAnd(roomId, IdempotencyItems.key(key.scope(), key.key()));
+        return new BulkContext(read.room(), read.other() == null ? null : IdempotencyItems.batchRecord(key, read.other()));
+    }
+
+    /** A room and another item (null when none), read in one consistent BatchGetItem. */
+    private RoomAnd roomAnd(String roomId, Map<String, AttributeValue> otherKey) {
         Room room = null;
-        BatchRecord earlier = null;
-        for (Map<String, AttributeValue> item : table.batchGet(List.of(RoomItems.roomKey(roomId),
-                IdempotencyItems.key(key.scope(), key.key())))) {
+        Map<String, AttributeValue> other = null;
+        for (Map<String, AttributeValue> item : table.batchGet(List.of(RoomItems.roomKey(roomId), otherKey))) {
             if (RoomItems.ROOM_SK.equals(Attr.str(item, TableSchema.SK))) {
                 room = RoomItems.room(item);
             } else {
-                earlier = IdempotencyItems.batchRecord(key, item);
+                other = item;
             }
         }
-        return new BulkContext(Optional.ofNullable(room), earlier);
+        return new RoomAnd(Optional.ofNullable(room), other);
+    }
+
+    private record RoomAnd(Optional<Room> room, Map<String, AttributeValue> other) {
     }
 
     // ---------------------------------------------------------------- each entity's own store

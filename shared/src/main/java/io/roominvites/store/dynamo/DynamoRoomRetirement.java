@@ -5,11 +5,9 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.store.RoomRetirement;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -169,23 +167,6 @@ public final class DynamoRoomRetirement implements RoomRetirement {
      * throttle wrote nothing and is tried again; a write whose outcome is unknown fails the run (to be run again).
      */
     private boolean transact(List<TransactWriteItem> items) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
-                return true;
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                for (CancellationReason r : reasons) {
-                    if ("ConditionalCheckFailed".equals(r.code())) {
-                        return false;
-                    }
-                }
-                if (attempt < 5 && Calls.retryable(reasons)) {
-                    Calls.backoff(attempt);
-                    continue;
-                }
-                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-            }
-        }
+        return new Table(db, table).transact(items, 5) == null;
     }
 }
