@@ -204,6 +204,29 @@ class ManagerScreenTest {
     }
 
     @Test
+    void aCsvOfSeveralHundredRowsPast16KbUploadsWhole() throws Exception {
+        String room = Service.roomId("csv-big");
+        Pages.room(room, Duration.ofHours(2));
+        Path csv = Files.createTempFile("invites-big", ".csv");
+        StringBuilder rows = new StringBuilder("email,firstName,lastName,role\n");
+        for (int i = 0; i < 450; i++) {
+            rows.append("big-upload-").append(i).append("@example.org,Firstname").append(i).append(",Lastname").append(i).append(",VIEWER\n");
+        }
+        Files.writeString(csv, rows);
+        assertTrue(Files.size(csv) > 20 * 1024, "past the 16 KB the runner once read: " + Files.size(csv));
+        try (Browser b = Browser.open()) {
+            Pages.signInAsOwner(b);
+            b.get(Pages.web() + "/manage?room=" + room);
+            b.await(15, d -> b.find("#bulk").isDisplayed());
+            b.find("#bulk-file").sendKeys(csv.toString());
+            b.find("#bulk-upload").click();
+            b.awaitText("#bulk-status", "450 created, 0 failed.", 60);
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+    }
+
+    @Test
     void atAPhonesWidthTheScreenFitsWithoutSideScrolling() {
         String room = Service.roomId("phone-manage");
         Pages.room(room, Duration.ofHours(2));
