@@ -24,10 +24,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the whole API on {@code http://127.0.0.1:${PORT:-3000}} with an embedded DynamoDB Local (in memory,
@@ -131,24 +133,52 @@ public final class LocalRunner {
             options.corsOrigins = origins;
         }
         options.email = LocalEmail.choose(base, env);
-        LocalServices services = LocalServices.start(options);
-        started[0] = services;
-        services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
-        boolean seeded = seedDemo(services, webBase);
-
-        // one server for the pages, /dev/outbox and the API (everything else: the router's 404 for what it lacks)
+        // one server for the pages, /dev/outbox and the API (everything else: the router's 404 for what it lacks). It
+        // starts beside the services, so that its classes load while they start; until they run it answers 503
+        AtomicReference<Router> ready = new AtomicReference<>();
         WebPages samePages = new WebPages(null);
         Request.Handler outbox = LocalEmail.routes(options.email);
-        Router router = services.app().router();
-        Server server = LocalHttp.start(port, (request, response, callback) -> samePages.serve(request, response, callback)
-                || outbox.handle(request, response, callback) || serve(router, request, response, callback));
+        CompletableFuture<Server> listening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LocalHttp.start(port, (request, response, callback) -> {
+                    Router router = ready.get();
+                    if (router == null) {
+                        LocalHttp.error(request, response, callback, 503, "SERVICE_UNAVAILABLE",
+                                "The local runner is still starting. Try again in a few seconds.");
+                        return true;
+                    }
+                    return samePages.serve(request, response, callback) || outbox.handle(request, response, callback)
+                            || serve(router, request, response, callback);
+                });
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        LocalServices services;
+        boolean seeded;
+        try {
+            services = LocalServices.start(options);
+            started[0] = services;
+            services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
+            seeded = seedDemo(services, webBase);
+        } catch (Exception | Error e) {
+            listening.thenAccept(LocalRunner::stop);
+            throw e;
+        }
+        Server server;
+        try {
+            server = listening.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        ready.set(services.app().router());
         Server web = null;
         if (webPort != null) {
             WebPages otherPages = new WebPages(base);
             try {
                 web = LocalHttp.start(webPort, otherPages::serveOr404);
             } catch (Exception e) {
-                server.stop();
+                stop(server);
                 throw e;
             }
         }
@@ -192,20 +222,23 @@ public final class LocalRunner {
 
         @Override
         public void close() {
-            for (Server s : new Server[] {web, api}) {
-                try {
-                    if (s != null) {
-                        s.stop();
-                    }
-                } catch (Exception ignored) {
-                    // shutting down
-                }
+            if (web != null) {
+                stop(web);
             }
+            stop(api);
             try {
                 services.close();
             } catch (Exception ignored) {
                 // shutting down
             }
+        }
+    }
+
+    private static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // shutting down
         }
     }
 
