@@ -218,6 +218,12 @@ public final class Api {
         m.put("sendEmailAvailable", o.sendEmailAvailable());
         m.put("linkTtlMinutes", o.linkTtlMinutes());
         m.put("linkMaxDevices", o.linkMaxDevices());
+        Map<String, Object> room = new LinkedHashMap<>();
+        room.put("roomId", o.room().roomId());
+        room.put("title", o.room().title());
+        room.put("startsAt", o.room().startsAt().toString());
+        room.put("endsAt", o.room().endsAt().toString());
+        m.put("room", room);
         return ok(m);
     }
 

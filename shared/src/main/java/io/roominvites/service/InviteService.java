@@ -84,7 +84,8 @@ public final class InviteService {
         if (room.state(clock.instant()) == SessionState.ENDED) {
             reasons.add(ErrorCode.SESSION_ENDED);
         }
-        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices());
+        return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices(),
+                room);
     }
 
     public List<DirectoryUser> suggestions(Caller caller, String roomId, String query) {
@@ -539,7 +540,8 @@ public final class InviteService {
                 entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(next)));
                 return grant(next, room, deviceId, now);
             }
-            if (r instanceof InviteStore.Replaced.Changed changed && changed.latest() != null && !changed.roomChanged()) {
+            if (r instanceof InviteStore.Replaced.Changed changed && changed.latest() != null
+                    && changed.room() == InviteStore.RoomCheck.UNCHANGED) {
                 Invite latest = changed.latest();
                 if (latest.boundTo(deviceId)
                         && InviteRules.entryRefusal(latest, room, ref.linkVersion(), deviceId, proven, s, now) == null) {
@@ -635,11 +637,16 @@ public final class InviteService {
     }
 
     /**
-     * A verified link whose invite is gone: removed by TTL after expiry, or never existed. A deleted room keeps its
-     * tombstone (read with the invite) so that its links say ROOM_DELETED even after TTL removed their invites.
+     * A verified link whose invite is gone. Its room gone too: the room was retired, long after its session ended
+     * (docs/lifetimes.md), so the session is over. A deleted room keeps its tombstone (read with the invite) until every
+     * link it had has expired, so that its links say ROOM_DELETED. A room that is still there lost the invite to an
+     * erasure or never had it: the link is expired, or not one of ours.
      */
     private static InviteException missing(InviteRef ref, Room room, Instant now) {
-        if (room != null && room.deleted()) {
+        if (room == null) {
+            return new InviteException(ErrorCode.SESSION_ENDED);
+        }
+        if (room.deleted()) {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
@@ -720,8 +727,9 @@ public final class InviteService {
         }
     }
 
+    /** What the "Invite users" window needs, and the room it is for (its title and times, to name and watch it). */
     public record InviteOptions(boolean canInvite, List<ErrorCode> reasons, boolean sendEmailAvailable,
-                                int linkTtlMinutes, int linkMaxDevices) {
+                                int linkTtlMinutes, int linkMaxDevices, Room room) {
     }
 
     /** A page of invites and the sealed cursor of the next one (null at the end); see {@link InviteStore.Page}. */

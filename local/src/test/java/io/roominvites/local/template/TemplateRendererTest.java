@@ -145,6 +145,16 @@ class TemplateRendererTest {
     }
 
     @Test
+    void aNameTypedAsCharacterReferencesShowsAsTypedInTheHtmlPart() {
+        Map<String, Object> d = sample();
+        d.put("firstName", "&lt;b&gt;x&lt;/b&gt;");
+        TemplateRenderer.Rendered r = TemplateRenderer.render(EmailTemplate.defaultInvitation(), d);
+        // a browser shows "&amp;lt;b&amp;gt;" as "&lt;b&gt;", what was typed; "&lt;b&gt;" would show as "<b>"
+        assertTrue(r.html().contains("Hi &amp;lt;b&amp;gt;x&amp;lt;/b&amp;gt;,"), r.html());
+        assertTrue(r.html().contains("Q&A"), "a plain & stays readable: " + r.html());
+    }
+
+    @Test
     void anEmptyDescriptionLeavesNoEmptyParagraph() {
         Map<String, Object> d = sample();
         d.put("roomDescription", null);

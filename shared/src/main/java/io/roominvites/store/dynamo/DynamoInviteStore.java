@@ -5,6 +5,7 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Lifetimes;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.events.HistoryEntry;
@@ -72,21 +73,21 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<SiteSettings> loadSettings() {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table).key(Items.settingsKey())
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table).key(Items.settingsKey())
                 .consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.settings(item));
     }
 
     @Override
     public void saveSettings(SiteSettings settings) {
-        call(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
+        Calls.write(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
     }
 
     // ---------------------------------------------------------------- rooms
 
     @Override
     public Optional<Room> findRoom(String roomId) {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table).key(Items.roomKey(roomId))
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table).key(Items.roomKey(roomId))
                 .consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.room(item));
     }
@@ -116,7 +117,7 @@ public final class DynamoInviteStore implements InviteStore {
                 .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
                 .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
                 .expressionAttributeValues(values)).build();
-        if (!writeRoom(room.roomId(), main, version)) {
+        if (!writeRoom(room.roomId(), main, version, Lifetimes.roomRetiresAt(room.endsAt(), now))) {
             return Optional.empty();
         }
         return Optional.of(new Room(room.roomId(), room.title(), room.description(), room.startsAt(), room.endsAt(),
@@ -130,17 +131,20 @@ public final class DynamoInviteStore implements InviteStore {
                 .updateExpression("SET deleted = :true, deletedAt = if_not_exists(deletedAt, :now), version = :v")
                 .conditionExpression("attribute_exists(pk)")
                 .expressionAttributeValues(Map.of(":true", Attr.TRUE, ":now", time(now), ":v", n(version)))).build();
-        return writeRoom(roomId, main, version);
+        return writeRoom(roomId, main, version, Lifetimes.deletedRoomRetiresAt(now));
     }
 
     /**
-     * Writes the room's item and all its gates with {@code version} in one transaction: O(1) whatever the number of
-     * invites, atomic, and in force for every invite's next write (which checks its gate). Overlapping changes are
-     * serialised by DynamoDB: the gates always agree with the room. False when the room's own condition failed.
+     * Writes the room's item, all its gates and its retire marker ({@code retireAt}: the TTL of the room and all that
+     * belongs to it) with {@code version} in one transaction: O(1) whatever the number of invites, atomic, and in
+     * force for every invite's next write (which checks its gate). Overlapping changes are serialised by DynamoDB:
+     * the gates and the marker always agree with the room. False when the room's own condition failed.
      */
-    private boolean writeRoom(String roomId, TransactWriteItem main, long version) {
-        List<TransactWriteItem> items = new ArrayList<>(1 + TableSchema.ROOM_GATES);
+    private boolean writeRoom(String roomId, TransactWriteItem main, long version, Instant retireAt) {
+        List<TransactWriteItem> items = new ArrayList<>(2 + TableSchema.ROOM_GATES);
         items.add(main);
+        Map<String, AttributeValue> marker = Items.retireItem(roomId, version, retireAt);
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
         for (int g = 0; g < TableSchema.ROOM_GATES; g++) {
             Map<String, AttributeValue> gate = new HashMap<>(Items.gateKey(roomId, g));
             gate.put("type", s("ROOM_GATE"));
@@ -149,15 +153,15 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return true;
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return false;
                 }
-                if (attempt < 5 && hasConflict(reasons)) {
-                    backoff(attempt);
+                if (attempt < 5 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -174,7 +178,7 @@ public final class DynamoInviteStore implements InviteStore {
         item.put("email", s(user.email()));
         item.put("firstName", s(user.firstName()));
         item.put("lastName", s(user.lastName()));
-        Map<String, AttributeValue> old = call(() -> db.putItem(b -> b.tableName(table).item(item)
+        Map<String, AttributeValue> old = Calls.write(() -> db.putItem(b -> b.tableName(table).item(item)
                 .returnValues(ReturnValue.ALL_OLD)).attributes());
         Set<String> newTerms = searchTerms(user);
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -194,7 +198,7 @@ public final class DynamoInviteStore implements InviteStore {
             entry.put("lastName", s(user.lastName()));
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry).build()).build());
         }
-        call(() -> db.transactWriteItems(b -> b.transactItems(writes)));
+        Calls.write(() -> db.transactWriteItems(b -> b.transactItems(writes)));
     }
 
     private static Set<String> searchTerms(DirectoryUser user) {
@@ -227,7 +231,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
                     .expressionAttributeValues(Map.of(":pk", s(partition), ":p", s(p)))
                     .limit(limit * 3).exclusiveStartKey(exclusiveStart).build()));
@@ -252,7 +256,7 @@ public final class DynamoInviteStore implements InviteStore {
         // spreads over the room's gates instead of all writing to the room's own partition
         items.add(gateCheck(invite, room));
         Invite stored = invite;
-        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored, room))
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored))
                 .conditionExpression("attribute_not_exists(pk)")).build());
         if (idempotency != null) {
             Map<String, AttributeValue> record = new HashMap<>(Items.key(idempotencyPk(idempotency), Items.IDEM_SK));
@@ -271,7 +275,7 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return new CreateResult.Created(stored);
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
@@ -281,11 +285,16 @@ public final class DynamoInviteStore implements InviteStore {
                             Attr.str(old, "requestHash"), Attr.str(old, "roomId"), Attr.str(old, "inviteId"),
                             Attr.instant(old, "createdAt")));
                 }
+                if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                    // the invite's id (80 random bits) is taken: by this very write, landed on an earlier attempt
+                    // whose answer was lost (the SDK sent it again)
+                    return new CreateResult.Created(stored);
+                }
                 if ("ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return new CreateResult.RoomChanged();
                 }
-                if (attempt < 3 && hasConflict(reasons)) {
-                    backoff(attempt);
+                if (attempt < 3 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -343,11 +352,11 @@ public final class DynamoInviteStore implements InviteStore {
         List<Map<String, AttributeValue>> pending = keys;
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt > 0) {
-                backoff(attempt);
+                Calls.backoff(attempt);
             }
             Map<String, KeysAndAttributes> request = Map.of(table,
                     KeysAndAttributes.builder().keys(pending).consistentRead(true).build());
-            BatchGetItemResponse response = call(() -> db.batchGetItem(b -> b.requestItems(request)));
+            BatchGetItemResponse response = Calls.call(() -> db.batchGetItem(b -> b.requestItems(request)));
             found.addAll(response.responses().getOrDefault(table, List.of()));
             KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
             pending = left == null || !left.hasKeys() ? List.of() : left.keys();
@@ -370,14 +379,14 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<Invite> findInvite(String roomId, String inviteId) {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table)
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table)
                 .key(Items.inviteKey(roomId, inviteId)).consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.invite(item));
     }
 
     @Override
     public Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate) {
-        Map<String, AttributeValue> item = new HashMap<>(Items.inviteItem(next, room));
+        Map<String, AttributeValue> item = new HashMap<>(Items.inviteItem(next));
         // this write's own mark: an SDK retry resends the same item, so a refusal that finds this mark stored is this
         // very write, landed on an earlier attempt; another writer's equal-looking write has another mark
         String mark = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
@@ -385,7 +394,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> expected = Map.of(":rev", n(current.rev()));
         if (!roomGate) {
             try {
-                call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
+                Calls.write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 return new Replaced.Applied(next);
@@ -393,7 +402,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (!e.hasItem() || e.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(e.item(), mark, next, false);
+                return appliedOrChanged(e.item(), mark, next, InviteStore.RoomCheck.UNKNOWN);
             }
         }
         List<TransactWriteItem> items = List.of(
@@ -402,27 +411,42 @@ public final class DynamoInviteStore implements InviteStore {
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         try {
-            call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+            Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
             return new Replaced.Applied(next);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            boolean roomChanged = "ConditionalCheckFailed".equals(reasons.get(0).code());
-            CancellationReason invite = reasons.get(1);
-            if ("ConditionalCheckFailed".equals(invite.code())) {
+            InviteStore.RoomCheck gate = roomCheck(reasons.isEmpty() ? null : reasons.get(0));
+            CancellationReason invite = reasons.size() > 1 ? reasons.get(1) : null;
+            if (invite != null && "ConditionalCheckFailed".equals(invite.code())) {
                 if (invite.item() == null || invite.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(invite.item(), mark, next, roomChanged);
+                return appliedOrChanged(invite.item(), mark, next, gate);
             }
-            if (!roomChanged) {
-                if (!hasConflict(reasons)) {
+            if (gate != InviteStore.RoomCheck.CHANGED) {
+                if (!Calls.retryable(reasons)) {
+                    // a request the table refused as invalid: nothing was written, and trying again can't help
                     throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
                 }
-                // another transaction held the gate or the invite: the caller reads again and retries
-                backoff(1);
+                // another transaction held the gate or the invite, or an item was throttled: nothing was written;
+                // the caller reads both again and decides again
+                Calls.backoff(1);
             }
-            return new Replaced.Changed(null, roomChanged);
+            return new Replaced.Changed(null, gate);
         }
+    }
+
+    /**
+     * What a gate's cancellation reason says of the room: {@code None} (or no reason) is a check that passed,
+     * {@code ConditionalCheckFailed} a room that changed; anything else (TransactionConflict, ThrottlingError,
+     * ProvisionedThroughputExceeded, ValidationError) is no verdict at all.
+     */
+    static InviteStore.RoomCheck roomCheck(CancellationReason gate) {
+        String code = gate == null ? null : gate.code();
+        if (code == null || "None".equals(code)) {
+            return InviteStore.RoomCheck.UNCHANGED;
+        }
+        return "ConditionalCheckFailed".equals(code) ? InviteStore.RoomCheck.CHANGED : InviteStore.RoomCheck.UNKNOWN;
     }
 
     /**
@@ -432,9 +456,9 @@ public final class DynamoInviteStore implements InviteStore {
      * change have different marks: the later one is refused and decides again.
      */
     private static Replaced appliedOrChanged(Map<String, AttributeValue> stored, String mark, Invite next,
-                                             boolean roomChanged) {
+                                             InviteStore.RoomCheck room) {
         return mark.equals(Attr.str(stored, WRITE_MARK)) ? new Replaced.Applied(next)
-                : new Replaced.Changed(Items.invite(stored), roomChanged);
+                : new Replaced.Changed(Items.invite(stored), room);
     }
 
     /** The attribute that marks which write put an invite's current state (see {@link #replaceInvite}). */
@@ -458,7 +482,7 @@ public final class DynamoInviteStore implements InviteStore {
     static final int MAX_HISTORY = 1000;
 
     @Override
-    public boolean recordHistory(LifecycleEvent event, long keepUntilEpochSecond) {
+    public boolean recordHistory(LifecycleEvent event) {
         if (event.inviteId() == null) {
             throw new IllegalArgumentException("only an invite's events have a history");
         }
@@ -471,11 +495,10 @@ public final class DynamoInviteStore implements InviteStore {
             item.put("actor", s(event.actor()));
         }
         item.put("details", s(Json.write(event.details())));
-        if (keepUntilEpochSecond > 0) {
-            item.put(TableSchema.TTL, n(keepUntilEpochSecond));
-        }
+        // no TTL: an entry lives exactly as long as its invite, in whose partition it is kept and with which the
+        // room's retirement deletes it (docs/lifetimes.md)
         try {
-            call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
+            Calls.write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -489,7 +512,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
                     .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(Items.HISTORY_SK_PREFIX)))
                     .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
@@ -503,7 +526,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<InviteKey> findByEmailMessage(String messageId) {
-        QueryResponse r = call(() -> db.query(QueryRequest.builder().tableName(table)
+        QueryResponse r = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                 .indexName(TableSchema.EMAIL_MESSAGE_INDEX)
                 .keyConditionExpression("#m = :m")
                 .expressionAttributeNames(Map.of("#m", TableSchema.EMAIL_MESSAGE_PK))
@@ -615,7 +638,7 @@ public final class DynamoInviteStore implements InviteStore {
             Map<String, AttributeValue> exclusiveStart = start;
             // unfiltered: exactly what is missing; filtered: as much as one query reads (1 MB), as the filter may drop most
             Integer pageSize = filterExpression == null ? limit - matches.size() : null;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
                     .keyConditionExpression(condition).filterExpression(filterExpression)
                     .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize)
                     .exclusiveStartKey(exclusiveStart).build()));
@@ -687,11 +710,11 @@ public final class DynamoInviteStore implements InviteStore {
                     .conditionExpression("version = :v AND deleted = :false")
                     .expressionAttributeValues(Map.of(":v", n(room.version()), ":false", Attr.FALSE))).build());
             for (Invite invite : pending) {
-                items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite, room))
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite))
                         .conditionExpression("attribute_not_exists(pk)")).build());
             }
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
                 return true;
             } catch (TransactionCanceledException e) {
@@ -710,8 +733,8 @@ public final class DynamoInviteStore implements InviteStore {
                 if (progressed) {
                     continue;
                 }
-                if (attempt < 5 && hasConflict(reasons)) {
-                    backoff(attempt);
+                if (attempt < 5 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -754,7 +777,7 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public BatchRecord claimBatch(BatchRecord record) {
         try {
-            call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
+            Calls.write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
                     .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
                     .expressionAttributeValues(Map.of(":staleBefore",
                             time(record.createdAt().minus(Items.IDEMPOTENCY_RETENTION))))
@@ -772,7 +795,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public void finishBatch(BatchRecord record) {
-        call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
+        Calls.write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
     }
 
     private Map<String, AttributeValue> batchKey(BatchRecord r) {
@@ -805,47 +828,4 @@ public final class DynamoInviteStore implements InviteStore {
                 Attr.str(item, "plan"), Attr.bool(item, "done"));
     }
 
-    // ---------------------------------------------------------------- errors
-
-    private static boolean hasConflict(List<CancellationReason> reasons) {
-        for (CancellationReason r : reasons) {
-            if ("TransactionConflict".equals(r.code())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(10L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Runs a DynamoDB call, turning an outage or throttling into SERVICE_UNAVAILABLE (never a 500). */
-    private static <T> T call(Supplier<T> op) {
-        try {
-            return op.get();
-        } catch (ConditionalCheckFailedException | TransactionCanceledException expected) {
-            throw expected;
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
-    }
-
-    private static RuntimeException translate(Throwable e) {
-        if (e instanceof InviteException ie) {
-            return ie;
-        }
-        if (e instanceof DynamoDbException de && de.statusCode() == 400 && !de.isThrottlingException()) {
-            // a request the table refused: a bug in this code, not a client's fault
-            return de;
-        }
-        if (e instanceof SdkClientException || e instanceof SdkServiceException) {
-            return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-        }
-        return e instanceof RuntimeException re ? re : new IllegalStateException(e);
-    }
 }
