@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -138,9 +140,10 @@ public final class LocalRunner {
         AtomicReference<Router> ready = new AtomicReference<>();
         WebPages samePages = new WebPages(null);
         Request.Handler outbox = LocalEmail.routes(options.email);
-        CompletableFuture<Server> listening = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Server[]> listening = CompletableFuture.supplyAsync(() -> {
+            Server api = null;
             try {
-                return LocalHttp.start(port, (request, response, callback) -> {
+                api = LocalHttp.start(port, (request, response, callback) -> {
                     Router router = ready.get();
                     if (router == null) {
                         LocalHttp.error(request, response, callback, 503, "SERVICE_UNAVAILABLE",
@@ -150,7 +153,12 @@ public final class LocalRunner {
                     return samePages.serve(request, response, callback) || outbox.handle(request, response, callback)
                             || serve(router, request, response, callback);
                 });
+                // the pages alone on the other origin, when asked
+                return new Server[] {api, webPort == null ? null : LocalHttp.start(webPort, new WebPages(base)::serveOr404)};
             } catch (Exception e) {
+                if (api != null) {
+                    stop(api);
+                }
                 throw new CompletionException(e);
             }
         });
@@ -162,27 +170,17 @@ public final class LocalRunner {
             services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
             seeded = seedDemo(services, webBase);
         } catch (Exception | Error e) {
-            listening.thenAccept(LocalRunner::stop);
+            listening.thenAccept(servers -> Arrays.stream(servers).filter(Objects::nonNull).forEach(LocalRunner::stop));
             throw e;
         }
-        Server server;
+        Server[] servers;
         try {
-            server = listening.join();
+            servers = listening.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
         ready.set(services.app().router());
-        Server web = null;
-        if (webPort != null) {
-            WebPages otherPages = new WebPages(base);
-            try {
-                web = LocalHttp.start(webPort, otherPages::serveOr404);
-            } catch (Exception e) {
-                stop(server);
-                throw e;
-            }
-        }
-        return new Running(base, webBase, services, options, seeded, server, web);
+        return new Running(base, webBase, services, options, seeded, servers[0], servers[1]);
     }
 
     /** A started runner. */
