@@ -91,6 +91,8 @@ public final class LocalRunner {
         String endpoint = get(env, "AWS_ENDPOINT_URL_DYNAMODB", null);
         LocalServices.Options options = new LocalServices.Options();
         options.issuerBase = base;
+        // DynamoDB's TTL on the runner's clock: after every POST /dev/clock, and every few seconds (docs/lifetimes.md)
+        options.ttlSweepInterval = java.time.Duration.ofSeconds(5);
         options.corsOrigins = new LinkedHashSet<>(List.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
         options.tableName = get(env, "TABLE_NAME", options.tableName);
         // the stream consumer on DynamoDB Local's stream, its events at GET /dev/events (an external table: when asked)
@@ -299,16 +301,25 @@ public final class LocalRunner {
                 """.formatted(r.apiBase(), r.services().dynamoEndpoint(), where, DEMO_ROOM_ID, DEMO_OWNER, r.webBase(), demo);
     }
 
+    /** API Gateway's own limit on a request's payload (HTTP API): over it, API Gateway answers 413 itself. */
+    static final long GATEWAY_PAYLOAD_LIMIT = 10L * 1024 * 1024;
+
     /**
-     * The API: the request as API Gateway hands it to a function (its body read up to the route's limit: a body over it
-     * is answered 413 without being read further, as API Gateway answers a payload over its own limit), through the
-     * router.
+     * The API: the request as API Gateway hands it to a function, through the router, answered as the deployed stack
+     * answers: a body over API Gateway's 10 MB is 413 (API Gateway's own answer, in the contract's shape here); a body
+     * over the route's limit is the function's 400 INVALID_REQUEST, told without reading the body further.
      */
     static boolean serve(Router router, Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         int limit = router.maxBodyBytes(method, path);
         String body = null;
+        if (request.getLength() > GATEWAY_PAYLOAD_LIMIT) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            LocalHttp.error(request, response, callback, 413, "INVALID_REQUEST",
+                    "The request body is larger than the 10 MB the API takes.");
+            return true;
+        }
         if (request.getLength() > limit) {
             return tooLarge(request, response, callback, limit);
         }
@@ -333,7 +344,7 @@ public final class LocalRunner {
 
     private static boolean tooLarge(Request request, Response response, Callback callback, int limit) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
-        LocalHttp.error(request, response, callback, 413, "INVALID_REQUEST", Router.tooLarge(limit));
+        LocalHttp.error(request, response, callback, 400, "INVALID_REQUEST", Router.tooLarge(limit));
         return true;
     }
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The runner's HTTP layer as API Gateway would be in front of the functions, through {@code java -jar}: bodies
  * read up to the route's limit (a 500-row bulk as JSON and as CSV), a body over it and a head too large answered
- * in the contract's error shape (413, 431), the pages' 405 in that shape too, and connections kept alive.
+ * in the contract's error shape (400 past a route's limit, 413 past API Gateway's 10 MB, 431), the pages' 405 in that shape too, and connections kept alive.
  */
 class LocalRunnerHttpTest {
     private static LocalRunnerProcessTest.Runner runner;
@@ -99,17 +99,29 @@ class LocalRunnerHttpTest {
     }
 
     @Test
-    void aBodyOverTheRoutesLimitIs413InTheErrorShape() throws Exception {
-        // 16 KB for a single invite, 512 KB for a bulk (Operation.maxBodyBytes)
+    void aBodyOverTheRoutesLimitIsTheFunctions400AndOverTheGatewaysIs413() throws Exception {
+        // 16 KB for a single invite, 512 KB for a bulk (Operation.maxBodyBytes): the deployed function's 400
         HttpResponse<String> one = runner.call("POST", "/rooms/next-level-growth/invites", owner,
                 "{\"email\":\"big@example.org\",\"padding\":\"" + "p".repeat(17 * 1024) + "\"}");
-        Map<String, Object> e = errorShape(413, "INVALID_REQUEST", one.statusCode(), one.body(),
+        Map<String, Object> e = errorShape(400, "INVALID_REQUEST", one.statusCode(), one.body(),
                 one.headers().firstValue("x-request-id").orElse(null));
         assertTrue(((String) e.get("message")).contains("16 KB"), e.toString());
         HttpResponse<String> many = bulk("text/csv", "", "email,firstName,lastName,role\r\n" + "x".repeat(600 * 1024));
-        Map<String, Object> e2 = errorShape(413, "INVALID_REQUEST", many.statusCode(), many.body(),
+        Map<String, Object> e2 = errorShape(400, "INVALID_REQUEST", many.statusCode(), many.body(),
                 many.headers().firstValue("x-request-id").orElse(null));
         assertTrue(((String) e2.get("message")).contains("512 KB"), e2.toString());
+        // over API Gateway's 10 MB: its own 413, told from the declared length (the body is never sent nor read)
+        URI base = URI.create(runner.base());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /rooms/next-level-growth/invites/bulk HTTP/1.1\r\nHost: " + base.getHost()
+                    + "\r\nContent-Type: text/csv\r\nContent-Length: " + (10L * 1024 * 1024 + 1) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+            assertTrue(answer.contains("\"code\":\"INVALID_REQUEST\"") && answer.contains("\"requestId\""), answer);
+        }
         // and the runner still answers
         assertEquals(200, runner.call("GET", "/.well-known/jwks.json", null, null).statusCode());
     }
