@@ -220,16 +220,12 @@ public final class InviteeEntry {
     }
 
     /**
-     * A verified link whose invite is gone. Its room gone too: the room was retired, long after its session ended
-     * (docs/lifetimes.md), so the session is over. A deleted room keeps its tombstone (read with the invite) until every
-     * link it had has expired, so that its links say ROOM_DELETED. A room that is still there lost the invite to an
-     * erasure or never had it: the link is expired, or not one of ours.
+     * A verified link whose invite is gone: its room retired (long after the session ended, docs/lifetimes.md), an
+     * erasure, or never stored. A deleted room keeps its tombstone (read with the invite) until every link it had
+     * has expired, so that its links say ROOM_DELETED; otherwise the link is expired, or not one of ours.
      */
     private static InviteException missing(InviteRef ref, Room room, Instant now) {
-        if (room == null) {
-            return new InviteException(ErrorCode.SESSION_ENDED);
-        }
-        if (room.deleted()) {
+        if (room != null && room.deleted()) {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
