@@ -31,33 +31,38 @@ class RoomChangeRaceTest extends ServiceTest {
     @Test
     void aRedeemDecidedOnARoomDeletedSinceIsRoomDeleted() {
         String room = Service.roomId("race-delete");
-        service.room(room, Duration.ofMinutes(-5));
-        String pending = Service.linkToken(service.invite(room, "first@example.org", "VIEWER"));
-        String entered = Service.linkToken(service.invite(room, "again@example.org", "VIEWER"));
-        service.redeem(entered, "device-again", "again@example.org").expect(200);
-        service.preview(pending, null).expect(200); // the container now holds the invite and the open room
+        String[] links = pendingAndEnteredHeld(room);
 
         service.call("DELETE", "/admin/rooms/" + room, service.adminToken(), null).expect(204);
 
-        service.redeem(pending, "device-first", "first@example.org").expectError(410, "ROOM_DELETED");
-        service.redeem(entered, "device-again", null).expectError(410, "ROOM_DELETED");
+        service.redeem(links[0], "device-first", "first@example.org").expectError(410, "ROOM_DELETED");
+        service.redeem(links[1], "device-again", null).expectError(410, "ROOM_DELETED");
     }
 
     @Test
     void aRedeemDecidedOnARoomMovedSinceFollowsTheMove() {
         String room = Service.roomId("race-move");
+        String[] links = pendingAndEnteredHeld(room);
+
+        Response moved = service.room(room, Duration.ofHours(2)); // rescheduled: not open any more
+        Object startsAt = moved.json().get("startsAt");
+
+        Response first = service.redeem(links[0], "device-first", "first@example.org").expectError(409, "SESSION_NOT_STARTED");
+        assertEquals(startsAt, first.obj("error").get("startsAt"), "the new start, not the one read before");
+        service.redeem(links[1], "device-again", null).expectError(409, "SESSION_NOT_STARTED");
+    }
+
+    /**
+     * An open room with two links, both held by this container with the open room: one previewed (pending), one
+     * entered on "device-again". Answers the two link tokens.
+     */
+    private String[] pendingAndEnteredHeld(String room) {
         service.room(room, Duration.ofMinutes(-5));
         String pending = Service.linkToken(service.invite(room, "first@example.org", "VIEWER"));
         String entered = Service.linkToken(service.invite(room, "again@example.org", "VIEWER"));
         service.redeem(entered, "device-again", "again@example.org").expect(200);
         service.preview(pending, null).expect(200);
-
-        Response moved = service.room(room, Duration.ofHours(2)); // rescheduled: not open any more
-        Object startsAt = moved.json().get("startsAt");
-
-        Response first = service.redeem(pending, "device-first", "first@example.org").expectError(409, "SESSION_NOT_STARTED");
-        assertEquals(startsAt, first.obj("error").get("startsAt"), "the new start, not the one read before");
-        service.redeem(entered, "device-again", null).expectError(409, "SESSION_NOT_STARTED");
+        return new String[]{pending, entered};
     }
 
     @Test
