@@ -89,6 +89,10 @@ public final class LocalServices implements AutoCloseable {
         public boolean lifecycleEvents;
         /** How often the stream consumer polls the stream. */
         public Duration streamPollInterval = Duration.ofMillis(100);
+        /** Where invite ids and room versions come from; null: random ones (a seeded Ids makes a run repeatable). */
+        public io.roominvites.service.Ids ids;
+        /** Wraps the store the app uses (not the stream consumer's): a test's decorator; null leaves it as it is. */
+        public java.util.function.UnaryOperator<io.roominvites.store.InviteStore> storeDecorator;
         /** Bulk emails go here to be sent after the answer (consumed in-process); null sends them within the request. */
         public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
     }
@@ -127,7 +131,10 @@ public final class LocalServices implements AutoCloseable {
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
         App.Parts parts = new App.Parts();
-        parts.store = store;
+        parts.store = o.storeDecorator == null ? store : o.storeDecorator.apply(store);
+        if (o.ids != null) {
+            parts.ids = o.ids;
+        }
         parts.keys = keys;
         parts.callers = idp.verifier(clock);
         parts.email = o.email;
