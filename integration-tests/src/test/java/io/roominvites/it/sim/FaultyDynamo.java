@@ -187,12 +187,12 @@ final class FaultyDynamo implements ExecutionInterceptor {
             if (!oldInviteTtl && !oldHistoryTtl) {
                 return item;
             }
-            Instant keep = Instant.parse(s(item, "expiresAt"));
+            Instant keep = Instant.ofEpochMilli(Long.parseLong(s(item, "expiresAt")));
             Map<String, AttributeValue> room = raw.getItem(b -> b.tableName(table).consistentRead(true)
                     .key(Map.of(TableSchema.PK, AttributeValue.fromS("ROOM#" + s(item, "roomId")),
                             TableSchema.SK, AttributeValue.fromS("#ROOM")))).item();
             if (room != null && room.containsKey("endsAt")) {
-                Instant end = Instant.parse(room.get("endsAt").s());
+                Instant end = Instant.ofEpochMilli(Long.parseLong(room.get("endsAt").n()));
                 if (end.isAfter(keep)) {
                     keep = end;
                 }
@@ -285,6 +285,14 @@ final class FaultyDynamo implements ExecutionInterceptor {
         int attempt = attributes.getAttribute(ATTEMPTS).get();
         if (k == Kind.TIMEOUT_AFTER_WRITE || k == Kind.READ_TIMEOUT || (k == Kind.TIMEOUT_AFTER_WRITE_ONCE && attempt == 1)) {
             count(k, attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+            // the answer is dropped: its connection goes back to the pool (else the pool runs dry)
+            context.responseBody().ifPresent(body -> {
+                try {
+                    body.close();
+                } catch (java.io.IOException ignored) {
+                    // a connection that can't be closed is the pool's to drop
+                }
+            });
             throw SdkClientException.builder().message("Unable to execute HTTP request: Read timed out")
                     .cause(new SocketTimeoutException("Read timed out (injected)")).build();
         }

@@ -80,7 +80,7 @@ final class Ops {
         inv.linkVersion = Integer.parseInt(item.get("linkVersion").n());
         inv.role = item.get("role").s();
         inv.wrongEmails = Integer.parseInt(item.get("failedEmailAttempts").n());
-        inv.expiresAt = Instant.parse(item.get("expiresAt").s());
+        inv.expiresAt = Instant.ofEpochMilli(Long.parseLong(item.get("expiresAt").n()));
         inv.released = item.containsKey("releasedAt");
         inv.devices.clear();
         if (item.containsKey("devices")) {
@@ -100,10 +100,10 @@ final class Ops {
             r.incarnation++;
         }
         r.exists = true;
-        r.start = Instant.parse(item.get("startsAt").s());
-        r.end = Instant.parse(item.get("endsAt").s());
+        r.start = Instant.ofEpochMilli(Long.parseLong(item.get("startsAt").n()));
+        r.end = Instant.ofEpochMilli(Long.parseLong(item.get("endsAt").n()));
         r.deleted = item.containsKey("deleted") && Boolean.TRUE.equals(item.get("deleted").bool());
-        r.deletedAt = item.containsKey("deletedAt") ? Instant.parse(item.get("deletedAt").s()) : null;
+        r.deletedAt = item.containsKey("deletedAt") ? Instant.ofEpochMilli(Long.parseLong(item.get("deletedAt").n())) : null;
     }
 
     /** Invites of the room the store has and the model does not (a create whose answer was lost). */

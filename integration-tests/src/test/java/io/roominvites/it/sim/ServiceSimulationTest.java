@@ -76,6 +76,7 @@ class ServiceSimulationTest {
             Simulation.Result r = new Simulation(infra, s, STEPS, Set.of()).run();
             run++;
             steps += r.steps;
+            System.out.println(r.failed() ? r.report(6) : "seed " + s + ": passed in " + r.millis + " ms, slowest step " + r.slowest);
             if (r.failed()) {
                 failures.add(r.report(30));
             }

@@ -76,7 +76,7 @@ final class SimEmail implements EmailGateway {
                 Map<String, AttributeValue> a = history.get(i).m();
                 if ("QUEUED".equals(a.get("status").s())) {
                     queued++;
-                    Instant at = Instant.parse(a.get("at").s());
+                    Instant at = Instant.ofEpochMilli(Long.parseLong(a.get("at").n()));
                     if (at.equals(now) || at.equals(now.plusMillis(1)) || attempt < 0) {
                         attempt = i + 1;
                     }

@@ -72,6 +72,9 @@ final class Simulation {
         int late;
         int emailsSent;
         int eventsPublished;
+        /** The slowest step and its time (wall clock: not part of the trace). */
+        String slowest = "";
+        long slowestMillis;
 
         boolean failed() {
             return failure != null;
@@ -82,7 +85,7 @@ final class Simulation {
             StringBuilder b = new StringBuilder();
             b.append("seed ").append(seed).append(defects.isEmpty() ? "" : " with " + defects).append(": ")
                     .append(failed() ? "FAILED at step " + failedStep + ", check " + check + ": " + failure : "passed")
-                    .append(" (").append(steps).append(" steps, ").append(millis).append(" ms)\n");
+                    .append(" (").append(steps).append(" steps, ").append(millis).append(" ms; slowest step ").append(slowest).append(")\n");
             int from = Math.max(0, trace.size() - tail);
             if (from > 0) {
                 b.append("  ... ").append(from).append(" earlier steps\n");
@@ -135,10 +138,16 @@ final class Simulation {
                 dynamo.thisStep.clear();
                 dynamo.on = true;
                 String line;
+                long t1 = System.nanoTime();
                 try {
                     line = next();
                 } finally {
                     dynamo.on = false;
+                }
+                long took = (System.nanoTime() - t1) / 1_000_000;
+                if (took > result.slowestMillis) {
+                    result.slowestMillis = took;
+                    result.slowest = "#" + step + " " + took + " ms: " + line;
                 }
                 if (!dynamo.thisStep.isEmpty()) {
                     line += "  [injected " + String.join(", ", dynamo.thisStep) + "]";
