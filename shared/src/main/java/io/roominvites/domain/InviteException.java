@@ -27,6 +27,19 @@ public final class InviteException extends RuntimeException {
         this.details = Map.copyOf(details);
     }
 
+    /**
+     * SERVICE_UNAVAILABLE for a write whose outcome is unknown (its answer timed out, or DynamoDB answered 500): it may
+     * or may not have been made, and the message says so instead of claiming that nothing changed.
+     */
+    public static InviteException outcomeUnknown() {
+        return new InviteException(ErrorCode.SERVICE_UNAVAILABLE, OUTCOME_UNKNOWN);
+    }
+
+    /** The message of {@link #outcomeUnknown()}. */
+    public static final String OUTCOME_UNKNOWN = "The database did not confirm this change in time, so it may or may not "
+            + "have been made. It is safe to try again in a few seconds: the same request is never applied twice "
+            + "(to create an invitation, send the same Idempotency-Key again).";
+
     public static InviteException invalid(List<FieldError> fields) {
         return new InviteException(ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST.defaultMessage(), fields, Map.of());
     }

@@ -539,7 +539,8 @@ public final class InviteService {
                 entries.remember(ref, new InviteStore.Loaded(snapshot.room(), java.util.Optional.of(next)));
                 return grant(next, room, deviceId, now);
             }
-            if (r instanceof InviteStore.Replaced.Changed changed && changed.latest() != null && !changed.roomChanged()) {
+            if (r instanceof InviteStore.Replaced.Changed changed && changed.latest() != null
+                    && changed.room() == InviteStore.RoomCheck.UNCHANGED) {
                 Invite latest = changed.latest();
                 if (latest.boundTo(deviceId)
                         && InviteRules.entryRefusal(latest, room, ref.linkVersion(), deviceId, proven, s, now) == null) {

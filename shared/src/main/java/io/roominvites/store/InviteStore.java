@@ -79,6 +79,19 @@ public interface InviteStore {
      */
     Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate);
 
+    /** What a conditional write learnt of the room it was decided on. */
+    enum RoomCheck {
+        /** The room's gate answered that it is still at the version read. */
+        UNCHANGED,
+        /** The room's gate answered that the room changed (or was deleted) since. */
+        CHANGED,
+        /**
+         * The room was not checked, or its gate gave no verdict (a TransactionConflict, a throttle): read it again,
+         * never take it for unchanged.
+         */
+        UNKNOWN
+    }
+
     /** The outcome of {@link #replaceInvite}. */
     sealed interface Replaced {
         /** Written. */
@@ -86,10 +99,11 @@ public interface InviteStore {
         }
 
         /**
-         * Something changed since it was read: the invite as stored now when the refusal carried it (else null), and
-         * whether the room changed; read again and decide again.
+         * Not written: the invite as stored now when the refusal carried it (else null), and what is known of the room
+         * since it was read; read again and decide again. Only {@link RoomCheck#UNCHANGED} lets a decision keep the
+         * room it read.
          */
-        record Changed(Invite latest, boolean roomChanged) implements Replaced {
+        record Changed(Invite latest, RoomCheck room) implements Replaced {
         }
 
         /** The invite no longer exists. */

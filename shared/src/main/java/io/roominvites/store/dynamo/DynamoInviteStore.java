@@ -79,7 +79,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public void saveSettings(SiteSettings settings) {
-        call(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
+        write(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
     }
 
     // ---------------------------------------------------------------- rooms
@@ -149,14 +149,14 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return true;
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return false;
                 }
-                if (attempt < 5 && hasConflict(reasons)) {
+                if (attempt < 5 && retryable(reasons)) {
                     backoff(attempt);
                     continue;
                 }
@@ -174,7 +174,7 @@ public final class DynamoInviteStore implements InviteStore {
         item.put("email", s(user.email()));
         item.put("firstName", s(user.firstName()));
         item.put("lastName", s(user.lastName()));
-        Map<String, AttributeValue> old = call(() -> db.putItem(b -> b.tableName(table).item(item)
+        Map<String, AttributeValue> old = write(() -> db.putItem(b -> b.tableName(table).item(item)
                 .returnValues(ReturnValue.ALL_OLD)).attributes());
         Set<String> newTerms = searchTerms(user);
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -194,7 +194,7 @@ public final class DynamoInviteStore implements InviteStore {
             entry.put("lastName", s(user.lastName()));
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry).build()).build());
         }
-        call(() -> db.transactWriteItems(b -> b.transactItems(writes)));
+        write(() -> db.transactWriteItems(b -> b.transactItems(writes)));
     }
 
     private static Set<String> searchTerms(DirectoryUser user) {
@@ -271,7 +271,7 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return new CreateResult.Created(stored);
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
@@ -281,10 +281,15 @@ public final class DynamoInviteStore implements InviteStore {
                             Attr.str(old, "requestHash"), Attr.str(old, "roomId"), Attr.str(old, "inviteId"),
                             Attr.instant(old, "createdAt")));
                 }
+                if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                    // the invite's id (80 random bits) is taken: by this very write, landed on an earlier attempt
+                    // whose answer was lost (the SDK sent it again)
+                    return new CreateResult.Created(stored);
+                }
                 if ("ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return new CreateResult.RoomChanged();
                 }
-                if (attempt < 3 && hasConflict(reasons)) {
+                if (attempt < 3 && retryable(reasons)) {
                     backoff(attempt);
                     continue;
                 }
@@ -385,7 +390,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> expected = Map.of(":rev", n(current.rev()));
         if (!roomGate) {
             try {
-                call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
+                write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 return new Replaced.Applied(next);
@@ -393,7 +398,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (!e.hasItem() || e.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(e.item(), mark, next, false);
+                return appliedOrChanged(e.item(), mark, next, InviteStore.RoomCheck.UNKNOWN);
             }
         }
         List<TransactWriteItem> items = List.of(
@@ -402,27 +407,42 @@ public final class DynamoInviteStore implements InviteStore {
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         try {
-            call(() -> db.transactWriteItems(b -> b.transactItems(items)));
+            write(() -> db.transactWriteItems(b -> b.transactItems(items)));
             return new Replaced.Applied(next);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            boolean roomChanged = "ConditionalCheckFailed".equals(reasons.get(0).code());
-            CancellationReason invite = reasons.get(1);
-            if ("ConditionalCheckFailed".equals(invite.code())) {
+            InviteStore.RoomCheck gate = roomCheck(reasons.isEmpty() ? null : reasons.get(0));
+            CancellationReason invite = reasons.size() > 1 ? reasons.get(1) : null;
+            if (invite != null && "ConditionalCheckFailed".equals(invite.code())) {
                 if (invite.item() == null || invite.item().isEmpty()) {
                     return new Replaced.Gone();
                 }
-                return appliedOrChanged(invite.item(), mark, next, roomChanged);
+                return appliedOrChanged(invite.item(), mark, next, gate);
             }
-            if (!roomChanged) {
-                if (!hasConflict(reasons)) {
+            if (gate != InviteStore.RoomCheck.CHANGED) {
+                if (!retryable(reasons)) {
+                    // a request the table refused as invalid: nothing was written, and trying again can't help
                     throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
                 }
-                // another transaction held the gate or the invite: the caller reads again and retries
+                // another transaction held the gate or the invite, or an item was throttled: nothing was written;
+                // the caller reads both again and decides again
                 backoff(1);
             }
-            return new Replaced.Changed(null, roomChanged);
+            return new Replaced.Changed(null, gate);
         }
+    }
+
+    /**
+     * What a gate's cancellation reason says of the room: {@code None} (or no reason) is a check that passed,
+     * {@code ConditionalCheckFailed} a room that changed; anything else (TransactionConflict, ThrottlingError,
+     * ProvisionedThroughputExceeded, ValidationError) is no verdict at all.
+     */
+    static InviteStore.RoomCheck roomCheck(CancellationReason gate) {
+        String code = gate == null ? null : gate.code();
+        if (code == null || "None".equals(code)) {
+            return InviteStore.RoomCheck.UNCHANGED;
+        }
+        return "ConditionalCheckFailed".equals(code) ? InviteStore.RoomCheck.CHANGED : InviteStore.RoomCheck.UNKNOWN;
     }
 
     /**
@@ -432,9 +452,9 @@ public final class DynamoInviteStore implements InviteStore {
      * change have different marks: the later one is refused and decides again.
      */
     private static Replaced appliedOrChanged(Map<String, AttributeValue> stored, String mark, Invite next,
-                                             boolean roomChanged) {
+                                             InviteStore.RoomCheck room) {
         return mark.equals(Attr.str(stored, WRITE_MARK)) ? new Replaced.Applied(next)
-                : new Replaced.Changed(Items.invite(stored), roomChanged);
+                : new Replaced.Changed(Items.invite(stored), room);
     }
 
     /** The attribute that marks which write put an invite's current state (see {@link #replaceInvite}). */
@@ -475,7 +495,7 @@ public final class DynamoInviteStore implements InviteStore {
             item.put(TableSchema.TTL, n(keepUntilEpochSecond));
         }
         try {
-            call(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
+            write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -691,7 +711,7 @@ public final class DynamoInviteStore implements InviteStore {
                         .conditionExpression("attribute_not_exists(pk)")).build());
             }
             try {
-                call(() -> db.transactWriteItems(b -> b.transactItems(items)
+                write(() -> db.transactWriteItems(b -> b.transactItems(items)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
                 return true;
             } catch (TransactionCanceledException e) {
@@ -710,7 +730,7 @@ public final class DynamoInviteStore implements InviteStore {
                 if (progressed) {
                     continue;
                 }
-                if (attempt < 5 && hasConflict(reasons)) {
+                if (attempt < 5 && retryable(reasons)) {
                     backoff(attempt);
                     continue;
                 }
@@ -754,7 +774,7 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public BatchRecord claimBatch(BatchRecord record) {
         try {
-            call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
+            write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
                     .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
                     .expressionAttributeValues(Map.of(":staleBefore",
                             time(record.createdAt().minus(Items.IDEMPOTENCY_RETENTION))))
@@ -772,7 +792,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public void finishBatch(BatchRecord record) {
-        call(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
+        write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
     }
 
     private Map<String, AttributeValue> batchKey(BatchRecord r) {
@@ -807,9 +827,15 @@ public final class DynamoInviteStore implements InviteStore {
 
     // ---------------------------------------------------------------- errors
 
-    private static boolean hasConflict(List<CancellationReason> reasons) {
+    /**
+     * True when a cancelled transaction may pass if tried again: another transaction held one of its items
+     * ({@code TransactionConflict}) or an item was throttled. Nothing of a cancelled transaction was written.
+     */
+    private static boolean retryable(List<CancellationReason> reasons) {
         for (CancellationReason r : reasons) {
-            if ("TransactionConflict".equals(r.code())) {
+            String code = r.code();
+            if ("TransactionConflict".equals(code) || "ThrottlingError".equals(code)
+                    || "ProvisionedThroughputExceeded".equals(code)) {
                 return true;
             }
         }
@@ -824,7 +850,10 @@ public final class DynamoInviteStore implements InviteStore {
         }
     }
 
-    /** Runs a DynamoDB call, turning an outage or throttling into SERVICE_UNAVAILABLE (never a 500). */
+    /**
+     * Runs a DynamoDB call that changes nothing, turning an outage or throttling into SERVICE_UNAVAILABLE (never a
+     * 500): nothing was changed by it.
+     */
     private static <T> T call(Supplier<T> op) {
         try {
             return op.get();
@@ -835,9 +864,51 @@ public final class DynamoInviteStore implements InviteStore {
         }
     }
 
+    /**
+     * Runs a DynamoDB write. A refusal (a failed condition, a cancelled transaction, a throttle) is certain: nothing
+     * was written. A time-out, a lost connection or a 5xx is not: the write may have landed, and the 503 says so.
+     */
+    private static <T> T write(Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (ConditionalCheckFailedException | TransactionCanceledException expected) {
+            throw expected;
+        } catch (RuntimeException e) {
+            if (outcomeUnknown(e)) {
+                throw InviteException.outcomeUnknown();
+            }
+            throw translate(e);
+        }
+    }
+
+    /** True when a failed write may nevertheless have been applied. */
+    static boolean outcomeUnknown(Throwable e) {
+        if (e instanceof SdkClientException) {
+            return true; // a time-out or a connection lost while or after sending: the write may have arrived
+        }
+        if (e instanceof SdkServiceException se) {
+            return se.statusCode() >= 500 || "TransactionInProgressException".equals(errorCode(se));
+        }
+        return false;
+    }
+
+    private static String errorCode(SdkServiceException se) {
+        if (!(se instanceof software.amazon.awssdk.awscore.exception.AwsServiceException e)) {
+            return null;
+        }
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /** DynamoDB's answers that refuse a request for the load it puts on the table: nothing was applied. */
+    private static final Set<String> THROTTLES = Set.of("ThrottlingException", "ProvisionedThroughputExceededException",
+            "RequestLimitExceeded", "Throttling", "TooManyRequestsException");
+
     private static RuntimeException translate(Throwable e) {
         if (e instanceof InviteException ie) {
             return ie;
+        }
+        if (e instanceof SdkServiceException se && THROTTLES.contains(errorCode(se))) {
+            return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
         }
         if (e instanceof DynamoDbException de && de.statusCode() == 400 && !de.isThrottlingException()) {
             // a request the table refused: a bug in this code, not a client's fault
