@@ -425,7 +425,7 @@ final class Simulation {
         int w = gen.nextInt(100);
         Model.Invite inv = someInvite();
         Model.Room room = someRoom();
-        if (inv == null && w >= 30 && w < 75) {
+        if (inv == null && w >= 25 && w < 72) {
             return Ops.create(this, gen, room);
         }
         if (w < 4) return model.rooms.size() < 4 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
