@@ -188,7 +188,8 @@ final class Ops {
     static String newRoom(Simulation sim, Random gen) {
         Model.Room r = new Model.Room(sim.newRoomId());
         sim.model.rooms.put(r.id, r);
-        Instant start = sim.now().plus(Duration.ofMinutes(gen.nextInt(270) - 30)).truncatedTo(ChronoUnit.SECONDS);
+        int offset = gen.nextInt(4) == 0 ? gen.nextInt(180) : -gen.nextInt(40);
+        Instant start = sim.now().plus(Duration.ofMinutes(offset)).truncatedTo(ChronoUnit.SECONDS);
         Instant end = start.plus(Duration.ofMinutes(60 + gen.nextInt(120)));
         return putRoom(sim, r, start, end, "admin: new room");
     }
@@ -405,8 +406,8 @@ final class Ops {
 
     @SuppressWarnings("unchecked")
     static String bulk(Simulation sim, Random gen, Model.Room r) {
-        int rows = gen.nextInt(4) == 0 ? 21 + gen.nextInt(3) : 2 + gen.nextInt(4);
-        boolean sendEmail = gen.nextBoolean() && sim.model.template;
+        int rows = gen.nextInt(3) == 0 ? 21 + gen.nextInt(3) : 2 + gen.nextInt(4);
+        boolean sendEmail = gen.nextInt(3) != 0 && sim.model.template;
         List<Object> list = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             list.add(inviteRow(rows > 20 ? "u" + (100 + i) + "@example.com" : email(gen),

@@ -401,20 +401,41 @@ final class Simulation {
         return list.get(gen.nextInt(list.size()));
     }
 
+    private boolean open(Model.Room r) {
+        Instant now = now();
+        return r != null && r.exists && !r.deleted && !now.isBefore(r.start) && now.isBefore(r.end);
+    }
+
     private Model.Invite someInvite() {
         List<Model.Invite> living = model.living();
         if (living.isEmpty()) {
             return null;
         }
-        // the newer invites more often: they are the ones still in play
-        int n = living.size();
+        // mostly an invite of an open room, and the newer ones: they are the ones in play
+        List<Model.Invite> inPlay = new ArrayList<>();
+        for (Model.Invite i : living) {
+            if (open(model.rooms.get(i.room))) {
+                inPlay.add(i);
+            }
+        }
+        List<Model.Invite> from = !inPlay.isEmpty() && gen.nextInt(4) != 0 ? inPlay : living;
+        int n = from.size();
         int i = gen.nextInt(3) == 0 ? gen.nextInt(n) : n - 1 - gen.nextInt(Math.min(n, 6));
-        return living.get(i);
+        return from.get(i);
     }
 
     private Model.Room someRoom() {
         List<Model.Room> rooms = new ArrayList<>(model.rooms.values());
-        return rooms.isEmpty() ? null : pick(rooms);
+        if (rooms.isEmpty()) {
+            return null;
+        }
+        List<Model.Room> open = new ArrayList<>();
+        for (Model.Room r : rooms) {
+            if (open(r)) {
+                open.add(r);
+            }
+        }
+        return !open.isEmpty() && gen.nextInt(4) != 0 ? pick(open) : pick(rooms);
     }
 
     /** One step: picks an operation by weight and runs it; answers its trace line. */
@@ -422,34 +443,38 @@ final class Simulation {
         if (model.rooms.isEmpty()) {
             return Ops.newRoom(this, gen);
         }
-        int w = gen.nextInt(100);
+        int w = gen.nextInt(200);
         Model.Invite inv = someInvite();
         Model.Room room = someRoom();
-        if (inv == null && w >= 25 && w < 72) {
+        boolean anyOpen = model.rooms.values().stream().anyMatch(this::open);
+        if (!anyOpen && gen.nextInt(3) == 0) {
+            return model.rooms.size() < 6 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
+        }
+        if (inv == null && w >= 50 && w < 140) {
             return Ops.create(this, gen, room);
         }
-        if (w < 4) return model.rooms.size() < 4 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
-        if (w < 8) return Ops.reschedule(this, gen, room);
-        if (w < 9) return Ops.deleteRoom(this, gen, room);
-        if (w < 10) return Ops.recreateRoom(this, gen, room);
-        if (w < 12) return Ops.settings(this, gen);
-        if (w < 22) return Ops.create(this, gen, room);
-        if (w < 25) return Ops.bulk(this, gen, room);
-        if (w < 30) return Ops.preview(this, gen, inv);
-        if (w < 46) return Ops.redeem(this, gen, inv);
-        if (w < 51) return Ops.wrongEmail(this, gen, inv);
-        if (w < 54) return Ops.promote(this, gen, inv);
-        if (w < 57) return Ops.revoke(this, gen, inv);
-        if (w < 61) return Ops.reissue(this, gen, inv);
-        if (w < 64) return Ops.release(this, gen, inv);
-        if (w < 68) return Ops.resend(this, gen, inv);
-        if (w < 71) return Ops.list(this, gen, room);
-        if (w < 72) return Ops.history(this, gen, inv);
-        if (w < 78) return advance(Duration.ofMinutes(1 + gen.nextInt(20)), "minutes");
-        if (w < 83) return advanceToBoundary();
-        if (w < 85) return advance(Duration.ofHours(20 + gen.nextInt(60)), "days");
-        if (w < 86) return advance(gen.nextBoolean() ? Duration.ofDays(31) : Duration.ofDays(61), "TTL");
-        if (w < 94) return pump();
+        if (w < 6) return model.rooms.size() < 5 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
+        if (w < 14) return Ops.reschedule(this, gen, room);
+        if (w < 16) return Ops.deleteRoom(this, gen, room);
+        if (w < 18) return Ops.recreateRoom(this, gen, room);
+        if (w < 22) return Ops.settings(this, gen);
+        if (w < 40) return Ops.create(this, gen, room);
+        if (w < 48) return Ops.bulk(this, gen, room);
+        if (w < 58) return Ops.preview(this, gen, inv);
+        if (w < 90) return Ops.redeem(this, gen, inv);
+        if (w < 98) return Ops.wrongEmail(this, gen, inv);
+        if (w < 104) return Ops.promote(this, gen, inv);
+        if (w < 110) return Ops.revoke(this, gen, inv);
+        if (w < 118) return Ops.reissue(this, gen, inv);
+        if (w < 124) return Ops.release(this, gen, inv);
+        if (w < 134) return Ops.resend(this, gen, inv);
+        if (w < 140) return Ops.list(this, gen, room);
+        if (w < 142) return Ops.history(this, gen, inv);
+        if (w < 156) return advance(Duration.ofMinutes(1 + gen.nextInt(20)), "minutes");
+        if (w < 164) return advanceToBoundary();
+        if (w < 167) return advance(Duration.ofHours(1 + gen.nextInt(30)), "hours");
+        if (w < 169) return advance(gen.nextBoolean() ? Duration.ofDays(31) : Duration.ofDays(61), "TTL");
+        if (w < 187) return pump();
         return drainQueue();
     }
 
@@ -480,7 +505,13 @@ final class Simulation {
         if (marks.isEmpty()) {
             return advance(Duration.ofMinutes(5), "minutes");
         }
-        Instant target = pick(marks);
+        List<Instant> near = new ArrayList<>();
+        for (Instant m : marks) {
+            if (m.isBefore(now.plus(Duration.ofDays(1)))) {
+                near.add(m);
+            }
+        }
+        Instant target = !near.isEmpty() && gen.nextInt(8) != 0 ? pick(near) : pick(marks);
         target = gen.nextBoolean() ? target.minusSeconds(1) : target.plusSeconds(1);
         return advance(Duration.between(now, target).truncatedTo(ChronoUnit.SECONDS), "to a boundary");
     }
