@@ -729,19 +729,39 @@ final class Ops {
     static String redeem(Simulation sim, Random gen, Model.Invite inv) {
         int p = gen.nextInt(20);
         Proof proof = p < 12 ? Proof.RIGHT : p < 15 ? Proof.BEARER : p < 18 ? Proof.NONE : Proof.OTHER_BEARER;
-        return enter(sim, gen, inv, proof);
+        return enter(sim, gen, inv, proof, null);
     }
 
     static String wrongEmail(Simulation sim, Random gen, Model.Invite inv) {
-        return enter(sim, gen, inv, Proof.WRONG);
+        return enter(sim, gen, inv, Proof.WRONG, null);
+    }
+
+    /** A device that holds an invite comes back (a refresh), whatever happened to the invite and its room since. */
+    static String reenter(Simulation sim, Random gen, Model.Invite fallback) {
+        List<Model.Invite> held = new ArrayList<>();
+        for (Model.Invite i : sim.model.living()) {
+            if (!i.devices.isEmpty() && !i.tokens.isEmpty()) {
+                held.add(i);
+            }
+        }
+        if (held.isEmpty()) {
+            return redeem(sim, gen, fallback);
+        }
+        Model.Invite inv = held.get(held.size() - 1 - gen.nextInt(Math.min(held.size(), 4)));
+        List<String> bound = new ArrayList<>(inv.devices);
+        return enter(sim, gen, inv, gen.nextBoolean() ? Proof.RIGHT : Proof.NONE, bound.get(gen.nextInt(bound.size())));
     }
 
     private static String enter(Simulation sim, Random gen, Model.Invite inv, Proof proof) {
+        return enter(sim, gen, inv, proof, null);
+    }
+
+    private static String enter(Simulation sim, Random gen, Model.Invite inv, Proof proof, String holder) {
         int v = version(gen, inv);
         if (v < 0) {
             return "invitee: redeem " + inv.name + " skipped (no link known)";
         }
-        String device = device(gen, inv);
+        String device = holder != null ? holder : device(gen, inv);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", inv.tokens.get(v));
         body.put("deviceId", device);

@@ -450,31 +450,32 @@ final class Simulation {
         if (!anyOpen && gen.nextInt(3) == 0) {
             return model.rooms.size() < 6 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
         }
-        if (inv == null && w >= 50 && w < 140) {
+        if (inv == null && w >= 46 && w < 143) {
             return Ops.create(this, gen, room);
         }
         if (w < 6) return model.rooms.size() < 5 ? Ops.newRoom(this, gen) : Ops.reschedule(this, gen, room);
         if (w < 14) return Ops.reschedule(this, gen, room);
-        if (w < 16) return Ops.deleteRoom(this, gen, room);
+        if (w < 17) return Ops.deleteRoom(this, gen, room);
         if (w < 18) return Ops.recreateRoom(this, gen, room);
         if (w < 22) return Ops.settings(this, gen);
-        if (w < 40) return Ops.create(this, gen, room);
-        if (w < 48) return Ops.bulk(this, gen, room);
-        if (w < 58) return Ops.preview(this, gen, inv);
-        if (w < 90) return Ops.redeem(this, gen, inv);
-        if (w < 98) return Ops.wrongEmail(this, gen, inv);
-        if (w < 104) return Ops.promote(this, gen, inv);
-        if (w < 110) return Ops.revoke(this, gen, inv);
+        if (w < 38) return Ops.create(this, gen, room);
+        if (w < 46) return Ops.bulk(this, gen, room);
+        if (w < 56) return Ops.preview(this, gen, inv);
+        if (w < 82) return Ops.redeem(this, gen, inv);
+        if (w < 92) return Ops.reenter(this, gen, inv);
+        if (w < 99) return Ops.wrongEmail(this, gen, inv);
+        if (w < 106) return Ops.promote(this, gen, inv);
+        if (w < 111) return Ops.revoke(this, gen, inv);
         if (w < 118) return Ops.reissue(this, gen, inv);
-        if (w < 124) return Ops.release(this, gen, inv);
-        if (w < 134) return Ops.resend(this, gen, inv);
-        if (w < 140) return Ops.list(this, gen, room);
-        if (w < 142) return Ops.history(this, gen, inv);
+        if (w < 123) return Ops.release(this, gen, inv);
+        if (w < 136) return Ops.resend(this, gen, inv);
+        if (w < 141) return Ops.list(this, gen, room);
+        if (w < 143) return Ops.history(this, gen, inv);
         if (w < 156) return advance(Duration.ofMinutes(1 + gen.nextInt(20)), "minutes");
         if (w < 164) return advanceToBoundary();
         if (w < 167) return advance(Duration.ofHours(1 + gen.nextInt(30)), "hours");
         if (w < 169) return advance(gen.nextBoolean() ? Duration.ofDays(31) : Duration.ofDays(61), "TTL");
-        if (w < 187) return pump();
+        if (w < 192) return pump();
         return drainQueue();
     }
 
