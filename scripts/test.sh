@@ -2,7 +2,8 @@
 # The test command: builds every module and runs all tests against real emulators
 # (DynamoDB Local in-process, the aws-ses-v2-local npm emulator started by the tests themselves;
 # the two screens in headless Chromium, installed from Debian's packages by scripts/browser-setup.sh;
-# LocalStack through Testcontainers too where a Docker engine is reachable, SKIPPED with the reason where not).
+# moto_server and the SAM transform (python3) where installed, LocalStack through Testcontainers where a Docker
+# engine is reachable: each SKIPPED with the reason where not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -12,9 +13,12 @@ command -v npm >/dev/null || { echo "npm is required (Node.js 20+)" >&2; exit 1;
 scripts/browser-setup.sh
 status=0
 mvn -B -ntp verify "$@" || status=$?
-# say plainly what was skipped and why (surefire only counts skips; the reasons are in its reports)
-reasons=$(grep -ho '<skipped message="[^"]*"' */target/surefire-reports/TEST-*.xml 2>/dev/null \
-  | sed -E 's/<skipped message="([^"]*)"/\1/' | sort | uniq -c | sort -rn || true)
+# say plainly what was skipped and why (surefire only counts skips; the reasons are in its reports, as a message
+# attribute or, for a JUnit assumption, as the first line of the skipped element's text)
+reasons=$( { grep -ho '<skipped message="[^"]*"' */target/surefire-reports/TEST-*.xml 2>/dev/null \
+  | sed -E 's/<skipped message="([^"]*)"/\1/'
+  grep -ho '<skipped type="[^"]*"><!\[CDATA\[[^:]*: Assumption failed: .*' */target/surefire-reports/TEST-*.xml 2>/dev/null \
+  | sed -E 's/.*Assumption failed: //'; } | sort | uniq -c | sort -rn || true)
 if [ -n "$reasons" ]; then
   echo "Skipped tests, by reason:"
   echo "$reasons"

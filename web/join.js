@@ -1,6 +1,8 @@
-// join.js: the invitee's page. Reads the link token from the address's fragment (#invite=...) and then
-// clears it from the address bar; previews; counts down to the start on the server's clock; enters by
-// itself when the session opens (signed in with the invited email), or shows the lobby; then "you're in".
+// join.js: the invitee's page. Reads the link token from the address's fragment (#invite=...), takes it out of
+// the address at once and reloads itself without it (so that neither the address bar, the tab's history entry nor
+// the page's navigation timing entry holds it), keeping it in this tab's sessionStorage only while the link can
+// still work; previews; counts down to the start on the server's clock; enters by itself when the session opens
+// (signed in with the invited email), or shows the lobby; then "you're in", until the session ends.
 
 import { roleLabel, permissionLabels } from './room-invites.js';
 import { client, signedIn } from './site.js';
@@ -10,9 +12,15 @@ const api = client();
 const TOKEN_KEY = 'roomInvites.joinToken'; // this tab only, so that a reload still works once the fragment is gone
 const DEVICE_KEY = 'roomInvites.deviceId';
 const RESYNC_MS = 20000; // the countdown re-reads the server's secondsUntilStart this often
-const SPREAD_MS = 4000; // entering at the start is spread over this many ms across open pages
-// transient failures shown in place (the form stays); anything else replaces the page
-const TRANSIENT = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'TIMEOUT', 'NETWORK_ERROR', 'INTERNAL', 'INVALID_REQUEST', 'BAD_RESPONSE']);
+const SPREAD_MS = 4000; // entering at the start (and noticing the end) is spread over this many ms across open pages
+const END_RECHECK_MS = 30000; // past the expected end, while the server still says "open", ask again this often
+const MAX_RETRY_MS = 30000; // automatic retries after a failure to reach the service back off up to this
+const TOKEN_SHAPE = /^[A-Za-z0-9._~=-]{1,4096}$/; // what a link token can be (the API's limit); anything else is damaged
+// transient failures: shown in place (a form stays) or retried by the page itself; anything else replaces the page
+const TRANSIENT = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'TIMEOUT', 'NETWORK_ERROR', 'INTERNAL', 'BAD_RESPONSE']);
+// answers after which the link can no longer work from this tab: the page forgets the token at once
+const DEAD = new Set(['LINK_INVALID', 'LINK_EXPIRED', 'LINK_ALREADY_USED', 'LINK_REPLACED', 'INVITE_REVOKED', 'INVITE_NOT_FOUND',
+  'ROOM_DELETED', 'SESSION_ENDED', 'INVITE_LOCKED']);
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 
@@ -22,6 +30,15 @@ let generation = 0;
 let timers = [];
 /** The countdown on screen, if any. */
 let countdown = null;
+/** The invitation this tab shows: its token (held in memory) and, once previewed, the room's title. */
+let current = null;
+/** The server's clock minus this device's, in ms, once a countdown told it (null: unknown, taken as equal). */
+let serverOffsetMs = null;
+/** Lobby or "you're in": what to check again when the tab comes back or the runner's clock moves. */
+let watching = null;
+/** The pending automatic retry after a transient failure (run at once when the connection comes back). */
+let retryNow = null;
+let retries = 0;
 
 function later(fn, ms) {
   const id = setTimeout(fn, ms);
@@ -33,6 +50,8 @@ function clearTimers() {
   timers.forEach((t) => { clearTimeout(t); clearInterval(t); });
   timers = [];
   countdown = null;
+  watching = null;
+  retryNow = null;
 }
 
 /** This browser's device id, kept across visits (links bind to one device). */
@@ -51,33 +70,106 @@ function deviceId() {
   }
 }
 
-/** The token in the address's fragment, removed from the address bar (not in screenshots or copied URLs). */
-function takeTokenFromAddress() {
+// ------------------------------------------------------------------ the token: where it is kept, and for how long
+
+/**
+ * The link in the address's fragment: undefined when there is none, else its token ('' when empty). The fragment
+ * is taken out of the address at once (not in the address bar, screenshots, copied URLs or the tab's history entry).
+ */
+function takeLinkFromAddress() {
   const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
-  const token = new URLSearchParams(hash).get('invite');
-  if (!token) return null;
-  try { sessionStorage.setItem(TOKEN_KEY, token); } catch { /* storage blocked: this visit only */ }
-  history.replaceState(history.state, '', location.pathname + location.search);
-  return token;
+  const params = new URLSearchParams(hash);
+  if (!params.has('invite')) return undefined;
+  history.replaceState(null, '', location.pathname + location.search);
+  return params.get('invite') || '';
 }
 
-function start() {
-  const fromAddress = takeTokenFromAddress();
-  let token = fromAddress;
-  if (!token) {
-    try { token = sessionStorage.getItem(TOKEN_KEY); } catch { token = null; }
+/** Keeps the token for a reload of this tab; answers whether it was kept. */
+function keep(token) {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    return sessionStorage.getItem(TOKEN_KEY) === token;
+  } catch {
+    return false; // storage blocked: this visit only
   }
-  generation++;
-  clearTimers();
+}
+
+function kept() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+/** Forgets the token: the link can no longer work (or was damaged), so nothing of it stays behind. */
+function forget() {
+  try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage blocked: nothing was kept */ }
+  current = null;
+}
+
+/** At load: a link in the address is kept and the page reloads without it; else the kept token, if any. */
+function start() {
   showWho();
+  const link = takeLinkFromAddress();
+  if (link !== undefined) {
+    if (!TOKEN_SHAPE.test(link)) {
+      damaged();
+    } else if (keep(link)) {
+      // This document's navigation timing entry (performance.getEntriesByType('navigation')[0].name) keeps the
+      // address it was loaded from, fragment included, and no script can clear it: a fresh document loaded from
+      // the bare address replaces it (and this history entry); the token is handed over in this tab's storage.
+      location.replace(location.pathname + location.search);
+    } else {
+      begin(link);
+    }
+    return;
+  }
+  const token = kept();
   if (!token) {
+    generation++;
     view('No invitation here', [
       h('p', null, 'This page opens a room from an invitation link. Open the link from your invitation email, or paste the whole link into the address bar.'),
     ]);
     return;
   }
+  begin(token);
+}
+
+/** Shows the invitation of this token, from the start. */
+function begin(token) {
+  generation++;
+  clearTimers();
+  retries = 0;
+  current = { token, title: null };
   open(token, generation);
 }
+
+/** A link whose token is missing or can't be one (empty, too long, foreign characters): said so, nothing kept. */
+function damaged() {
+  generation++;
+  failed({ code: 'LINK_INVALID' }, null, generation);
+}
+
+/** Another invitation link opened in this tab while one is shown: the invitee chooses; nothing is replaced silently. */
+function askToSwitch(token) {
+  const was = current;
+  generation++;
+  clearTimers();
+  const g = generation;
+  view('Open another invitation?', [
+    h('p', null, `This tab shows your invitation to ${was.title ? `“${was.title}”` : 'a room'}. A different invitation link was just opened in it.`),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'switch-open',
+        onclick: () => { if (g === generation) { keep(token); begin(token); } } }, 'Open the new invitation'),
+      h('button', { type: 'button', id: 'switch-keep', onclick: () => { if (g === generation) begin(was.token); } },
+        'Keep the current invitation')),
+  ]);
+}
+
+window.addEventListener('hashchange', () => {
+  const link = takeLinkFromAddress();
+  if (link === undefined) return;
+  if (!TOKEN_SHAPE.test(link)) damaged();
+  else if (current && current.token !== link) askToSwitch(link);
+  else if (!current) { keep(link); begin(link); }
+});
 
 function showWho() {
   const who = signedIn();
@@ -96,20 +188,27 @@ function loading(text) {
   view(text, [h('p', { class: 'muted' }, 'One moment…')]);
 }
 
-/** Preview, then show what it says. */
-async function open(token, g) {
-  if (!countdown) loading('Opening your invitation…');
+/** An INVALID_REQUEST about the token (too long, malformed) is a damaged link, said as such. */
+function asLinkError(e) {
+  return e && e.code === 'INVALID_REQUEST' ? { code: 'LINK_INVALID', requestId: e.requestId } : e;
+}
+
+/** Preview, then show what it says. `quiet`: an automatic retry, which leaves the screen as it is until the answer. */
+async function open(token, g, { quiet = false } = {}) {
+  if (!countdown && !quiet) loading('Opening your invitation…');
   let p;
   try {
     p = await api.preview(token, deviceId());
   } catch (e) {
-    if (g === generation) failed(e, token, g);
+    if (g === generation) failed(asLinkError(e), token, g, { quiet });
     return;
   }
   if (g === generation) route(token, p, g);
 }
 
 function route(token, p, g) {
+  retries = 0;
+  if (current && current.token === token) current.title = p.room.title;
   if (p.state === 'ENDED') {
     failed({ code: 'SESSION_ENDED' }, token, g);
   } else if (p.next === 'WAIT' || p.state === 'NOT_STARTED') {
@@ -132,6 +231,7 @@ function eventHeader(p) {
 
 function showCountdown(token, p, g) {
   const target = performance.now() + Math.max(0, p.secondsUntilStart) * 1000;
+  if (p.secondsUntilStart > 0) serverOffsetMs = Date.parse(p.startsAt) - p.secondsUntilStart * 1000 - Date.now();
   if (countdown && countdown.g === g) {
     countdown.target = target; // a re-sync: same screen, new deadline
     countdown.entering = false;
@@ -143,10 +243,12 @@ function showCountdown(token, p, g) {
   const clock = h('p', { id: 'countdown', class: 'countdown', role: 'timer', 'aria-labelledby': 'countdown-label' });
   const spoken = h('p', { id: 'countdown-spoken', class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const zone = timeZoneName();
+  const startsAt = localTime(p.startsAt);
   view(p.room.title, [
     eventHeader(p),
     h('dl', { class: 'facts' },
-      h('dt', null, 'Starts'), h('dd', { id: 'starts-at' }, localTime(p.startsAt), zone ? ` (${zone})` : ''),
+      // the zone's name once: "EST (America/New_York)", but "UTC", not "UTC (UTC)"
+      h('dt', null, 'Starts'), h('dd', { id: 'starts-at' }, startsAt, zone && !startsAt.includes(zone) ? ` (${zone})` : ''),
       h('dt', null, 'Ends'), h('dd', null, localTime(p.endsAt))),
     h('section', { class: 'box countdown-box', 'aria-labelledby': 'countdown-label' },
       h('h2', { id: 'countdown-label' }, 'The session starts in'),
@@ -195,7 +297,7 @@ async function resync(token, g) {
   } catch (e) {
     if (g !== generation) return;
     if (TRANSIENT.has(e.code)) scheduleResync(token, g); // keep counting on the last known deadline
-    else failed(e, token, g);
+    else failed(asLinkError(e), token, g);
   }
 }
 
@@ -207,12 +309,41 @@ try {
   });
 } catch { /* no BroadcastChannel: the periodic re-sync still follows the server */ }
 document.addEventListener('visibilitychange', () => { if (!document.hidden) resyncNow(); });
+window.addEventListener('online', () => { if (retryNow) retryNow(); });
 
 function resyncNow() {
-  if (!countdown) return;
-  let token;
-  try { token = sessionStorage.getItem(TOKEN_KEY); } catch { token = null; }
-  if (token) resync(token, countdown.g);
+  if (countdown && current) resync(current.token, countdown.g);
+  else if (watching) checkStillOpen(watching.token, watching.g);
+}
+
+// ------------------------------------------------------------------ the session's end
+
+/**
+ * Lobby and "you're in": at the session's end (on the server's clock when a countdown told it, else this device's,
+ * spread over a few seconds), the page asks the server and, once it says so, shows that the session is over.
+ */
+function watchEnd(token, g, endsAt, minWait = 0) {
+  if (watching && watching.timer) clearTimeout(watching.timer);
+  watching = { token, g, endsAt, timer: null };
+  const end = Date.parse(endsAt);
+  if (Number.isNaN(end)) return;
+  const left = end - (Date.now() + (serverOffsetMs ?? 0));
+  watching.timer = later(() => checkStillOpen(token, g), Math.min(Math.max(minWait, left), 86400000) + Math.random() * SPREAD_MS);
+}
+
+async function checkStillOpen(token, g) {
+  if (g !== generation || !watching) return;
+  const { endsAt } = watching;
+  try {
+    const p = await api.preview(token, deviceId());
+    if (g !== generation || !watching) return;
+    if (p.state === 'ENDED') failed({ code: 'SESSION_ENDED' }, token, g);
+    else watchEnd(token, g, p.endsAt || endsAt, END_RECHECK_MS); // not over on the server's clock yet
+  } catch (e) {
+    if (g !== generation || !watching) return;
+    if (TRANSIENT.has(e.code)) watchEnd(token, g, endsAt, END_RECHECK_MS);
+    else failed(asLinkError(e), token, g);
+  }
 }
 
 // ------------------------------------------------------------------ entering
@@ -221,18 +352,18 @@ async function enter(token, g, p, email) {
   loading('Entering the room…');
   try {
     const entry = await api.redeem(token, deviceId(), email);
-    if (g === generation) showEntered(token, entry, g);
+    if (g === generation) showEntered(token, entry, g, p);
   } catch (e) {
     if (g !== generation) return;
     if (e.code === 'EMAIL_REQUIRED') showLobby(token, p, g);
     else if (e.code === 'SESSION_NOT_STARTED') open(token, g);
-    else failed(e, token, g);
+    else failed(asLinkError(e), token, g);
   }
 }
 
 function showLobby(token, p, g) {
   clearTimers();
-  const input = h('input', { id: 'lobby-email', name: 'email', type: 'email', autocomplete: 'email', required: true,
+  const input = h('input', { id: 'lobby-email', name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254',
     inputmode: 'email', spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': 'lobby-hint lobby-error' });
   const error = h('div', { id: 'lobby-error', class: 'field-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Enter the room');
@@ -248,13 +379,8 @@ function showLobby(token, p, g) {
       form),
   ], { focus: 'none' });
   input.focus(); // the one thing to do here
+  watchEnd(token, g, p.endsAt);
 
-  const lock = (e) => {
-    input.disabled = true;
-    button.disabled = true;
-    form.classList.add('locked');
-    replace(error, ...errorContent(e));
-  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const email = input.value.trim();
@@ -268,32 +394,34 @@ function showLobby(token, p, g) {
     form.setAttribute('aria-busy', 'true');
     try {
       const entry = await api.redeem(token, deviceId(), email);
-      if (g === generation) showEntered(token, entry, g);
+      if (g === generation) showEntered(token, entry, g, p);
     } catch (e) {
       if (g !== generation) return;
       form.removeAttribute('aria-busy');
-      if (e.code === 'EMAIL_MISMATCH') {
+      if (e.code === 'EMAIL_MISMATCH' && e.attemptsLeft !== 0) {
         input.setAttribute('aria-invalid', 'true');
-        if (e.attemptsLeft === 0) {
-          lock({ code: 'INVITE_LOCKED', requestId: e.requestId });
-        } else {
-          button.disabled = false;
-          replace(error, ...errorContent(e));
-          input.focus(); // what was typed stays, to be corrected
-        }
-      } else if (e.code === 'INVITE_LOCKED') {
-        lock(e);
+        button.disabled = false;
+        replace(error, ...errorContent(e));
+        input.focus(); // what was typed stays, to be corrected
+      } else if (e.code === 'EMAIL_MISMATCH' || e.code === 'INVITE_LOCKED') {
+        // locked: the form can do nothing more; the page says so, with the focus on it
+        failed({ code: 'INVITE_LOCKED', requestId: e.requestId }, token, g);
+      } else if (e.code === 'INVALID_REQUEST' && (e.fields || []).some((f) => f.field === 'email')) {
+        input.setAttribute('aria-invalid', 'true');
+        button.disabled = false;
+        replace(error, 'Enter a whole email address, like name@example.org.');
+        input.focus();
       } else if (TRANSIENT.has(e.code)) {
         button.disabled = false;
         replace(error, ...errorContent(e));
       } else {
-        failed(e, token, g);
+        failed(asLinkError(e), token, g);
       }
     }
   });
 }
 
-function showEntered(token, entry, g) {
+function showEntered(token, entry, g, p) {
   clearTimers();
   const roleEl = h('dd', { id: 'role' }, roleLabel(entry.role));
   const permsEl = h('ul', { id: 'permissions', class: 'chips' }, permissionLabels(entry.permissions).map((l) => h('li', null, l)));
@@ -309,6 +437,7 @@ function showEntered(token, entry, g) {
     h('p', { class: 'muted small' }, 'On the site, the room opens here with this access. If the room manager changes your role, press Refresh.'),
     h('div', { class: 'actions' }, refresh), status,
   ]);
+  watchEnd(token, g, entry.room.endsAt || (p && p.endsAt));
   refresh.addEventListener('click', async () => {
     refresh.disabled = true;
     replace(status, 'Refreshing…');
@@ -323,21 +452,35 @@ function showEntered(token, entry, g) {
     } catch (e) {
       if (g !== generation) return;
       if (TRANSIENT.has(e.code)) replace(status, explain(e).title + ' ' + explain(e).remedy);
-      else failed(e, token, g);
+      else failed(asLinkError(e), token, g);
     } finally {
       refresh.disabled = false;
     }
   });
 }
 
-function failed(e, token, g) {
+/**
+ * Says why the invitation doesn't open (now). A link that can no longer work is forgotten at once; a failure to
+ * reach the service is retried by the page itself, backing off, and at once when the connection comes back.
+ */
+function failed(e, token, g, { quiet = false } = {}) {
   clearTimers();
+  if (DEAD.has(e.code)) forget();
   const x = explain(e);
+  const transient = TRANSIENT.has(e.code) && token;
+  const again = () => { if (g === generation) open(token, g, { quiet: true }); };
+  const stay = quiet && !!document.getElementById('retry-note'); // the same screen again: the focus stays where it is
   view(x.title, [h('div', { class: 'box error', role: 'alert' }, errorContent(e).slice(1)),
-    TRANSIENT.has(e.code) ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, 'Try again')) : null]);
+    transient ? [
+      h('p', { id: 'retry-note', class: 'muted small' }, 'This page tries again by itself, and as soon as your connection is back.'),
+      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, 'Try again')),
+    ] : null], { focus: stay ? 'none' : 'title' });
+  if (transient) {
+    const wait = Math.min(MAX_RETRY_MS, 2000 * 2 ** retries);
+    retries++;
+    retryNow = again;
+    later(again, wait / 2 + Math.random() * (wait / 2)); // jittered, so many pages don't retry in step
+  }
 }
 
-window.addEventListener('hashchange', () => {
-  if (location.hash.includes('invite=')) start();
-});
 start();

@@ -8,12 +8,16 @@ import { h, replace, localTime, errorContent, explain, notOffered } from './ui.j
 
 const api = client();
 const roomId = new URLSearchParams(location.search).get('room') || '';
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/; // the API's room ids
 const PAGE_SIZE = 10;
 const MAX_EMAIL_ATTEMPTS = 5;
+const OPTIONS_RECHECK_MS = 60000; // invite-options is read again this often (while the tab is visible): the session may end
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 /** @type {import('./room-invites.js').InviteOptions|null} */
 let options = null;
+/** The room's session is over: its invites can no longer be changed, so no action is offered on them. */
+let sessionEnded = false;
 
 // ------------------------------------------------------------------ start
 
@@ -24,31 +28,74 @@ async function init() {
     notice('No room chosen.', 'Open this page with ?room=<room id>, from the room\'s menu.');
     return;
   }
+  // The API answers no room title to a manager (invite-options and the invite list carry none), so the room is
+  // named by its id.
   replace($('room-line'), 'Room: ', h('code', null, roomId));
+  if (!ROOM_ID.test(roomId)) {
+    noticeError({ code: 'ROOM_NOT_FOUND' }); // not a room id at all: the room can't exist
+    return;
+  }
   try {
     options = await api.inviteOptions(roomId);
   } catch (e) {
-    noticeError(e);
+    noticeError(e.code === 'INVALID_REQUEST' ? { code: 'ROOM_NOT_FOUND', requestId: e.requestId } : e);
     return;
   }
+  sessionEnded = options.reasons.includes('SESSION_ENDED');
   if (options.canInvite) {
     setUpForm();
     $('invite-section').hidden = false;
     $('bulk').hidden = false;
   } else {
-    const reasons = options.reasons.length ? options.reasons : ['FEATURE_DISABLED'];
-    replace($('notice'), h('div', { class: 'box warn' },
-      h('p', { class: 'error-title' }, 'You can\'t invite people to this room right now:'),
-      h('ul', { id: 'reasons' }, reasons.map((code) => {
-        const x = code === 'SESSION_ENDED'
-          ? { title: 'The session is over.', remedy: 'Invitations are for sessions that haven\'t ended.' }
-          : explain({ code });
-        return h('li', null, h('strong', null, x.title), ' ', x.remedy);
-      }))));
+    showReasons(options.reasons);
   }
   $('invites').hidden = false;
   setUpList();
+  watchOptions();
   await loadInvites();
+}
+
+function showReasons(codes) {
+  const reasons = codes.length ? codes : ['FEATURE_DISABLED'];
+  replace($('notice'), h('div', { class: 'box warn' },
+    h('p', { class: 'error-title' }, 'You can\'t invite people to this room right now:'),
+    h('ul', { id: 'reasons' }, reasons.map((code) => {
+      const x = code === 'SESSION_ENDED'
+        ? { title: 'The session is over.', remedy: 'Invitations are for sessions that haven\'t ended, and the invites below can no longer be changed.' }
+        : explain({ code });
+      return h('li', null, h('strong', null, x.title), ' ', x.remedy);
+    }))));
+}
+
+/** The session has ended (invite-options or an action said so): no form, no action on the invites. */
+function endSession() {
+  if (sessionEnded) return;
+  sessionEnded = true;
+  $('invite-section').hidden = true;
+  $('bulk').hidden = true;
+  $('result').hidden = true;
+  showReasons([...new Set([...(options ? options.reasons : []), 'SESSION_ENDED'])]);
+  loadInvites();
+}
+
+/** Reads invite-options again now and then (and when the tab comes back): the room's session may end meanwhile. */
+function watchOptions() {
+  const check = async () => {
+    if (sessionEnded || document.hidden) return;
+    try {
+      const again = await api.inviteOptions(roomId);
+      if (again.reasons.includes('SESSION_ENDED')) endSession();
+    } catch {
+      // a missed check changes nothing: an action on an ended session's invite still says so
+    }
+  };
+  setInterval(check, OPTIONS_RECHECK_MS);
+  document.addEventListener('visibilitychange', check);
+  try {
+    new BroadcastChannel('room-invites').addEventListener('message', (ev) => {
+      if (ev.data && ev.data.type === 'clock-changed') check(); // the local runner's clock moved
+    });
+  } catch { /* no BroadcastChannel: the periodic check remains */ }
 }
 
 function notice(title, remedy) {
@@ -149,9 +196,13 @@ async function submit() {
     }
     if (first) {
       (first === 'role' ? document.querySelector('input[name="role"]') : $(first)).focus();
+    } else if (e.code === 'DOMAIN_BLOCKED') {
+      // said once, beside the field it is about
+      fieldError('email', `${explain(e).title} ${explain(e).remedy}`);
+      $('email').focus();
     } else {
+      if (e.code === 'SESSION_ENDED') endSession();
       replace($('form-error'), h('div', { class: 'box error' }, errorContent(e)));
-      if (e.code === 'DOMAIN_BLOCKED') { fieldError('email', explain(e).title); $('email').focus(); }
     }
   } finally {
     button.disabled = false;
@@ -448,12 +499,13 @@ function inviteItem(inv) {
       const again = document.getElementById(`status-${id}`);
       if (again) replace(again, `${label}: done.`);
     } catch (e) {
+      if (e.code === 'SESSION_ENDED') { endSession(); return; } // the list is shown again, without actions
       const x = notOffered(e) ? { title: 'This server doesn\'t offer that yet.', remedy: '' } : explain(e);
       replace(rowStatus, h('span', { class: 'error-title' }, x.title), ' ', x.remedy);
     }
   };
 
-  if (live) {
+  if (live && !sessionEnded) {
     const higher = ROLES.filter((r) => ROLES.findIndex((x) => x.id === r.id) > ROLES.findIndex((x) => x.id === inv.role));
     if (higher.length) {
       const select = h('select', { id: `promote-${id}`, 'aria-label': `New role for ${inv.firstName} ${inv.lastName}` },
@@ -466,16 +518,20 @@ function inviteItem(inv) {
     }
     const revoke = h('button', { type: 'button', class: 'danger' }, 'Revoke');
     revoke.addEventListener('click', () => {
-      const confirm = h('span', { class: 'confirm', role: 'group', 'aria-label': 'Confirm revoke' },
-        `Revoke ${inv.firstName}'s invite? The link stops working at once.`,
+      const cancel = () => { confirm.replaceWith(revoke); revoke.focus(); };
+      // named by its question; the focus goes to Cancel, so that a second Enter (or Escape) changes nothing
+      const confirm = h('span', { class: 'confirm', role: 'group', 'aria-labelledby': `confirm-${id}`,
+        onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } } },
+        h('span', { id: `confirm-${id}` }, `Revoke ${inv.firstName}'s invite? The link stops working at once.`),
         h('button', { type: 'button', class: 'danger', onclick: () => act('Revoke', () => api.revokeInvite(roomId, id)) }, 'Yes, revoke'),
-        h('button', { type: 'button', onclick: () => { confirm.replaceWith(revoke); revoke.focus(); } }, 'Cancel'));
+        h('button', { type: 'button', class: 'cancel', onclick: cancel }, 'Cancel'));
       revoke.replaceWith(confirm);
-      confirm.querySelector('button').focus();
+      confirm.querySelector('button.cancel').focus();
     });
     actions.append(revoke);
     const emailed = inv.emailDelivery && inv.emailDelivery.status !== 'NOT_REQUESTED';
-    if (emailed && inv.status === 'PENDING' && !inv.locked) {
+    // resending needs the site's email template (the same condition as "Send link via email")
+    if (emailed && inv.status === 'PENDING' && !inv.locked && options && options.sendEmailAvailable) {
       actions.append(h('button', { type: 'button', onclick: () => act('Resend', () => api.resendInvite(roomId, id)) }, 'Resend email'));
     }
     // v2 actions, offered when the server describes invites with v2 fields

@@ -52,7 +52,10 @@ export function timeZoneName() {
   }
 }
 
-/** "1 h 05 min 09 s" style, for a countdown. @param {number} totalSeconds */
+/**
+ * "1 h 05 min 09 s" style, for a countdown; a number and its unit are joined by a no-break space, so that a narrow
+ * screen wraps between units ("1 h 05 min / 09 s"), never inside one. @param {number} totalSeconds
+ */
 export function duration(totalSeconds) {
   const s = Math.max(0, Math.floor(totalSeconds));
   const d = Math.floor(s / 86400);
@@ -60,9 +63,10 @@ export function duration(totalSeconds) {
   const mm = Math.floor((s % 3600) / 60);
   const ss = s % 60;
   const two = (n) => String(n).padStart(2, '0');
-  if (d > 0) return `${d} d ${hh} h ${two(mm)} min`;
-  if (hh > 0) return `${hh} h ${two(mm)} min ${two(ss)} s`;
-  return `${mm} min ${two(ss)} s`;
+  const u = (n, unit) => `${n}\u00a0${unit}`;
+  if (d > 0) return `${u(d, 'd')} ${u(hh, 'h')} ${u(two(mm), 'min')}`;
+  if (hh > 0) return `${u(hh, 'h')} ${u(two(mm), 'min')} ${u(two(ss), 's')}`;
+  return `${u(mm, 'min')} ${u(two(ss), 's')}`;
 }
 
 /** Coarse words for screen readers, announced now and then rather than every second. */

@@ -177,8 +177,13 @@ final class FunctionProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // already gone
         }
+        awaitOrKill(process, 5);
+    }
+
+    /** Waits up to {@code seconds} for the process to end, then kills it. */
+    static void awaitOrKill(Process process, long seconds) {
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

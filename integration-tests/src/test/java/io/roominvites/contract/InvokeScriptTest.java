@@ -128,7 +128,7 @@ class InvokeScriptTest {
         assertEquals(2, missing.exit(), missing.stderr());
     }
 
-    private record Result(int exit, String stdout, String stderr) {
+    record Result(int exit, String stdout, String stderr) {
     }
 
     private Result invoke(String fn, String event) throws Exception {
@@ -136,13 +136,21 @@ class InvokeScriptTest {
     }
 
     private Result run(List<String> args, String stdin) throws Exception {
+        // dummy credentials: nothing reaches AWS
+        return run(args, stdin, Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", SamLocalSupport.LOCAL_ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", SamLocalSupport.LOCAL_ACCESS_KEY));
+    }
+
+    /**
+     * {@code scripts/invoke.sh args}, {@code stdin} on its standard input, with the caller's {@code aws} variables (what
+     * {@code sam local invoke} passes from the caller's shell: a region and credentials); fails past 120 s.
+     */
+    static Result run(List<String> args, String stdin, Map<String, String> aws) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(SamContractTest.ROOT.toFile());
-        // what `sam local invoke` passes from the caller's shell: a region and (dummy: nothing reaches AWS) credentials
-        pb.environment().put("AWS_REGION", "us-east-1");
-        pb.environment().put("AWS_ACCESS_KEY_ID", SamLocalSupport.LOCAL_ACCESS_KEY);
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", SamLocalSupport.LOCAL_ACCESS_KEY);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().putAll(aws);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));

@@ -8,12 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -236,26 +233,13 @@ class ObservabilityTemplateTest {
         }
     }
 
-    /** cfn-lint: -Dcfn.lint, else $CFN_LINT, else the first on the PATH; null when there is none. */
+    /** cfn-lint: -Dcfn.lint, else $CFN_LINT, else the first on the PATH, when it answers --version; null when there is none. */
     static String cfnLint() {
-        String configured = System.getProperty("cfn.lint", System.getenv("CFN_LINT"));
-        if (configured != null && !configured.isBlank()) {
-            return configured;
+        String candidate = PythonTools.executable("cfn.lint", "CFN_LINT", "cfn-lint");
+        if (candidate == null) {
+            return null;
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "cfn-lint");
-            if (Files.isExecutable(candidate)) {
-                try {
-                    Process p = new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
-                    p.getInputStream().readAllBytes();
-                    if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                        return candidate.toString();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+        PythonTools.Run version = PythonTools.run(List.of(candidate, "--version"), null, 60);
+        return version != null && version.exit() == 0 ? candidate : null;
     }
 }

@@ -159,7 +159,8 @@ class SamContractTest {
      * InviteEventsFunction (InviteEventsHandler): a DynamoDB stream event as a JSON object (io.roominvites.lambda.StreamRecords
      * says why not DynamodbEvent); the table's stream, read by the event source mapping with the
      * function's role (DescribeStream, GetRecords, GetShardIterator, ListStreams); each invite's history written with
-     * one conditional PutItem per event (DynamoInviteStore.recordHistory); PutEvents on the bus
+     * one conditional PutItem per event (DynamoInviteStore.recordHistory); a retired room's items deleted
+     * (DynamoRoomRetirement); PutEvents on the bus
      * (EventBridgePublisher); the stream's on-failure destination (SendMessage).
      */
     static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
@@ -167,7 +168,11 @@ class SamContractTest {
             Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME), Set.of(Config.METRICS_NAMESPACE),
             Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
                     "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
-                    "sqs:SendMessage queue")),
+                    "sqs:SendMessage queue",
+                    // a retired room (DynamoRoomRetirement): the room, its invites listed and each partition read,
+                    // then deleted in transactions checking its gate
+                    "dynamodb:GetItem table", "dynamodb:Query table", "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
+                    "dynamodb:ConditionCheckItem table tx", "dynamodb:DeleteItem table tx")),
             // EmailFeedbackFunction (EmailFeedbackHandler, EmailFeedback): SES events from an EventBridge rule (a JSON
             // object); the invite of a message id (Query of the sparse index), the invite and its room
             // (BatchGetItem), the invite with the report at its revision (PutItem)
@@ -201,7 +206,9 @@ class SamContractTest {
     static final Map<String, String> SDK_ENDPOINTS = Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", "https://dynamodb.${AWS::Region}.${AWS::URLSuffix}",
             "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}",
-            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}");
+            "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}",
+            // the signing-key read (AwsClients.SecretsManagerGet honours it): MotoBackendTest points it at moto
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER", "https://secretsmanager.${AWS::Region}.${AWS::URLSuffix}");
 
     /**
      * The IAM permissions each operation needs, from DynamoInviteStore (which calls each operation makes),
@@ -480,6 +487,9 @@ class SamContractTest {
             }
             if (expected.contains(Config.EMAIL_FROM)) {
                 expected.add("AWS_ENDPOINT_URL_SESV2");
+            }
+            if (expected.contains(Config.SIGNING_KEY_SECRET_ID)) {
+                expected.add("AWS_ENDPOINT_URL_SECRETS_MANAGER");
             }
             Map<String, Object> env = template.environment(fn);
             setSomewhere.addAll(env.keySet());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DevClock extends Clock {
     private final Clock base;
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+    private final java.util.List<Runnable> onAdvance = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DevClock(Clock base) {
         this.base = base;
@@ -26,7 +27,16 @@ public final class DevClock extends Clock {
             throw new IllegalArgumentException("the clock only moves forward");
         }
         offset.accumulateAndGet(by, Duration::plus);
-        return instant();
+        Instant now = instant();
+        for (Runnable r : onAdvance) {
+            r.run();
+        }
+        return now;
+    }
+
+    /** Runs {@code r} after every {@link #advance}, before it returns (DynamoDB's TTL catching up with the clock). */
+    public void onAdvance(Runnable r) {
+        onAdvance.add(r);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.roominvites.http.HttpResponse;
 import io.roominvites.json.Json;
 import io.roominvites.service.EventRelay;
 import io.roominvites.store.dynamo.DynamoInviteStore;
+import io.roominvites.store.dynamo.DynamoRoomRetirement;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -33,7 +34,7 @@ public final class LocalEvents implements AutoCloseable {
     }
 
     static LocalEvents start(DynamoDbClient db, URI endpoint, String table, DynamoInviteStore store, Clock clock,
-                             Duration pollInterval) {
+                             TtlSweeper ttl, Duration pollInterval) {
         MemoryEventPublisher publisher = new MemoryEventPublisher(clock);
         DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
@@ -41,8 +42,8 @@ public final class LocalEvents implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        LocalStreamConsumer consumer = new LocalStreamConsumer(db, streams, table, new EventRelay(store, publisher),
-                pollInterval);
+        LocalStreamConsumer consumer = new LocalStreamConsumer(db, streams, table, new EventRelay(store, publisher,
+                new DynamoRoomRetirement(db, table)), ttl, pollInterval);
         consumer.start();
         return new LocalEvents(publisher, consumer);
     }

@@ -49,6 +49,8 @@ public final class LocalServices implements AutoCloseable {
     private final LocalEvents events;
     private final io.roominvites.service.EmailFeedback emailFeedback;
     private final InMemoryEmailQueue emailQueue;
+    private final TtlSweeper ttl;
+    private java.util.concurrent.ScheduledExecutorService ttlTimer;
 
     /** How to assemble it. */
     public static final class Options {
@@ -93,6 +95,13 @@ public final class LocalServices implements AutoCloseable {
         public io.roominvites.service.Ids ids;
         /** Wraps the store the app uses (not the stream consumer's): a test's decorator; null leaves it as it is. */
         public java.util.function.UnaryOperator<io.roominvites.store.InviteStore> storeDecorator;
+        /**
+         * DynamoDB's TTL on the dev clock ({@link TtlSweeper}): true sweeps after every clock advance (at once, the
+         * worst case DynamoDB allows); {@link #ttlSweepInterval} sweeps on the wall clock too.
+         */
+        public boolean ttlSweeper = true;
+        /** How often the TTL sweeper runs on its own (the local runner); null: only after clock advances. */
+        public Duration ttlSweepInterval;
         /** Bulk emails go here to be sent after the answer (consumed in-process); null sends them within the request. */
         public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
     }
@@ -123,8 +132,18 @@ public final class LocalServices implements AutoCloseable {
         }
         this.store = new DynamoInviteStore(db, o.tableName);
         this.emailFeedback = new io.roominvites.service.EmailFeedback(store);
+        this.ttl = o.ttlSweeper ? new TtlSweeper(db, o.tableName, clock) : null;
         this.events = o.lifecycleEvents
-                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, o.streamPollInterval) : null;
+                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, ttl, o.streamPollInterval) : null;
+        if (ttl != null) {
+            clock.onAdvance(ttl::sweep);
+            if (o.ttlSweepInterval != null) {
+                long every = o.ttlSweepInterval.toMillis();
+                this.ttlTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+                        Thread.ofPlatform().name("local-ttl-sweeper").daemon().unstarted(r));
+                ttlTimer.scheduleWithFixedDelay(this::sweepQuietly, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
         // a kid of its own per start (never the kid of another key: events/env.json's LOCAL-ONLY key is sam-local-1),
         // or the one kept in LOCAL_DATA_DIR, so that links survive a restart
         this.keys = o.keysFile == null ? KeyRing.generate(LocalServices.freshKid()) : keptKeys(o.keysFile);
@@ -299,12 +318,28 @@ public final class LocalServices implements AutoCloseable {
         }
     }
 
+    /** DynamoDB's TTL on the dev clock (null when off). */
+    public TtlSweeper ttl() {
+        return ttl;
+    }
+
+    private void sweepQuietly() {
+        try {
+            ttl.sweep();
+        } catch (RuntimeException e) {
+            System.err.println("local TTL sweeper: " + e.getClass().getSimpleName() + " (sweeping again later)");
+        }
+    }
+
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
 
     @Override
     public void close() throws Exception {
+        if (ttlTimer != null) {
+            ttlTimer.shutdownNow();
+        }
         if (events != null) {
             events.close();
         }

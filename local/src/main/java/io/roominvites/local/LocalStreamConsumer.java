@@ -33,6 +33,7 @@ public final class LocalStreamConsumer implements AutoCloseable {
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
     private final EventRelay relay;
+    private final TtlSweeper ttl;
     private final Duration pollInterval;
     private final Thread thread;
     private final Map<String, String> iterators = new LinkedHashMap<>();
@@ -48,13 +49,14 @@ public final class LocalStreamConsumer implements AutoCloseable {
     }
 
     LocalStreamConsumer(DynamoDbClient db, DynamoDbStreamsClient streams, String table, EventRelay relay,
-                        Duration pollInterval) {
+                        TtlSweeper ttl, Duration pollInterval) {
         this.streams = streams;
         this.streamArn = db.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         if (streamArn == null) {
             throw new IllegalStateException("table " + table + " has no stream");
         }
         this.relay = relay;
+        this.ttl = ttl;
         this.pollInterval = pollInterval;
         this.thread = Thread.ofPlatform().name("local-stream-consumer").daemon().unstarted(this::run);
     }
@@ -119,7 +121,7 @@ public final class LocalStreamConsumer implements AutoCloseable {
         for (Map.Entry<String, String> it : new ArrayList<>(iterators.entrySet())) {
             GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(it.getValue()).limit(1000));
             for (Record rec : r.records()) {
-                batch.add(change(rec));
+                batch.add(change(rec, ttl));
             }
             if (r.nextShardIterator() == null) {
                 iterators.remove(it.getKey());
@@ -148,12 +150,20 @@ public final class LocalStreamConsumer implements AutoCloseable {
         }
     }
 
-    static EventRelay.Change change(Record rec) {
+    /**
+     * The relay's change of a stream record; a removal is DynamoDB TTL's when the record says so (as AWS's records
+     * do) or when {@code ttl}, the local stand-in for it, removed that item.
+     */
+    static EventRelay.Change change(Record rec, TtlSweeper ttl) {
         var s = rec.dynamodb();
         Instant at = s.approximateCreationDateTime() != null ? s.approximateCreationDateTime() : Instant.now();
+        boolean byTtl = (rec.userIdentity() != null
+                && StreamImages.isTtlRemoval(rec.userIdentity().type(), rec.userIdentity().principalId()))
+                || (rec.eventName() == software.amazon.awssdk.services.dynamodb.model.OperationType.REMOVE
+                && ttl != null && ttl.removedByTtl(s.keys()));
         return new EventRelay.Change(s.sequenceNumber(), at,
                 () -> StreamImages.decode(s.keys(), s.hasOldImage() ? s.oldImage() : null,
-                        s.hasNewImage() ? s.newImage() : null));
+                        s.hasNewImage() ? s.newImage() : null, byTtl));
     }
 
     /** Records handled (published or without an event). */

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Serves the static files of {@code web/} (packaged into the runner under {@code /web/}): {@code /} the start
  * page, {@code /manage} the "Invite users" screen, {@code /join} the invitee's page, and the files themselves
  * ({@code /room-invites.js}, {@code /styles.css}, ...). Pages get a strict Content-Security-Policy (no inline
- * script or style; API calls only to this origin and the API's) and {@code Referrer-Policy: no-referrer}.
+ * script or style; API calls only to this origin and the API's), {@code Cross-Origin-Opener-Policy: same-origin} and
+ * {@code Referrer-Policy: no-referrer}.
  * When the API lives on another origin, the pages' {@code <meta name="room-invites-api">} is filled in with it.
  */
 public final class WebPages {
@@ -71,6 +72,8 @@ public final class WebPages {
             if (ext.equals("html")) {
                 headers.set("Content-Security-Policy", csp);
                 headers.set("X-Frame-Options", "DENY");
+                // a page of another origin that opened this one gets no handle on it (it can't navigate it)
+                headers.set("Cross-Origin-Opener-Policy", "same-origin");
             }
             byte[] body = cache.computeIfAbsent(name, this::load);
             boolean head = method.equals("HEAD");

@@ -94,26 +94,33 @@ public final class LifecycleEvents {
         return null;
     }
 
-    /** Emailed or Email Failed: the latest attempt is settled now and was not this one before. */
+    /**
+     * Emailed or Email Failed, once per attempt: every attempt this write settled (QUEUED or absent before, SENT or
+     * FAILED now), whatever the latest attempt is. Overlapping resends settle their attempts in any order, and an
+     * attempt settled while a newer one is QUEUED, or after it, is told all the same. An attempt keeps its place in
+     * the list (attempts are only appended, and settled in place), so its number names it in the event's id.
+     */
     private static void emailOutcome(Invite before, Invite after, String manager, List<LifecycleEvent> out) {
         Invite.EmailDelivery now = after.emailDelivery();
-        if (now == null || Invite.QUEUED.equals(now.status())) {
+        if (now == null) {
             return;
         }
-        Invite.EmailDelivery was = before == null ? null : before.emailDelivery();
-        if (was != null && was.attempts() == now.attempts() && was.status().equals(now.status())
-                && Objects.equals(was.at(), now.at())) {
-            return; // the same outcome, told before
-        }
-        if ("SENT".equals(now.status())) {
-            out.add(event(EventType.INVITE_EMAILED, after, null, manager, now.at(), Map.of("attempts", now.attempts())));
-        } else {
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("attempts", now.attempts());
-            if (now.error() != null) {
-                extra.put("reason", now.error());
+        List<Invite.Attempt> was = before == null || before.emailDelivery() == null ? List.of()
+                : before.emailDelivery().history();
+        List<Invite.Attempt> attempts = now.history();
+        for (int i = 0; i < attempts.size(); i++) {
+            Invite.Attempt a = attempts.get(i);
+            if (Invite.QUEUED.equals(a.status()) || (i < was.size() && !Invite.QUEUED.equals(was.get(i).status()))) {
+                continue; // not settled yet, or settled and told before
             }
-            out.add(event(EventType.INVITE_EMAIL_FAILED, after, null, manager, now.at(), extra));
+            int number = i + 1;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("attempts", number);
+            EventType type = "SENT".equals(a.status()) ? EventType.INVITE_EMAILED : EventType.INVITE_EMAIL_FAILED;
+            if (type == EventType.INVITE_EMAIL_FAILED && a.error() != null) {
+                extra.put("reason", a.error());
+            }
+            out.add(event(type, after, null, manager, a.at(), extra, "attempt-" + number));
         }
     }
 
@@ -142,7 +149,17 @@ public final class LifecycleEvents {
 
     private static LifecycleEvent event(EventType type, Invite after, String previousRole, String actor, Instant at,
                                         Map<String, Object> extra) {
-        return new LifecycleEvent(type, after.inviteId() + ":" + after.rev() + ":" + slug(type), after.rev(),
+        return event(type, after, previousRole, actor, at, extra, Long.toString(after.rev()));
+    }
+
+    /**
+     * An invite's event whose id is {@code inviteId:which:type}: {@code which} names the transition (the revision
+     * that made it, or the email attempt it settled), so a change delivered twice gives the same id and no two
+     * transitions share one.
+     */
+    private static LifecycleEvent event(EventType type, Invite after, String previousRole, String actor, Instant at,
+                                        Map<String, Object> extra, String which) {
+        return new LifecycleEvent(type, after.inviteId() + ":" + which + ":" + slug(type), after.rev(),
                 after.roomId(), after.inviteId(), after.role().name(), previousRole, Emails.mask(after.email()),
                 Emails.mask(actor), at, after.linkVersion(), extra);
     }

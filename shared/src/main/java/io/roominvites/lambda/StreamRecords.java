@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The Lambda side of the change stream: a DynamoDB stream event, as the runtime hands it over as a JSON object
- * ({@code {"Records": [{"eventID", "dynamodb": {"Keys", "OldImage", "NewImage", "SequenceNumber",
- * "ApproximateCreationDateTime"}}]}}, images in DynamoDB's own JSON), as the relay's changes; and the partial batch
+ * ({@code {"Records": [{"eventID", "userIdentity"?, "dynamodb": {"Keys", "OldImage", "NewImage",
+ * "SequenceNumber", "ApproximateCreationDateTime"}}]}}; a removal by DynamoDB's TTL has {@code userIdentity}
+ * {@code {"type": "Service", "principalId": "dynamodb.amazonaws.com"}}, images in DynamoDB's own JSON), as the relay's changes; and the partial batch
  * response. Each record is read only when the relay asks, so that a record that cannot be read fails alone.
  *
  * <p>Not through aws-lambda-java-events' DynamodbEvent: the runtime deserialises that class with a Jackson module
@@ -40,11 +41,15 @@ public final class StreamRecords {
                     : record.get("eventID") instanceof String e ? e : "record-" + i;
             Instant at = s != null && s.get("ApproximateCreationDateTime") instanceof Number n
                     ? Instant.ofEpochMilli((long) (n.doubleValue() * 1000)) : Instant.now();
+            Map<String, Object> identity = record.get("userIdentity") instanceof Map<?, ?> m ? cast(m) : Map.of();
+            boolean byTtl = StreamImages.isTtlRemoval(String.valueOf(identity.get("type")),
+                    String.valueOf(identity.get("principalId")));
             out.add(new EventRelay.Change(id, at, () -> {
                 if (s == null) {
                     throw new IllegalArgumentException("a stream record without its change");
                 }
-                return StreamImages.decode(image(s.get("Keys")), image(s.get("OldImage")), image(s.get("NewImage")));
+                return StreamImages.decode(image(s.get("Keys")), image(s.get("OldImage")), image(s.get("NewImage")),
+                        byTtl);
             }));
         }
         return out;

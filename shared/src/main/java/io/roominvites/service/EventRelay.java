@@ -4,6 +4,7 @@ import io.roominvites.events.EventPublisher;
 import io.roominvites.events.LifecycleEvent;
 import io.roominvites.events.LifecycleEvents;
 import io.roominvites.store.InviteStore;
+import io.roominvites.store.RoomRetirement;
 import io.roominvites.store.StoredChange;
 
 import java.time.Instant;
@@ -27,10 +28,16 @@ import java.util.function.Supplier;
 public final class EventRelay {
     private final InviteStore store;
     private final EventPublisher publisher;
+    private final RoomRetirement retirement;
 
-    public EventRelay(InviteStore store, EventPublisher publisher) {
+    /**
+     * @param retirement what deletes a room's leftovers when its lifetime ran out (a {@link StoredChange.RoomRetired}
+     *                   change); null where rooms are not retired (such a change then fails, to be delivered again)
+     */
+    public EventRelay(InviteStore store, EventPublisher publisher, RoomRetirement retirement) {
         this.store = store;
         this.publisher = publisher;
+        this.retirement = retirement;
     }
 
     /**
@@ -44,6 +51,27 @@ public final class EventRelay {
     public record Outcome(List<LifecycleEvent> published, List<String> failed, int unreadable) {
     }
 
+    /**
+     * Deletes what a retired room leaves behind; false when that failed part-way (the change is delivered again, and
+     * the retirement resumes: each of its steps is idempotent). A TTL removal is no lifecycle event.
+     */
+    private boolean retire(String changeId, StoredChange.RoomRetired r) {
+        if (retirement == null) {
+            System.err.println("{\"event\":\"room-not-retired\",\"id\":\"" + changeId + "\",\"error\":\"no retirement\"}");
+            return false;
+        }
+        try {
+            RoomRetirement.Outcome o = retirement.retire(r.roomId(), r.version());
+            System.out.println("{\"event\":\"room-retired\",\"gone\":" + o.gone() + ",\"invites\":"
+                    + o.invitesDeleted() + ",\"items\":" + o.itemsDeleted() + ",\"roomChanged\":" + o.roomChanged() + "}");
+            return true;
+        } catch (RuntimeException e) {
+            System.err.println("{\"event\":\"room-not-retired\",\"id\":\"" + changeId + "\",\"error\":\""
+                    + e.getClass().getSimpleName() + "\"}");
+            return false;
+        }
+    }
+
     public Outcome relay(List<Change> changes) {
         Set<String> failed = new LinkedHashSet<>();
         int unreadable = 0;
@@ -51,12 +79,11 @@ public final class EventRelay {
         Map<LifecycleEvent, String> origin = new IdentityHashMap<>();
         for (Change c : changes) {
             List<LifecycleEvent> events;
-            long keepUntil = 0;
+            StoredChange change;
             try {
-                StoredChange change = c.read().get();
+                change = c.read().get();
                 if (change instanceof StoredChange.InviteWritten w) {
                     events = LifecycleEvents.ofInvite(w.before(), w.after(), c.recordedAt());
-                    keepUntil = w.keepUntilEpochSecond();
                 } else if (change instanceof StoredChange.RoomWritten w) {
                     events = LifecycleEvents.ofRoom(w.before(), w.after(), c.recordedAt());
                 } else {
@@ -69,10 +96,16 @@ public final class EventRelay {
                         + e.getClass().getSimpleName() + "\"}");
                 continue;
             }
+            if (change instanceof StoredChange.RoomRetired r) {
+                if (!retire(c.id(), r)) {
+                    failed.add(c.id());
+                }
+                continue;
+            }
             try {
                 for (LifecycleEvent e : events) {
                     if (e.inviteId() != null) {
-                        store.recordHistory(e, keepUntil);
+                        store.recordHistory(e);
                     }
                 }
             } catch (RuntimeException e) {

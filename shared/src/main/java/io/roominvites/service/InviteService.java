@@ -636,11 +636,16 @@ public final class InviteService {
     }
 
     /**
-     * A verified link whose invite is gone: removed by TTL after expiry, or never existed. A deleted room keeps its
-     * tombstone (read with the invite) so that its links say ROOM_DELETED even after TTL removed their invites.
+     * A verified link whose invite is gone. Its room gone too: the room was retired, long after its session ended
+     * (docs/lifetimes.md), so the session is over. A deleted room keeps its tombstone (read with the invite) until every
+     * link it had has expired, so that its links say ROOM_DELETED. A room that is still there lost the invite to an
+     * erasure or never had it: the link is expired, or not one of ours.
      */
     private static InviteException missing(InviteRef ref, Room room, Instant now) {
-        if (room != null && room.deleted()) {
+        if (room == null) {
+            return new InviteException(ErrorCode.SESSION_ENDED);
+        }
+        if (room.deleted()) {
             return new InviteException(ErrorCode.ROOM_DELETED);
         }
         return new InviteException(now.isBefore(ref.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);

@@ -112,10 +112,10 @@ public interface InviteStore {
     }
 
     /**
-     * Keeps an invite's lifecycle event in its history until {@code keepUntilEpochSecond} (the invite's own TTL), once:
-     * false when this event (by its id) was kept before, as when a change is delivered again.
+     * Keeps an invite's lifecycle event in its history, as long as the invite itself, once: false when this event (by
+     * its id) was kept before, as when a change is delivered again.
      */
-    boolean recordHistory(LifecycleEvent event, long keepUntilEpochSecond);
+    boolean recordHistory(LifecycleEvent event);
 
     /** The invite's history, oldest first (empty when it has none or is gone). */
     List<HistoryEntry> history(String roomId, String inviteId);

@@ -6,11 +6,16 @@ import io.roominvites.domain.Room;
 /** One committed write of the store, as its change stream tells it: what was there before and after. */
 public sealed interface StoredChange {
 
+    /** A write of an invite; {@code before} null when it created it, {@code after} null when it removed it. */
+    record InviteWritten(Invite before, Invite after) implements StoredChange {
+    }
+
     /**
-     * A write of an invite; {@code before} null when it created it, {@code after} null when it removed it;
-     * {@code keepUntilEpochSecond} is when the store lets the invite go (its TTL), 0 when unknown.
+     * A room's lifetime ran out: DynamoDB's TTL removed its retire marker, written with the room at {@code version}.
+     * The room, its gates, its invites and their history are to be deleted ({@link RoomRetirement}), unless the room
+     * changed since (a newer marker then governs).
      */
-    record InviteWritten(Invite before, Invite after, long keepUntilEpochSecond) implements StoredChange {
+    record RoomRetired(String roomId, long version) implements StoredChange {
     }
 
     /** A write of a room's item (its gates are not told). */

@@ -198,4 +198,36 @@ class LifecycleEventsTest {
         assertEquals(List.of(), LifecycleEvents.ofRoom(room("A", true, 10), room("A", true, 11), RECORDED),
                 "deleting again is no event");
     }
+
+    /** Issue 17, item 3: overlapping resends settle their attempts in any order; each settled attempt is one event. */
+    @Test
+    void everyAttemptSettledGivesItsOwnEventWhateverIsQueuedOrSettledAroundIt() {
+        Invite sent = created(true).withEmailDelivery(created(true).emailDelivery()
+                .settle(T0, new Invite.Attempt("SENT", at(1), null), "m-1"));
+        // two resends reserve attempts 2 and 3
+        Invite twoQueued = sent.withEmailDelivery(Invite.EmailDelivery.queue(Invite.EmailDelivery.queue(
+                sent.emailDelivery(), at(2)), at(3)));
+        // attempt 2 is settled while attempt 3 is still QUEUED: the latest attempt is QUEUED, yet 2 was emailed
+        Invite secondSettled = twoQueued.withEmailDelivery(twoQueued.emailDelivery()
+                .settle(at(2), new Invite.Attempt("SENT", at(4), null), "m-2"));
+        LifecycleEvent second = only(LifecycleEvents.ofInvite(twoQueued, secondSettled, RECORDED), EventType.INVITE_EMAILED);
+        assertEquals(at(4), second.at());
+        assertEquals(2, second.detail().get("attempts"));
+
+        // the other order: attempt 3 settles first (as FAILED), then attempt 2 (SENT) after it
+        Invite thirdFirst = twoQueued.withEmailDelivery(twoQueued.emailDelivery()
+                .settle(at(3), new Invite.Attempt("FAILED", at(5), "mailbox full"), null));
+        only(LifecycleEvents.ofInvite(twoQueued, thirdFirst, RECORDED), EventType.INVITE_EMAIL_FAILED);
+        Invite thenSecond = thirdFirst.withEmailDelivery(thirdFirst.emailDelivery()
+                .settle(at(2), new Invite.Attempt("SENT", at(6), null), "m-2"));
+        LifecycleEvent late = only(LifecycleEvents.ofInvite(thirdFirst, thenSecond, RECORDED), EventType.INVITE_EMAILED);
+        assertEquals(at(6), late.at());
+
+        // each attempt's event has an id of its own, the same however often its write is delivered
+        assertEquals(second.eventId(), LifecycleEvents.ofInvite(twoQueued, secondSettled, RECORDED).getFirst().eventId());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        ids.add(LifecycleEvents.ofInvite(twoQueued, thirdFirst, RECORDED).getFirst().eventId());
+        ids.add(late.eventId());
+        assertEquals(2, ids.size(), "attempts 2 and 3 have different ids: " + ids);
+    }
 }

@@ -36,7 +36,6 @@ class StreamRecordsTest {
         StoredChange.InviteWritten w = assertInstanceOf(StoredChange.InviteWritten.class, changes.getFirst().read().get());
         assertNull(w.before());
         assertEquals("SPEAKER", w.after().role().name());
-        assertEquals(1798141200L, w.keepUntilEpochSecond());
         assertThrows(IllegalArgumentException.class, () -> changes.get(1).read().get(), "a poison record fails alone");
     }
 
@@ -45,5 +44,18 @@ class StreamRecordsTest {
         assertEquals(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "222"))),
                 StreamRecords.response(List.of("222")));
         assertEquals(Map.of("batchItemFailures", List.of()), StreamRecords.response(List.of()));
+    }
+
+    @Test
+    void aRetireMarkerRemovedByDynamoDbsTtlRetiresItsRoomAndNoOtherRemovalDoes() throws Exception {
+        String marker = "\"Keys\":{\"pk\":{\"S\":\"ROOM#r1\"},\"sk\":{\"S\":\"#RETIRE\"}},"
+                + "\"OldImage\":{\"pk\":{\"S\":\"ROOM#r1\"},\"sk\":{\"S\":\"#RETIRE\"},\"version\":{\"N\":\"42\"}}";
+        Map<String, Object> event = Json.parseObject("{\"Records\":["
+                + "{\"eventID\":\"t\",\"eventName\":\"REMOVE\",\"userIdentity\":{\"type\":\"Service\","
+                + "\"principalId\":\"dynamodb.amazonaws.com\"},\"dynamodb\":{" + marker + ",\"SequenceNumber\":\"1\"}},"
+                + "{\"eventID\":\"u\",\"eventName\":\"REMOVE\",\"dynamodb\":{" + marker + ",\"SequenceNumber\":\"2\"}}]}");
+        List<EventRelay.Change> changes = StreamRecords.changes(event);
+        assertEquals(new StoredChange.RoomRetired("r1", 42), changes.get(0).read().get());
+        assertInstanceOf(StoredChange.Other.class, changes.get(1).read().get(), "removed by a request, not by TTL");
     }
 }

@@ -35,9 +35,20 @@ class EventRelayTest {
                     throw new IllegalStateException("table unavailable");
                 }
                 LifecycleEvent e = (LifecycleEvent) args[0];
-                historyWrites.add(e.eventId() + " ttl=" + args[1]);
+                historyWrites.add(e.eventId());
                 return history.add(e.eventId());
             });
+
+    /** The retirements asked for, and whether retiring fails. */
+    private final List<String> retired = new ArrayList<>();
+    private boolean retirementDown;
+    private final io.roominvites.store.RoomRetirement retirement = (roomId, version) -> {
+        if (retirementDown) {
+            throw new IllegalStateException("table unavailable");
+        }
+        retired.add(roomId + "@" + version);
+        return new io.roominvites.store.RoomRetirement.Outcome(true, 2, 5, false);
+    };
 
     /** A publisher that refuses the events of the given types, and records what it was given. */
     private static final class Publisher implements EventPublisher {
@@ -57,13 +68,13 @@ class EventRelayTest {
     }
 
     private static EventRelay.Change created(String seq, String inviteId) {
-        return new EventRelay.Change(seq, T0, () -> new StoredChange.InviteWritten(null, invite(inviteId), 1234));
+        return new EventRelay.Change(seq, T0, () -> new StoredChange.InviteWritten(null, invite(inviteId)));
     }
 
     private static EventRelay.Change revoked(String seq, String inviteId) {
         Invite before = invite(inviteId);
         return new EventRelay.Change(seq, T0, () -> new StoredChange.InviteWritten(before,
-                before.revoked(T0.plusSeconds(5)).by("owner@example.com", T0.plusSeconds(5)), 1234));
+                before.revoked(T0.plusSeconds(5)).by("owner@example.com", T0.plusSeconds(5))));
     }
 
     private static EventRelay.Change poison(String seq) {
@@ -75,20 +86,20 @@ class EventRelayTest {
     @Test
     void aPoisonRecordFailsAloneAndTheRestOfTheBatchIsHandled() {
         Publisher publisher = new Publisher();
-        EventRelay.Outcome out = new EventRelay(store, publisher).relay(List.of(created("1", "a"), poison("2"),
+        EventRelay.Outcome out = new EventRelay(store, publisher, retirement).relay(List.of(created("1", "a"), poison("2"),
                 revoked("3", "a"), new EventRelay.Change("4", T0, StoredChange.Other::new)));
         assertEquals(List.of("2"), out.failed());
         assertEquals(1, out.unreadable());
         assertEquals(List.of("a:0:invite-created", "a:1:invite-revoked"),
                 out.published().stream().map(LifecycleEvent::eventId).toList());
-        assertEquals(List.of("a:0:invite-created ttl=1234", "a:1:invite-revoked ttl=1234"), historyWrites);
+        assertEquals(List.of("a:0:invite-created", "a:1:invite-revoked"), historyWrites);
     }
 
     @Test
     void anEventThatCouldNotBePublishedFailsItsRecordSoThatItIsDeliveredAgainAndItsHistoryIsKeptOnce() {
         Publisher publisher = new Publisher();
         publisher.refused.add(EventType.INVITE_REVOKED);
-        EventRelay relay = new EventRelay(store, publisher);
+        EventRelay relay = new EventRelay(store, publisher, retirement);
         List<EventRelay.Change> batch = List.of(created("1", "a"), revoked("2", "a"), created("3", "b"));
         EventRelay.Outcome first = relay.relay(batch);
         assertEquals(List.of("2"), first.failed());
@@ -108,7 +119,7 @@ class EventRelayTest {
     void aHistoryThatCannotBeWrittenFailsTheRecordAndPublishesNothingOfIt() {
         Publisher publisher = new Publisher();
         historyDown = true;
-        EventRelay.Outcome out = new EventRelay(store, publisher).relay(List.of(created("1", "a"), created("2", "b")));
+        EventRelay.Outcome out = new EventRelay(store, publisher, retirement).relay(List.of(created("1", "a"), created("2", "b")));
         assertEquals(List.of("1", "2"), out.failed());
         assertEquals(List.of(), publisher.given);
     }
@@ -118,9 +129,26 @@ class EventRelayTest {
         Publisher publisher = new Publisher();
         io.roominvites.domain.Room room = new io.roominvites.domain.Room("r1", "T", "D", T0, T0.plusSeconds(3600), true,
                 "owner@example.com", List.of(), List.of(), List.of(), false, 5, T0);
-        EventRelay.Outcome out = new EventRelay(store, publisher).relay(List.of(
+        EventRelay.Outcome out = new EventRelay(store, publisher, retirement).relay(List.of(
                 new EventRelay.Change("1", T0, () -> new StoredChange.RoomWritten(null, room))));
         assertEquals(List.of(EventType.ROOM_CHANGED), out.published().stream().map(LifecycleEvent::type).toList());
         assertEquals(List.of(), historyWrites);
+    }
+
+    @Test
+    void aRoomWhoseLifetimeRanOutIsRetiredWithoutAnEventAndARetirementThatFailsIsDeliveredAgain() {
+        Publisher publisher = new Publisher();
+        EventRelay relay = new EventRelay(store, publisher, retirement);
+        EventRelay.Outcome out = relay.relay(List.of(new EventRelay.Change("1", T0,
+                () -> new StoredChange.RoomRetired("r1", 7))));
+        assertEquals(List.of("r1@7"), retired);
+        assertEquals(List.of(), out.failed());
+        assertEquals(List.of(), publisher.given, "a TTL removal is no lifecycle event (not a revoke, not a delete)");
+
+        retirementDown = true;
+        out = relay.relay(List.of(new EventRelay.Change("2", T0, () -> new StoredChange.RoomRetired("r2", 3)),
+                created("3", "a")));
+        assertEquals(List.of("2"), out.failed(), "the retirement is tried again; the other change is handled");
+        assertEquals(1, publisher.given.size());
     }
 }

@@ -95,6 +95,16 @@ class EmailTemplateTest {
     }
 
     @Test
+    void aNameTypedAsCharacterReferencesShowsAsTypedInTheHtmlPart() {
+        Map<String, Object> d = sample();
+        d.put("firstName", "&lt;b&gt;x&lt;/b&gt;");
+        EmailTemplate.Rendered r = EmailTemplate.defaultInvitation().render(d);
+        // a browser shows "&amp;lt;b&amp;gt;" as "&lt;b&gt;", what was typed; "&lt;b&gt;" would show as "<b>"
+        assertTrue(r.html().contains("Hi &amp;lt;b&amp;gt;x&amp;lt;/b&amp;gt;,"), r.html());
+        assertTrue(r.html().contains("Q&A"), "a plain & stays readable: " + r.html());
+    }
+
+    @Test
     void anEmptyDescriptionLeavesNoEmptyParagraph() {
         Map<String, Object> d = sample();
         d.put("roomDescription", null);

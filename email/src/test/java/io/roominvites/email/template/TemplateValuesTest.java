@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 class TemplateValuesTest {
     @Test
@@ -18,7 +17,18 @@ class TemplateValuesTest {
     @Test
     void keepsAmpersandsAndApostrophesReadable() {
         String s = "Q&A with O'Brien";
-        assertSame(s, TemplateValues.escape(s));
+        assertEquals(s, TemplateValues.escape(s));
+        assertEquals("R&D & Sales, Tom&Jerry, a & b, 100%&", TemplateValues.escape("R&D & Sales, Tom&Jerry, a & b, 100%&"));
+    }
+
+    @Test
+    void escapesAnAmpersandThatHtmlWouldReadAsACharacterReference() {
+        // typed as entities, shown as typed: "&lt;b&gt;x&lt;/b&gt;" must not turn into "<b>x</b>" in the HTML part
+        assertEquals("&amp;lt;b&amp;gt;x&amp;lt;/b&amp;gt;", TemplateValues.escape("&lt;b&gt;x&lt;/b&gt;"));
+        assertEquals("&amp;#60;b&amp;#x3E;", TemplateValues.escape("&#60;b&#x3E;"));
+        assertEquals("&amp;foo; &amp;amp;", TemplateValues.escape("&foo; &amp;"));
+        // HTML decodes some names even without the ';' ("&notes" reads "¬es", "&copy 2026" "© 2026")
+        assertEquals("Tom&amp;notes &amp;copy 2026 &amp;lt", TemplateValues.escape("Tom&notes &copy 2026 &lt"));
     }
 
     @Test

@@ -125,7 +125,7 @@ class JoinPageTest {
     }
 
     @Test
-    void fiveWrongEmailsDisableTheLobbyAtOnce() {
+    void fiveWrongEmailsLockTheInvitationAndThePageSaysSoWithTheFocusOnIt() {
         String room = Service.roomId("lock");
         Pages.room(room, Duration.ofMinutes(-1));
         String link = Pages.link(room, "fred@example.org", "VIEWER");
@@ -141,9 +141,11 @@ class JoinPageTest {
             WebElement input = b.find("#lobby-email");
             input.clear();
             input.sendKeys("wrong0@example.org" + Keys.ENTER);
-            b.awaitText("#lobby-error", "locked after too many wrong email addresses", 10);
-            assertFalse(b.find("#lobby-email").isEnabled(), "the email field is disabled");
-            assertFalse(b.find("#lobby button[type=submit]").isEnabled(), "the button is disabled");
+            b.awaitText("#title", "This invitation is locked after too many wrong email addresses.", 10);
+            assertEquals("title", b.focusedId(), "the focus is on what happened, not lost on <body>");
+            assertTrue(b.all("#lobby").isEmpty(), "no form that can do nothing more");
+            assertTrue(b.text("main").contains("Ask the room manager to generate a new link."), b.text("main"));
+            assertEquals(null, Pages.keptToken(b), "a locked link leaves nothing in sessionStorage");
             b.screenshot("join-locked");
         }
     }
@@ -153,18 +155,19 @@ class JoinPageTest {
         String first = Service.roomId("first");
         String second = Service.roomId("second");
         Pages.room(first, Duration.ofHours(2));
-        Service service = Pages.service();
-        service.room(second, Duration.ofHours(3));
-        renameRoom(service, second, "Second Room: Quarterly Review");
+        Pages.room(second, Duration.ofHours(3), Duration.ofHours(1), "Second Room: Quarterly Review");
         String link1 = Pages.link(first, "gus@example.org", "VIEWER");
         String link2 = (String) Pages.invite(second, "gus@example.org", "Gustav", "Second", "MODERATOR").json().get("link");
         try (Browser b = Browser.open()) {
             b.get(link1);
             b.awaitText("#title", "Next-Level Growth", 15);
             assertTrue(b.text("main").contains("invited as Viewer"), b.text("main"));
-            // paste the second link into the same tab: only the fragment differs, so the page is not reloaded
+            // paste the second link into the same tab: only the fragment differs, so the page is not reloaded; it asks
+            // before replacing the invitation it shows
             b.js("window.__sameDocument = true;");
             b.get(link2);
+            b.awaitText("#title", "Open another invitation?", 15);
+            b.find("#switch-open").click();
             b.awaitText("#title", "Second Room: Quarterly Review", 15);
             assertTrue(b.text("main").contains("Hi Gustav, you're invited as Moderator."), b.text("main"));
             assertEquals(Boolean.TRUE, b.js("return window.__sameDocument === true"), "the page reacted to hashchange");
@@ -216,20 +219,32 @@ class JoinPageTest {
         }
     }
 
-    private static void renameRoom(Service service, String roomId, String title) {
-        var room = new java.util.LinkedHashMap<String, Object>();
-        var current = service.call("GET", "/rooms/" + roomId + "/invite-options", service.token(Service.OWNER), null);
-        assertEquals(200, current.status());
-        var now = service.clock().instant().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        room.put("title", title);
-        room.put("description", "The second room.");
-        room.put("startsAt", now.toString());
-        room.put("endsAt", now.plus(Duration.ofHours(1)).toString());
-        room.put("chatAndCollaborationEnabled", true);
-        room.put("owner", Service.OWNER);
-        room.put("coOwners", List.of());
-        room.put("coEditors", List.of());
-        room.put("coPublishers", List.of());
-        service.call("PUT", "/admin/rooms/" + roomId, service.adminToken(), room).expect(200);
+    @Test
+    void atA360PxPhoneTheCountdownWrapsBetweenUnitsNeverInsideOneAndAUtcViewerSeesTheZoneNamedOnce() {
+        String room = Service.roomId("phone360");
+        Pages.room(room, Duration.ofMinutes(116).plusSeconds(8));
+        String link = Pages.link(room, "kai@example.org", "VIEWER");
+        try (Browser b = Browser.open(360, "UTC")) {
+            b.get(link);
+            b.awaitText("#countdown", "min", 15);
+            String starts = b.text("#starts-at");
+            assertEquals(1, starts.split("UTC", -1).length - 1, "the zone named once: " + starts);
+            // each number and its unit on one line (measured on the text as laid out)
+            String broken = (String) b.js("""
+                    const node = document.getElementById('countdown').firstChild;
+                    const text = node.data, tops = [];
+                    for (let i = 0; i < text.length; i++) {
+                      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                      const rect = r.getClientRects()[0]; tops.push(rect ? Math.round(rect.top) : null);
+                    }
+                    const split = [];
+                    for (const m of text.matchAll(/(\\d+)[ \\u00a0]([a-z]+)/g)) {
+                      if (tops[m.index] !== tops[m.index + m[0].length - 1]) split.push(m[0]);
+                    }
+                    const lines = new Set(tops.filter((t) => t !== null)).size;
+                    return lines + ' lines; split: ' + split.join(' | ');""");
+            assertTrue(broken.endsWith("split: "), "a unit split from its number at 360 px: " + broken);
+            assertEquals(0, Pages.overflow(b), "no horizontal scrolling at 360 px");
+        }
     }
 }

@@ -3,8 +3,10 @@ package io.roominvites.it.browser;
 import io.roominvites.http.Operation;
 import io.roominvites.it.support.Service;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Files;
@@ -108,7 +110,8 @@ class ManagerScreenTest {
             b.find("#lastName").sendKeys("Example");
             b.find("#generate").click();
             b.awaitText("#email-error", "domain is blocked", 10);
-            assertTrue(b.text("#form-error").contains("contact the site administrator"), b.text("#form-error"));
+            assertTrue(b.text("#email-error").contains("contact the site administrator"), b.text("#email-error"));
+            assertEquals(1, b.text("main").split("domain is blocked", -1).length - 1, "said once: " + b.text("main"));
             assertTrue(b.all("#result:not([hidden])").isEmpty(), "no link was made");
         }
     }
@@ -200,6 +203,104 @@ class ManagerScreenTest {
             }
         } finally {
             Files.deleteIfExists(csv);
+        }
+    }
+
+    @Test
+    void revokeIsConfirmedOnlyOnPurposeByKeyboardEnterTwiceOrEscapeChangeNothing() {
+        String room = Service.roomId("revoke-keys");
+        Pages.room(room, Duration.ofHours(2));
+        String id = Service.inviteId(Pages.invite(room, "rex@example.org", "Rex", "Keys", "VIEWER"));
+        String item = "li.invite[data-invite-id='" + id + "']";
+        try (Browser b = Browser.open()) {
+            Pages.signInAsOwner(b);
+            b.get(Pages.web() + "/manage?room=" + room);
+            b.awaitText(item, "rex@example.org", 15);
+            Actions keys = new Actions(b.driver);
+
+            // Enter on Revoke, then Enter again: the second lands on Cancel, not on "Yes, revoke"
+            b.find(item + " button.danger").sendKeys(Keys.ENTER);
+            b.awaitText(item + " .confirm", "Revoke Rex's invite?", 5);
+            assertEquals("Revoke Rex's invite? The link stops working at once.", b.find(item + " .confirm").getAccessibleName(),
+                    "the group is named by its question");
+            assertEquals("Cancel", b.driver.switchTo().activeElement().getText());
+            keys.sendKeys(Keys.ENTER).perform();
+            b.await(5, d -> d.findElements(By.cssSelector(item + " .confirm")).isEmpty() ? true : null);
+            assertEquals("Revoke", b.driver.switchTo().activeElement().getText(), "the focus is back on Revoke");
+            assertEquals("Pending", b.text(item + " dd[data-fact='Status']"));
+
+            // Escape cancels
+            keys.sendKeys(Keys.ENTER).perform();
+            b.awaitText(item + " .confirm", "Revoke Rex's invite?", 5);
+            keys.sendKeys(Keys.ESCAPE).perform();
+            b.await(5, d -> d.findElements(By.cssSelector(item + " .confirm")).isEmpty() ? true : null);
+            assertEquals("Revoke", b.driver.switchTo().activeElement().getText());
+            assertEquals("Pending", b.text(item + " dd[data-fact='Status']"));
+            assertEquals("PENDING", Pages.service().listed(room, id).get("status"), "nothing was revoked");
+
+            // on purpose: Shift+Tab to "Yes, revoke", then Enter
+            keys.sendKeys(Keys.ENTER).perform();
+            b.awaitText(item + " .confirm", "Revoke Rex's invite?", 5);
+            keys.keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+            assertEquals("Yes, revoke", b.driver.switchTo().activeElement().getText());
+            keys.sendKeys(Keys.ENTER).perform();
+            b.awaitText(item + " dd[data-fact='Status']", "Revoked", 10);
+        }
+    }
+
+    @Test
+    void aMalformedRoomAddressIsSaidToBeAWrongRoomNotAFormProblem() {
+        try (Browser b = Browser.open()) {
+            Pages.signInAsOwner(b);
+            b.get(Pages.web() + "/manage?room=" + java.net.URLEncoder.encode("no such room!", java.nio.charset.StandardCharsets.UTF_8));
+            b.awaitText("#notice", "This room doesn't exist.", 15);
+            assertTrue(b.text("#notice").contains("Check the link or the room address."), b.text("#notice"));
+            assertFalse(b.text("#notice").contains("highlighted"), b.text("#notice"));
+        }
+    }
+
+    @Test
+    void withoutAnEmailTemplateNeitherSendingNorResendingIsOffered() {
+        String room = Service.roomId("no-template");
+        Pages.room(room, Duration.ofHours(2));
+        Service service = Pages.service();
+        // emailed while the template was set up
+        String id = Service.inviteId(service.call("POST", "/rooms/" + room + "/invites", service.token(Service.OWNER),
+                Service.inviteBody("tem@example.org", "Tem", "Plate", "VIEWER", true)).expect(201));
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(service.call("GET", "/admin/settings", service.adminToken(), null)
+                .expect(200).json());
+        try (Browser b = Browser.open()) {
+            Pages.signInAsOwner(b);
+            b.get(Pages.web() + "/manage?room=" + room);
+            b.awaitText("li.invite[data-invite-id='" + id + "']", "tem@example.org", 15);
+            assertTrue(b.all("li.invite[data-invite-id='" + id + "'] .actions button").stream()
+                    .anyMatch(x -> "Resend email".equals(x.getText().trim())), "offered while the template exists");
+
+            Map<String, Object> noTemplate = new java.util.LinkedHashMap<>(settings);
+            noTemplate.put("emailTemplateName", null);
+            service.call("PUT", "/admin/settings", service.adminToken(), noTemplate).expect(200);
+            b.get(Pages.web() + "/manage?room=" + room);
+            b.awaitText("li.invite[data-invite-id='" + id + "']", "tem@example.org", 15);
+            assertFalse(b.find("#send-email-field").isDisplayed(), "no \"Send link via email\"");
+            assertTrue(b.all("li.invite[data-invite-id='" + id + "'] .actions button").stream()
+                    .noneMatch(x -> "Resend email".equals(x.getText().trim())), "no \"Resend email\" without a template");
+        } finally {
+            service.call("PUT", "/admin/settings", service.adminToken(), settings).expect(200);
+        }
+    }
+
+    @Test
+    void theNameFieldsTakeNoMoreThanTheApiAccepts() {
+        String room = Service.roomId("maxlength");
+        Pages.room(room, Duration.ofHours(2));
+        try (Browser b = Browser.open()) {
+            Pages.signInAsOwner(b);
+            b.get(Pages.web() + "/manage?room=" + room);
+            b.await(15, d -> b.find("#invite-section").isDisplayed());
+            b.find("#firstName").sendKeys("f".repeat(101));
+            b.find("#lastName").sendKeys("l".repeat(101));
+            assertEquals(100, b.find("#firstName").getAttribute("value").length());
+            assertEquals(100, b.find("#lastName").getAttribute("value").length());
         }
     }
 

@@ -57,6 +57,33 @@ final class Pages {
         service().room(roomId, startsIn);
     }
 
+    /** A room of {@link Service#OWNER}'s titled {@code title}, starting {@code startsIn} from the server's now, {@code length} long. */
+    static void room(String roomId, Duration startsIn, Duration length, String title) {
+        Service service = service();
+        java.time.Instant start = service.clock().instant().plus(startsIn).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Map<String, Object> room = new java.util.LinkedHashMap<>();
+        room.put("title", title);
+        room.put("description", "A focused 45-minute session.");
+        room.put("startsAt", start.toString());
+        room.put("endsAt", start.plus(length).toString());
+        room.put("chatAndCollaborationEnabled", true);
+        room.put("owner", Service.OWNER);
+        room.put("coOwners", java.util.List.of());
+        room.put("coEditors", java.util.List.of());
+        room.put("coPublishers", java.util.List.of());
+        service.call("PUT", "/admin/rooms/" + roomId, service.adminToken(), room).expect(200);
+    }
+
+    /** The pages' sessionStorage entry for the join page's token in this browser's current tab (null: none). */
+    static Object keptToken(Browser b) {
+        return b.js("return sessionStorage.getItem('roomInvites.joinToken')");
+    }
+
+    /** How far the page is wider than the window, in CSS pixels (0: no horizontal scrolling). */
+    static long overflow(Browser b) {
+        return ((Number) b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")).longValue();
+    }
+
     /** Invites {@code email} as Gia Guest (no email) and answers the link. */
     static String link(String roomId, String email, String role) {
         return (String) service().invite(roomId, email, role).json().get("link");

@@ -38,6 +38,8 @@ class PagesServedTest {
             assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
             assertEquals("no-referrer", r.headers().firstValue("referrer-policy").orElse(""), path);
             assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""), path);
+            assertEquals("same-origin", r.headers().firstValue("cross-origin-opener-policy").orElse(""),
+                    path + ": a page of another origin that opens this one gets no handle on it");
             String html = r.body();
             Matcher scripts = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE).matcher(html);
             while (scripts.find()) {

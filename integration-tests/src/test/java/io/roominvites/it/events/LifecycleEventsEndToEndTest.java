@@ -339,4 +339,50 @@ class LifecycleEventsEndToEndTest {
         assertEquals(List.of("Invite Created"), types(eventsOf(after)), "the writes after the poison record are told");
         assertEquals(deadBefore + 1, consumer.deadLettered());
     }
+
+    /**
+     * Issue 17, item 3: overlapping resends settle their attempts in any order; every attempt that was emailed is one
+     * Invite Emailed event on the bus and one entry in the history, none lost and none twice.
+     */
+    @Test
+    @Order(5)
+    void everyEmailOfRacingResendsIsOneEventAndOneHistoryEntry() throws Exception {
+        String room = Service.roomId("racing-resends");
+        service.room(room, Duration.ofHours(1));
+        Service.Response created = service.call("POST", "/rooms/" + room + "/invites", owner(),
+                Service.inviteBody("racer@example.org", "Rae", "Racer", "VIEWER", true)).expect(201);
+        String id = Service.inviteId(created);
+        String path = "/rooms/" + room + "/invites/" + id;
+        List<java.util.concurrent.Callable<Integer>> resends = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            resends.add(() -> service.call("POST", path + "/resend", owner(), null).status());
+        }
+        List<Integer> statuses = io.roominvites.it.support.Concurrently.releaseAtOnce(resends);
+        long sentByResends = statuses.stream().filter(s -> s == 200).count();
+        assertTrue(sentByResends >= 1, "some resends went through: " + statuses);
+        assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 429), "a resend is sent or refused by the cap: " + statuses);
+
+        Map<String, Object> invite = service.call("GET", "/rooms/" + room + "/invites", owner(), null).expect(200)
+                .list("invites").getFirst();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> attempts = (List<Map<String, Object>>) ((Map<String, Object>) invite.get("emailDelivery"))
+                .getOrDefault("history", List.of());
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        List<LifecycleEvent> emailed = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            emailed = eventsOf(id).stream().filter(e -> e.type().detailType().equals("Invite Emailed")).toList();
+            if (emailed.size() >= 1 + sentByResends) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // time for a duplicate to show, had one been published
+        emailed = eventsOf(id).stream().filter(e -> e.type().detailType().equals("Invite Emailed")).toList();
+        assertEquals(1 + sentByResends, emailed.size(), "one Invite Emailed per email sent (the create's and "
+                + sentByResends + " resends'); attempts stored: " + attempts.size());
+        assertEquals(emailed.size(), emailed.stream().map(LifecycleEvent::eventId).distinct().count(), "distinct ids");
+        long inHistory = service.call("GET", path + "/history", owner(), null).expect(200).list("events").stream()
+                .filter(e -> "Invite Emailed".equals(e.get("type"))).count();
+        assertEquals(emailed.size(), inHistory, "the history has every one of them once");
+    }
 }

@@ -30,9 +30,17 @@ final class Checks {
         if (!sim.email.violations.isEmpty()) {
             throw new Violation("emails", sim.email.violations.getFirst());
         }
+        Instant now = sim.now();
+        for (Model.Room r : sim.model.rooms.values()) {
+            if (r.exists && sim.rawRoom(r.id) == null) {
+                if (now.isBefore(r.retire)) {
+                    throw new Violation("invite-kept-until-retire", "room " + r.id + " is gone before it retires (" + r.retire + ")");
+                }
+                r.exists = false; // retired: its invites went first
+            }
+        }
         List<Model.Invite> living = sim.model.living();
         Map<String, Map<String, AttributeValue>> stored = read(sim, living);
-        Instant now = sim.now();
         for (Model.Invite inv : living) {
             Map<String, AttributeValue> item = stored.get(inv.id);
             Model.Room r = sim.model.rooms.get(inv.room);
@@ -145,6 +153,23 @@ final class Checks {
 
     static void atEnd(Simulation sim) {
         afterStep(sim);
+        for (Model.Room r : sim.model.rooms.values()) {
+            if (r.exists && !sim.now().isBefore(r.retire)) {
+                throw new Violation("rooms-retire", "room " + r.id + " was to retire at " + r.retire
+                        + " and is still stored after everything settled");
+            }
+            if (!r.exists) {
+                for (int shard = 0; shard < TableSchema.LIST_SHARDS; shard++) {
+                    String p = "ROOM#" + r.id + "#" + shard;
+                    QueryResponse q = sim.infra().raw.query(b -> b.tableName(sim.table).indexName(TableSchema.ROOM_LIST_INDEX)
+                            .keyConditionExpression(TableSchema.ROOM_LIST_PK + " = :p")
+                            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(p))));
+                    if (q.count() > 0) {
+                        throw new Violation("rooms-retire", "room " + r.id + " retired and left " + q.count() + " invites behind");
+                    }
+                }
+            }
+        }
         historyKept(sim);
         Map<String, LifecycleEvent> expected = sim.stream.expectedEvents();
         for (LifecycleEvent e : expected.values()) {

@@ -75,7 +75,7 @@ final class FaultyDynamo implements ExecutionInterceptor {
      * Until item 1 of issue #17 lands (invites and their history carry no ttl), the old ttl the product still writes
      * is taken off, so that the other checks can be seen; the defect switches put it back.
      */
-    boolean stripProductTtl = !Boolean.getBoolean("sim.productTtl");
+    boolean stripProductTtl = false;
     int step;
     final Map<Kind, Integer> injected = new TreeMap<>();
     /** What this step injected, for the trace. */

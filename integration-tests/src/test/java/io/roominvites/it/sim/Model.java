@@ -20,6 +20,11 @@ final class Model {
     /** How long a room's invites are kept after its end, or after its deletion (the room retire marker's TTL). */
     static final Duration AFTER_END = Duration.ofDays(30);
     static final Duration AFTER_DELETE = Duration.ofDays(60);
+
+    /** A room written at {@code now}: 30 days after its end, never sooner than 30 days after the write. */
+    static Instant retiresAt(Instant end, Instant now) {
+        return (end.isAfter(now) ? end : now).plus(AFTER_END);
+    }
     static final int MAX_WRONG_EMAILS = 5;
 
     static final class Room {
@@ -29,6 +34,8 @@ final class Model {
         boolean exists;
         boolean deleted;
         Instant deletedAt;
+        /** When the room retires (its marker's TTL), as its last write set it. */
+        Instant retire;
         int incarnation;
 
         Room(String id) {
@@ -40,7 +47,7 @@ final class Model {
             if (!exists) {
                 return null;
             }
-            return deleted ? deletedAt.plus(AFTER_DELETE) : end.plus(AFTER_END);
+            return retire;
         }
     }
 

@@ -104,6 +104,10 @@ final class Ops {
         r.end = Instant.ofEpochMilli(Long.parseLong(item.get("endsAt").n()));
         r.deleted = item.containsKey("deleted") && Boolean.TRUE.equals(item.get("deleted").bool());
         r.deletedAt = item.containsKey("deletedAt") ? Instant.ofEpochMilli(Long.parseLong(item.get("deletedAt").n())) : null;
+        Map<String, AttributeValue> marker = sim.rawRetire(r.id);
+        if (marker != null) {
+            r.retire = Instant.ofEpochMilli(Long.parseLong(marker.get("retireAt").n()));
+        }
     }
 
     /** Invites of the room the store has and the model does not (a create whose answer was lost). */
@@ -175,6 +179,7 @@ final class Ops {
             r.exists = true;
             r.start = start;
             r.end = end;
+            r.retire = Model.retiresAt(end, sim.now().truncatedTo(ChronoUnit.MILLIS));
         } else if (open(a)) {
             wording(sim, what, a, before, roomVersion(sim, r.id));
             syncRoom(sim, r);
@@ -243,6 +248,7 @@ final class Ops {
                 r.deleted = true;
                 r.deletedAt = sim.now().truncatedTo(ChronoUnit.MILLIS);
             }
+            r.retire = sim.now().truncatedTo(ChronoUnit.MILLIS).plus(Model.AFTER_DELETE);
         } else if (open(a)) {
             wording(sim, "delete room", a, before, roomVersion(sim, r.id));
             syncRoom(sim, r);

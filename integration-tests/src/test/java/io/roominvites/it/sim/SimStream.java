@@ -50,7 +50,13 @@ final class SimStream {
     int late;
     int retried;
 
-    SimStream(DynamoDbClient db, DynamoDbStreamsClient streams, String table, EventRelay relay, Clock clock) {
+    private final io.roominvites.local.TtlSweeper ttl;
+    /** Sequence numbers of the records that are TTL removals (asked of the sweeper once, when read). */
+    private final Set<String> byTtl = new HashSet<>();
+
+    SimStream(DynamoDbClient db, DynamoDbStreamsClient streams, String table, EventRelay relay, Clock clock,
+              io.roominvites.local.TtlSweeper ttl) {
+        this.ttl = ttl;
         this.streams = streams;
         this.arn = db.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         this.relay = relay;
@@ -89,6 +95,10 @@ final class SimStream {
             for (Map.Entry<String, String> it : new ArrayList<>(iterators.entrySet())) {
                 GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(it.getValue()).limit(1000));
                 for (Record rec : r.records()) {
+                    if (rec.eventName() == software.amazon.awssdk.services.dynamodb.model.OperationType.REMOVE
+                            && ttl != null && ttl.removedByTtl(rec.dynamodb().keys())) {
+                        byTtl.add(rec.dynamodb().sequenceNumber());
+                    }
                     truth.add(rec);
                     backlog.add(rec);
                     noteOldRule(rec);
@@ -152,15 +162,13 @@ final class SimStream {
     }
 
     private EventRelay.Change change(Record rec) {
-        var s = rec.dynamodb();
-        return new EventRelay.Change(s.sequenceNumber(), clock.instant(),
-                () -> StreamImages.decode(s.keys(), s.hasOldImage() ? s.oldImage() : null,
-                        s.hasNewImage() ? s.newImage() : null));
+        return new EventRelay.Change(rec.dynamodb().sequenceNumber(), clock.instant(), () -> decode(rec));
     }
 
-    private static StoredChange decode(Record rec) {
+    private StoredChange decode(Record rec) {
         var s = rec.dynamodb();
-        return StreamImages.decode(s.keys(), s.hasOldImage() ? s.oldImage() : null, s.hasNewImage() ? s.newImage() : null);
+        return StreamImages.decode(s.keys(), s.hasOldImage() ? s.oldImage() : null, s.hasNewImage() ? s.newImage() : null,
+                byTtl.contains(s.sequenceNumber()));
     }
 
     /** What the old rule (the latest attempt only) would tell of this record's email outcome (for the defect switch). */

@@ -241,7 +241,8 @@ final class Simulation {
                 return bus.publish(kept);
             };
         }
-        stream = new SimStream(infra.raw, infra.streams, table, new EventRelay(relayStore, publisher), clock);
+        stream = new SimStream(infra.raw, infra.streams, table, new EventRelay(relayStore, publisher,
+                new io.roominvites.store.dynamo.DynamoRoomRetirement(services.dynamoDb(), table)), clock, services.ttl());
         Map<String, Object> s = settingsBody();
         call("PUT", "/admin/settings", adminToken(), s, Map.of()).expect(200, "setup");
     }
@@ -480,8 +481,16 @@ final class Simulation {
     }
 
     String advance(Duration d, String why) {
-        clock.advance(d);
-        int swept = Sweeper.sweep(this);
+        // DynamoDB's TTL (the service's sweeper, run by the clock's advance) is no request: no faults on it
+        boolean faults = dynamo.on;
+        dynamo.on = false;
+        long before = services.ttl().deleted();
+        try {
+            clock.advance(d);
+        } finally {
+            dynamo.on = faults;
+        }
+        long swept = services.ttl().deleted() - before;
         return "clock +" + d.toString().substring(2).toLowerCase(Locale.ROOT) + " (" + why + "), TTL swept " + swept;
     }
 
@@ -589,6 +598,13 @@ final class Simulation {
         Map<String, AttributeValue> item = infra.raw.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of(TableSchema.PK, AttributeValue.fromS("ROOM#" + roomId),
                         TableSchema.SK, AttributeValue.fromS("#ROOM")))).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    Map<String, AttributeValue> rawRetire(String roomId) {
+        Map<String, AttributeValue> item = infra.raw.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(TableSchema.PK, AttributeValue.fromS("ROOM#" + roomId),
+                        TableSchema.SK, AttributeValue.fromS("#RETIRE")))).item();
         return item == null || item.isEmpty() ? null : item;
     }
 

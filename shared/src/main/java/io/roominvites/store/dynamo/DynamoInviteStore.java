@@ -5,6 +5,7 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Lifetimes;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.events.HistoryEntry;
@@ -72,21 +73,21 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<SiteSettings> loadSettings() {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table).key(Items.settingsKey())
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table).key(Items.settingsKey())
                 .consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.settings(item));
     }
 
     @Override
     public void saveSettings(SiteSettings settings) {
-        write(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
+        Calls.write(() -> db.putItem(b -> b.tableName(table).item(Items.settingsItem(settings))));
     }
 
     // ---------------------------------------------------------------- rooms
 
     @Override
     public Optional<Room> findRoom(String roomId) {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table).key(Items.roomKey(roomId))
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table).key(Items.roomKey(roomId))
                 .consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.room(item));
     }
@@ -116,7 +117,7 @@ public final class DynamoInviteStore implements InviteStore {
                 .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
                 .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
                 .expressionAttributeValues(values)).build();
-        if (!writeRoom(room.roomId(), main, version)) {
+        if (!writeRoom(room.roomId(), main, version, Lifetimes.roomRetiresAt(room.endsAt(), now))) {
             return Optional.empty();
         }
         return Optional.of(new Room(room.roomId(), room.title(), room.description(), room.startsAt(), room.endsAt(),
@@ -130,17 +131,20 @@ public final class DynamoInviteStore implements InviteStore {
                 .updateExpression("SET deleted = :true, deletedAt = if_not_exists(deletedAt, :now), version = :v")
                 .conditionExpression("attribute_exists(pk)")
                 .expressionAttributeValues(Map.of(":true", Attr.TRUE, ":now", time(now), ":v", n(version)))).build();
-        return writeRoom(roomId, main, version);
+        return writeRoom(roomId, main, version, Lifetimes.deletedRoomRetiresAt(now));
     }
 
     /**
-     * Writes the room's item and all its gates with {@code version} in one transaction: O(1) whatever the number of
-     * invites, atomic, and in force for every invite's next write (which checks its gate). Overlapping changes are
-     * serialised by DynamoDB: the gates always agree with the room. False when the room's own condition failed.
+     * Writes the room's item, all its gates and its retire marker ({@code retireAt}: the TTL of the room and all that
+     * belongs to it) with {@code version} in one transaction: O(1) whatever the number of invites, atomic, and in
+     * force for every invite's next write (which checks its gate). Overlapping changes are serialised by DynamoDB:
+     * the gates and the marker always agree with the room. False when the room's own condition failed.
      */
-    private boolean writeRoom(String roomId, TransactWriteItem main, long version) {
-        List<TransactWriteItem> items = new ArrayList<>(1 + TableSchema.ROOM_GATES);
+    private boolean writeRoom(String roomId, TransactWriteItem main, long version, Instant retireAt) {
+        List<TransactWriteItem> items = new ArrayList<>(2 + TableSchema.ROOM_GATES);
         items.add(main);
+        Map<String, AttributeValue> marker = Items.retireItem(roomId, version, retireAt);
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
         for (int g = 0; g < TableSchema.ROOM_GATES; g++) {
             Map<String, AttributeValue> gate = new HashMap<>(Items.gateKey(roomId, g));
             gate.put("type", s("ROOM_GATE"));
@@ -149,15 +153,15 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                write(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return true;
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return false;
                 }
-                if (attempt < 5 && retryable(reasons)) {
-                    backoff(attempt);
+                if (attempt < 5 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -174,7 +178,7 @@ public final class DynamoInviteStore implements InviteStore {
         item.put("email", s(user.email()));
         item.put("firstName", s(user.firstName()));
         item.put("lastName", s(user.lastName()));
-        Map<String, AttributeValue> old = write(() -> db.putItem(b -> b.tableName(table).item(item)
+        Map<String, AttributeValue> old = Calls.write(() -> db.putItem(b -> b.tableName(table).item(item)
                 .returnValues(ReturnValue.ALL_OLD)).attributes());
         Set<String> newTerms = searchTerms(user);
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -194,7 +198,7 @@ public final class DynamoInviteStore implements InviteStore {
             entry.put("lastName", s(user.lastName()));
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry).build()).build());
         }
-        write(() -> db.transactWriteItems(b -> b.transactItems(writes)));
+        Calls.write(() -> db.transactWriteItems(b -> b.transactItems(writes)));
     }
 
     private static Set<String> searchTerms(DirectoryUser user) {
@@ -227,7 +231,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
                     .expressionAttributeValues(Map.of(":pk", s(partition), ":p", s(p)))
                     .limit(limit * 3).exclusiveStartKey(exclusiveStart).build()));
@@ -252,7 +256,7 @@ public final class DynamoInviteStore implements InviteStore {
         // spreads over the room's gates instead of all writing to the room's own partition
         items.add(gateCheck(invite, room));
         Invite stored = invite;
-        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored, room))
+        items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(stored))
                 .conditionExpression("attribute_not_exists(pk)")).build());
         if (idempotency != null) {
             Map<String, AttributeValue> record = new HashMap<>(Items.key(idempotencyPk(idempotency), Items.IDEM_SK));
@@ -271,7 +275,7 @@ public final class DynamoInviteStore implements InviteStore {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                write(() -> db.transactWriteItems(b -> b.transactItems(items)));
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
                 return new CreateResult.Created(stored);
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
@@ -289,8 +293,8 @@ public final class DynamoInviteStore implements InviteStore {
                 if ("ConditionalCheckFailed".equals(reasons.getFirst().code())) {
                     return new CreateResult.RoomChanged();
                 }
-                if (attempt < 3 && retryable(reasons)) {
-                    backoff(attempt);
+                if (attempt < 3 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -348,11 +352,11 @@ public final class DynamoInviteStore implements InviteStore {
         List<Map<String, AttributeValue>> pending = keys;
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt > 0) {
-                backoff(attempt);
+                Calls.backoff(attempt);
             }
             Map<String, KeysAndAttributes> request = Map.of(table,
                     KeysAndAttributes.builder().keys(pending).consistentRead(true).build());
-            BatchGetItemResponse response = call(() -> db.batchGetItem(b -> b.requestItems(request)));
+            BatchGetItemResponse response = Calls.call(() -> db.batchGetItem(b -> b.requestItems(request)));
             found.addAll(response.responses().getOrDefault(table, List.of()));
             KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
             pending = left == null || !left.hasKeys() ? List.of() : left.keys();
@@ -375,14 +379,14 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<Invite> findInvite(String roomId, String inviteId) {
-        Map<String, AttributeValue> item = call(() -> db.getItem(b -> b.tableName(table)
+        Map<String, AttributeValue> item = Calls.call(() -> db.getItem(b -> b.tableName(table)
                 .key(Items.inviteKey(roomId, inviteId)).consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.invite(item));
     }
 
     @Override
     public Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate) {
-        Map<String, AttributeValue> item = new HashMap<>(Items.inviteItem(next, room));
+        Map<String, AttributeValue> item = new HashMap<>(Items.inviteItem(next));
         // this write's own mark: an SDK retry resends the same item, so a refusal that finds this mark stored is this
         // very write, landed on an earlier attempt; another writer's equal-looking write has another mark
         String mark = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
@@ -390,7 +394,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> expected = Map.of(":rev", n(current.rev()));
         if (!roomGate) {
             try {
-                write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
+                Calls.write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("rev = :rev")
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 return new Replaced.Applied(next);
@@ -407,7 +411,7 @@ public final class DynamoInviteStore implements InviteStore {
                         .expressionAttributeValues(expected)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         try {
-            write(() -> db.transactWriteItems(b -> b.transactItems(items)));
+            Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
             return new Replaced.Applied(next);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
@@ -420,13 +424,13 @@ public final class DynamoInviteStore implements InviteStore {
                 return appliedOrChanged(invite.item(), mark, next, gate);
             }
             if (gate != InviteStore.RoomCheck.CHANGED) {
-                if (!retryable(reasons)) {
+                if (!Calls.retryable(reasons)) {
                     // a request the table refused as invalid: nothing was written, and trying again can't help
                     throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
                 }
                 // another transaction held the gate or the invite, or an item was throttled: nothing was written;
                 // the caller reads both again and decides again
-                backoff(1);
+                Calls.backoff(1);
             }
             return new Replaced.Changed(null, gate);
         }
@@ -478,7 +482,7 @@ public final class DynamoInviteStore implements InviteStore {
     static final int MAX_HISTORY = 1000;
 
     @Override
-    public boolean recordHistory(LifecycleEvent event, long keepUntilEpochSecond) {
+    public boolean recordHistory(LifecycleEvent event) {
         if (event.inviteId() == null) {
             throw new IllegalArgumentException("only an invite's events have a history");
         }
@@ -491,11 +495,10 @@ public final class DynamoInviteStore implements InviteStore {
             item.put("actor", s(event.actor()));
         }
         item.put("details", s(Json.write(event.details())));
-        if (keepUntilEpochSecond > 0) {
-            item.put(TableSchema.TTL, n(keepUntilEpochSecond));
-        }
+        // no TTL: an entry lives exactly as long as its invite, in whose partition it is kept and with which the
+        // room's retirement deletes it (docs/lifetimes.md)
         try {
-            write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
+            Calls.write(() -> db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -509,7 +512,7 @@ public final class DynamoInviteStore implements InviteStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
                     .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(Items.HISTORY_SK_PREFIX)))
                     .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
@@ -523,7 +526,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public Optional<InviteKey> findByEmailMessage(String messageId) {
-        QueryResponse r = call(() -> db.query(QueryRequest.builder().tableName(table)
+        QueryResponse r = Calls.call(() -> db.query(QueryRequest.builder().tableName(table)
                 .indexName(TableSchema.EMAIL_MESSAGE_INDEX)
                 .keyConditionExpression("#m = :m")
                 .expressionAttributeNames(Map.of("#m", TableSchema.EMAIL_MESSAGE_PK))
@@ -635,7 +638,7 @@ public final class DynamoInviteStore implements InviteStore {
             Map<String, AttributeValue> exclusiveStart = start;
             // unfiltered: exactly what is missing; filtered: as much as one query reads (1 MB), as the filter may drop most
             Integer pageSize = filterExpression == null ? limit - matches.size() : null;
-            QueryResponse page = call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
+            QueryResponse page = Calls.call(() -> db.query(QueryRequest.builder().tableName(table).indexName(index)
                     .keyConditionExpression(condition).filterExpression(filterExpression)
                     .expressionAttributeValues(values).scanIndexForward(false).limit(pageSize)
                     .exclusiveStartKey(exclusiveStart).build()));
@@ -707,11 +710,11 @@ public final class DynamoInviteStore implements InviteStore {
                     .conditionExpression("version = :v AND deleted = :false")
                     .expressionAttributeValues(Map.of(":v", n(room.version()), ":false", Attr.FALSE))).build());
             for (Invite invite : pending) {
-                items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite, room))
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Items.inviteItem(invite))
                         .conditionExpression("attribute_not_exists(pk)")).build());
             }
             try {
-                write(() -> db.transactWriteItems(b -> b.transactItems(items)
+                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
                 return true;
             } catch (TransactionCanceledException e) {
@@ -730,8 +733,8 @@ public final class DynamoInviteStore implements InviteStore {
                 if (progressed) {
                     continue;
                 }
-                if (attempt < 5 && retryable(reasons)) {
-                    backoff(attempt);
+                if (attempt < 5 && Calls.retryable(reasons)) {
+                    Calls.backoff(attempt);
                     continue;
                 }
                 throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
@@ -774,7 +777,7 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public BatchRecord claimBatch(BatchRecord record) {
         try {
-            write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
+            Calls.write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))
                     .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
                     .expressionAttributeValues(Map.of(":staleBefore",
                             time(record.createdAt().minus(Items.IDEMPOTENCY_RETENTION))))
@@ -792,7 +795,7 @@ public final class DynamoInviteStore implements InviteStore {
 
     @Override
     public void finishBatch(BatchRecord record) {
-        write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
+        Calls.write(() -> db.putItem(b -> b.tableName(table).item(batchItem(record))));
     }
 
     private Map<String, AttributeValue> batchKey(BatchRecord r) {
@@ -825,98 +828,4 @@ public final class DynamoInviteStore implements InviteStore {
                 Attr.str(item, "plan"), Attr.bool(item, "done"));
     }
 
-    // ---------------------------------------------------------------- errors
-
-    /**
-     * True when a cancelled transaction may pass if tried again: another transaction held one of its items
-     * ({@code TransactionConflict}) or an item was throttled. Nothing of a cancelled transaction was written.
-     */
-    private static boolean retryable(List<CancellationReason> reasons) {
-        for (CancellationReason r : reasons) {
-            String code = r.code();
-            if ("TransactionConflict".equals(code) || "ThrottlingError".equals(code)
-                    || "ProvisionedThroughputExceeded".equals(code)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(10L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Runs a DynamoDB call that changes nothing, turning an outage or throttling into SERVICE_UNAVAILABLE (never a
-     * 500): nothing was changed by it.
-     */
-    private static <T> T call(Supplier<T> op) {
-        try {
-            return op.get();
-        } catch (ConditionalCheckFailedException | TransactionCanceledException expected) {
-            throw expected;
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
-    }
-
-    /**
-     * Runs a DynamoDB write. A refusal (a failed condition, a cancelled transaction, a throttle) is certain: nothing
-     * was written. A time-out, a lost connection or a 5xx is not: the write may have landed, and the 503 says so.
-     */
-    private static <T> T write(Supplier<T> op) {
-        try {
-            return op.get();
-        } catch (ConditionalCheckFailedException | TransactionCanceledException expected) {
-            throw expected;
-        } catch (RuntimeException e) {
-            if (outcomeUnknown(e)) {
-                throw InviteException.outcomeUnknown();
-            }
-            throw translate(e);
-        }
-    }
-
-    /** True when a failed write may nevertheless have been applied. */
-    static boolean outcomeUnknown(Throwable e) {
-        if (e instanceof SdkClientException) {
-            return true; // a time-out or a connection lost while or after sending: the write may have arrived
-        }
-        if (e instanceof SdkServiceException se) {
-            return se.statusCode() >= 500 || "TransactionInProgressException".equals(errorCode(se));
-        }
-        return false;
-    }
-
-    private static String errorCode(SdkServiceException se) {
-        if (!(se instanceof software.amazon.awssdk.awscore.exception.AwsServiceException e)) {
-            return null;
-        }
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    }
-
-    /** DynamoDB's answers that refuse a request for the load it puts on the table: nothing was applied. */
-    private static final Set<String> THROTTLES = Set.of("ThrottlingException", "ProvisionedThroughputExceededException",
-            "RequestLimitExceeded", "Throttling", "TooManyRequestsException");
-
-    private static RuntimeException translate(Throwable e) {
-        if (e instanceof InviteException ie) {
-            return ie;
-        }
-        if (e instanceof SdkServiceException se && THROTTLES.contains(errorCode(se))) {
-            return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-        }
-        if (e instanceof DynamoDbException de && de.statusCode() == 400 && !de.isThrottlingException()) {
-            // a request the table refused: a bug in this code, not a client's fault
-            return de;
-        }
-        if (e instanceof SdkClientException || e instanceof SdkServiceException) {
-            return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-        }
-        return e instanceof RuntimeException re ? re : new IllegalStateException(e);
-    }
 }

@@ -30,8 +30,7 @@ final class Items {
     static final String INVITE_SK = "#INVITE";
     static final String USER_SK = "#USER";
     static final String IDEM_SK = "#IDEM";
-    /** How long DynamoDB TTL keeps an invite after both its link and its session are over. */
-    static final Duration INVITE_RETENTION = Duration.ofDays(30);
+    static final String RETIRE_SK = "#RETIRE";
     static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
 
     private Items() {
@@ -47,6 +46,25 @@ final class Items {
 
     static Map<String, AttributeValue> roomKey(String roomId) {
         return key(roomPk(roomId), ROOM_SK);
+    }
+
+    /**
+     * The room's retire marker: written with the room (same transaction, same version), carrying the TTL of the room
+     * and of everything that belongs to it (docs/lifetimes.md). Its removal by DynamoDB's TTL starts the room's
+     * retirement ({@link DynamoRoomRetirement}); it is the only item of a room or its invites that has a TTL.
+     */
+    static Map<String, AttributeValue> retireKey(String roomId) {
+        return key(roomPk(roomId), RETIRE_SK);
+    }
+
+    static Map<String, AttributeValue> retireItem(String roomId, long version, Instant retireAt) {
+        Map<String, AttributeValue> item = new HashMap<>(retireKey(roomId));
+        item.put("type", s("ROOM_RETIRE"));
+        item.put("roomId", s(roomId));
+        item.put("version", Attr.n(version));
+        item.put("retireAt", time(retireAt));
+        item.put(TableSchema.TTL, Attr.n(ttlSeconds(retireAt)));
+        return item;
     }
 
     /** The room gate an invite's writes check (one of {@link TableSchema#ROOM_GATES}, by the invite id). */
@@ -134,10 +152,10 @@ final class Items {
     // ---- invites
 
     /**
-     * The whole item of {@code inv}, kept until {@link #INVITE_RETENTION} after both its link and its room's session
-     * (as {@code room} says at this write) are over: TTL never removes an invite that can still be used.
+     * The whole item of {@code inv}. It has no TTL of its own: an invite lives as long as its room (its retire marker,
+     * {@link #retireItem}), whose dates it does not copy, so no room change can leave it with a stale lifetime.
      */
-    static Map<String, AttributeValue> inviteItem(Invite inv, Room room) {
+    static Map<String, AttributeValue> inviteItem(Invite inv) {
         Map<String, AttributeValue> item = new HashMap<>(inviteKey(inv.roomId(), inv.inviteId()));
         item.put("type", s("INVITE"));
         item.put("inviteId", s(inv.inviteId()));
@@ -193,11 +211,6 @@ final class Items {
         item.put(TableSchema.ROOM_LIST_PK, s(roomListPartition(inv.roomId(), shard)));
         item.put(TableSchema.STATUS_LIST_PK, s(statusPartition(inv.roomId(), inv.storedStatus(), shard)));
         item.put(TableSchema.LIST_SK, s(inv.inviteId()));
-        Instant keepUntil = inv.expiresAt();
-        if (room != null && room.endsAt() != null && room.endsAt().isAfter(keepUntil)) {
-            keepUntil = room.endsAt();
-        }
-        item.put(TableSchema.TTL, Attr.n(ttlSeconds(keepUntil.plus(INVITE_RETENTION))));
         return item;
     }
 
@@ -266,8 +279,9 @@ final class Items {
     static final String HISTORY_SK_PREFIX = "EVENT#";
 
     static Map<String, AttributeValue> historyKey(io.roominvites.events.LifecycleEvent e) {
+        // ordered by revision; the rest of the event's id (which transition, what type) keeps two events apart
         String sk = HISTORY_SK_PREFIX + String.format(java.util.Locale.ROOT, "%020d", e.revision()) + "#"
-                + e.eventId().substring(e.eventId().lastIndexOf(':') + 1);
+                + e.eventId().substring(e.eventId().indexOf(':') + 1);
         return key(Attr.str(inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
     }
 

@@ -15,12 +15,14 @@ public final class StreamImages {
     }
 
     /**
-     * @param keys     the record's keys (pk and sk)
-     * @param oldImage the item before the write (empty or null when created)
-     * @param newImage the item after the write (empty or null when removed)
+     * @param keys         the record's keys (pk and sk)
+     * @param oldImage     the item before the write (empty or null when created)
+     * @param newImage     the item after the write (empty or null when removed)
+     * @param removedByTtl the record is a removal by DynamoDB's TTL (its {@code userIdentity} is the service
+     *                     {@code dynamodb.amazonaws.com}), not by a request of this code
      */
     public static StoredChange decode(Map<String, AttributeValue> keys, Map<String, AttributeValue> oldImage,
-                                      Map<String, AttributeValue> newImage) {
+                                      Map<String, AttributeValue> newImage, boolean removedByTtl) {
         String pk = Attr.str(keys, TableSchema.PK);
         String sk = Attr.str(keys, TableSchema.SK);
         if (pk == null || sk == null) {
@@ -29,15 +31,22 @@ public final class StreamImages {
         Map<String, AttributeValue> before = empty(oldImage) ? null : oldImage;
         Map<String, AttributeValue> after = empty(newImage) ? null : newImage;
         if (Items.INVITE_SK.equals(sk) && pk.startsWith("INVITE#")) {
-            long ttl = after == null ? 0 : Attr.num(after, TableSchema.TTL, 0);
             return new StoredChange.InviteWritten(before == null ? null : Items.invite(before),
-                    after == null ? null : Items.invite(after), ttl);
+                    after == null ? null : Items.invite(after));
         }
         if (Items.ROOM_SK.equals(sk) && pk.startsWith("ROOM#")) {
             return new StoredChange.RoomWritten(before == null ? null : Items.room(before),
                     after == null ? null : Items.room(after));
         }
+        if (Items.RETIRE_SK.equals(sk) && pk.startsWith("ROOM#") && removedByTtl && after == null && before != null) {
+            return new StoredChange.RoomRetired(pk.substring("ROOM#".length()), Attr.num(before, "version", 0));
+        }
         return new StoredChange.Other();
+    }
+
+    /** The {@code userIdentity} of a stream record that DynamoDB's TTL wrote (its type and principal). */
+    public static boolean isTtlRemoval(String identityType, String principalId) {
+        return "Service".equals(identityType) && "dynamodb.amazonaws.com".equals(principalId);
     }
 
     private static boolean empty(Map<String, AttributeValue> image) {

@@ -11,13 +11,15 @@ import io.roominvites.lambda.StreamRecords;
 import io.roominvites.metrics.Metrics;
 import io.roominvites.service.EventRelay;
 import io.roominvites.store.dynamo.DynamoInviteStore;
+import io.roominvites.store.dynamo.DynamoRoomRetirement;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * The table's change stream in (a DynamoDB stream event, see {@link StreamRecords}), lifecycle events out
- * (EventBridge, and each invite's history). Answers the records it could not handle as batch item failures
+ * (EventBridge, and each invite's history); a room whose retire marker DynamoDB's TTL removed is retired (its
+ * invites, their history, its gates and its item deleted: docs/lifetimes.md). Answers the records it could not handle as batch item failures
  * ({@code ReportBatchItemFailures}), so the stream delivers them again and, past the retries, to the failure
  * destination; the rest of the batch is handled all the same. Built once per container, at init.
  */
@@ -30,7 +32,8 @@ public final class InviteEventsHandler implements RequestHandler<Map<String, Obj
         String namespace = App.metricsNamespace(config);
         config.validate();
         Metrics.enable(namespace);
-        return new EventRelay(new DynamoInviteStore(AwsClients.dynamoDb(), table), EventBridgePublisher.create(bus));
+        return new EventRelay(new DynamoInviteStore(AwsClients.dynamoDb(), table), EventBridgePublisher.create(bus),
+                new DynamoRoomRetirement(AwsClients.dynamoDb(), table));
     }
 
     @Override
