@@ -45,7 +45,7 @@ final class SimulationReport {
                     failures.add(r.report(30));
                 }
             }
-            if ((s - from + 1) % 500 == 0) {
+            if ((s - from + 1) % 25 == 0) {
                 System.out.printf("simulation: %d seeds, %d failed, %d s%n", s - from + 1, failed, (System.nanoTime() - t0) / 1_000_000_000);
                 write(out, started, seeds, from, steps, (System.nanoTime() - t0) / 1_000_000, failed, byCheck, faults,
                         indeterminate, redelivered, late, emails, events, failures, null, (int) (s - from + 1));
