@@ -413,7 +413,11 @@ final class Ops {
     @SuppressWarnings("unchecked")
     static String bulk(Simulation sim, Random gen, Model.Room r) {
         int rows = gen.nextInt(3) == 0 ? 21 + gen.nextInt(3) : 2 + gen.nextInt(4);
-        boolean sendEmail = gen.nextInt(3) != 0 && sim.model.template;
+        return bulk(sim, gen, r, rows, gen.nextInt(3) != 0 && sim.model.template);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String bulk(Simulation sim, Random gen, Model.Room r, int rows, boolean sendEmail) {
         List<Object> list = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             list.add(inviteRow(rows > 20 ? "u" + (100 + i) + "@example.com" : email(gen),
@@ -740,6 +744,59 @@ final class Ops {
 
     static String wrongEmail(Simulation sim, Random gen, Model.Invite inv) {
         return enter(sim, gen, inv, Proof.WRONG, null);
+    }
+
+    /**
+     * A sequence that races a device's cached view: an invite a device holds is changed by its manager (promoted),
+     * its room is changed by an admin (deleted, ended or postponed), then the device comes back.
+     */
+    static String staleRefresh(Simulation sim, Random gen, Model.Invite fallback) {
+        Model.Invite held = null;
+        for (Model.Invite i : sim.model.living()) {
+            Model.Room r = sim.model.rooms.get(i.room);
+            if (!i.devices.isEmpty() && !i.tokens.isEmpty() && r != null && r.exists && !r.deleted) {
+                held = i;
+            }
+        }
+        if (held == null) {
+            return redeem(sim, gen, fallback);
+        }
+        Model.Room r = sim.model.rooms.get(held.room);
+        String first = promote(sim, gen, held);
+        String second = switch (gen.nextInt(3)) {
+            case 0 -> deleteRoom(sim, gen, r);
+            case 1 -> {
+                Instant now = sim.now().truncatedTo(ChronoUnit.SECONDS);
+                yield putRoom(sim, r, r.start.isBefore(now.minusSeconds(120)) ? r.start : now.minus(Duration.ofHours(1)),
+                        now.minus(Duration.ofMinutes(1)), "admin: room end now");
+            }
+            default -> {
+                Instant now = sim.now().truncatedTo(ChronoUnit.SECONDS);
+                yield putRoom(sim, r, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(3)), "admin: room postpone");
+            }
+        };
+        List<String> bound = new ArrayList<>(held.devices);
+        String third = enter(sim, gen, held, Proof.RIGHT, bound.get(gen.nextInt(bound.size())));
+        return first + "; " + second + "; " + third;
+    }
+
+    /** A sequence that overlaps two email attempts: a queued bulk email, a resend of one of its invites, the queue. */
+    static String overlappingEmails(Simulation sim, Random gen, Model.Room room) {
+        Model.Room r = room;
+        for (Model.Room any : sim.model.rooms.values()) {
+            if (any.exists && !any.deleted && sim.now().isBefore(any.end)) {
+                r = any;
+            }
+        }
+        int before = sim.model.invites.size();
+        String first = bulk(sim, gen, r, 21, sim.model.template);
+        List<Model.Invite> all = new ArrayList<>(sim.model.invites.values());
+        if (all.size() == before) {
+            return first;
+        }
+        Model.Invite inv = all.get(before + gen.nextInt(all.size() - before));
+        String second = resend(sim, gen, inv);
+        return first + "; " + second + "; " + sim.drainQueue();
     }
 
     /** A device that holds an invite comes back (a refresh), whatever happened to the invite and its room since. */

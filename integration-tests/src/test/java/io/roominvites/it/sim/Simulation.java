@@ -476,6 +476,8 @@ final class Simulation {
         if (w < 164) return advanceToBoundary();
         if (w < 167) return advance(Duration.ofHours(1 + gen.nextInt(30)), "hours");
         if (w < 169) return advance(gen.nextBoolean() ? Duration.ofDays(31) : Duration.ofDays(61), "TTL");
+        if (w < 172) return Ops.staleRefresh(this, gen, inv);
+        if (w < 174) return Ops.overlappingEmails(this, gen, room);
         if (w < 192) return pump();
         return drainQueue();
     }
@@ -535,6 +537,7 @@ final class Simulation {
     }
 
     String drainQueue() {
+        // the queue's consumer is another function: its calls meet the same DynamoDB
         List<String> waiting = services.emailQueue().pending();
         queueBodies.addAll(waiting);
         int done = services.emailQueue().drain(services.app().queuedEmails());

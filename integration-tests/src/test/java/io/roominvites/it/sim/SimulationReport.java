@@ -18,6 +18,14 @@ final class SimulationReport {
 
     static void run(SimInfra infra, int seeds, long from, int defectSeeds, Path out) throws Exception {
         Instant started = Instant.now();
+        Map<String, Integer> byCheck = new TreeMap<>();
+        Map<String, Long> faults = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        Map<Defect, ServiceSimulationTest.Detection> detections = new EnumMap<>(Defect.class);
+        for (Defect d : Defect.values()) {
+            detections.put(d, ServiceSimulationTest.detect(d, from, defectSeeds, false));
+            write(out, started, seeds, from, 0, 0, 0, byCheck, faults, 0, 0, 0, 0, 0, failures, detections, 0);
+        }
         long t0 = System.nanoTime();
         long steps = 0;
         int indeterminate = 0;
@@ -25,9 +33,6 @@ final class SimulationReport {
         long late = 0;
         long emails = 0;
         long events = 0;
-        Map<String, Long> faults = new TreeMap<>();
-        Map<String, Integer> byCheck = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
         int failed = 0;
         for (long s = from; s < from + seeds; s++) {
             Simulation.Result r = new Simulation(infra, s, ServiceSimulationTest.STEPS, Set.of()).run();
@@ -48,16 +53,10 @@ final class SimulationReport {
             if ((s - from + 1) % 25 == 0) {
                 System.out.printf("simulation: %d seeds, %d failed, %d s%n", s - from + 1, failed, (System.nanoTime() - t0) / 1_000_000_000);
                 write(out, started, seeds, from, steps, (System.nanoTime() - t0) / 1_000_000, failed, byCheck, faults,
-                        indeterminate, redelivered, late, emails, events, failures, null, (int) (s - from + 1));
+                        indeterminate, redelivered, late, emails, events, failures, detections, (int) (s - from + 1));
             }
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        Map<Defect, ServiceSimulationTest.Detection> detections = new EnumMap<>(Defect.class);
-        for (Defect d : Defect.values()) {
-            detections.put(d, ServiceSimulationTest.detect(d, from, defectSeeds, false));
-            write(out, started, seeds, from, steps, millis, failed, byCheck, faults, indeterminate, redelivered, late,
-                    emails, events, failures, detections, seeds);
-        }
         write(out, started, seeds, from, steps, millis, failed, byCheck, faults, indeterminate, redelivered, late, emails,
                 events, failures, detections, seeds);
     }
