@@ -91,6 +91,10 @@ public final class LocalServices implements AutoCloseable {
         public boolean lifecycleEvents;
         /** How often the stream consumer polls the stream. */
         public Duration streamPollInterval = Duration.ofMillis(100);
+        /** Where invite ids and room versions come from; null: random ones (a seeded Ids makes a run repeatable). */
+        public io.roominvites.service.Ids ids;
+        /** Wraps the store the app uses (not the stream consumer's): a test's decorator; null leaves it as it is. */
+        public java.util.function.UnaryOperator<io.roominvites.store.InviteStore> storeDecorator;
         /**
          * DynamoDB's TTL on the dev clock ({@link TtlSweeper}): true sweeps after every clock advance (at once, the
          * worst case DynamoDB allows); {@link #ttlSweepInterval} sweeps on the wall clock too.
@@ -146,7 +150,10 @@ public final class LocalServices implements AutoCloseable {
         this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
 
         App.Parts parts = new App.Parts();
-        parts.store = store;
+        parts.store = o.storeDecorator == null ? store : o.storeDecorator.apply(store);
+        if (o.ids != null) {
+            parts.ids = o.ids;
+        }
         parts.keys = keys;
         parts.callers = idp.verifier(clock);
         parts.email = o.email;

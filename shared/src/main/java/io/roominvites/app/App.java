@@ -257,7 +257,7 @@ public final class App {
 
     /** What an app is made of; fields are set by whoever assembles it (functions, local runner, tests). */
     public static final class Parts {
-        public DynamoInviteStore store;
+        public io.roominvites.store.InviteStore store;
         public KeyRing keys;
         public CallerVerifier callers;
         public EmailGateway email = EmailGateway.NONE;

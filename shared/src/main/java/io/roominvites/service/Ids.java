@@ -10,7 +10,16 @@ import java.time.Instant;
  */
 public final class Ids {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private volatile SecureRandom random = new SecureRandom();
+    private volatile java.util.Random random;
+
+    public Ids() {
+        this.random = new SecureRandom();
+    }
+
+    /** Ids drawn from {@code random} (a seeded one makes them repeatable: the simulation's seam). */
+    public Ids(java.util.Random random) {
+        this.random = random;
+    }
 
     public String newInviteId(Instant now) {
         long time = now.toEpochMilli();

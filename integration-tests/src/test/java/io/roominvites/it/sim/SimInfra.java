@@ -1,0 +1,61 @@
+package io.roominvites.it.sim;
+
+import io.roominvites.local.DynamoDbLocalServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.net.URI;
+
+/**
+ * What every seed shares: one embedded DynamoDB Local (each seed has a table of its own, deleted after it), one HTTP
+ * client, a DynamoDB client without faults (the checks read the store as it is) and a streams client.
+ */
+final class SimInfra implements AutoCloseable {
+    final URI endpoint;
+    final SdkHttpClient http;
+    final DynamoDbClient raw;
+    final DynamoDbStreamsClient streams;
+    private final DynamoDbLocalServer server;
+    private int tables;
+
+    SimInfra() {
+        this.server = DynamoDbLocalServer.launch();
+        this.endpoint = server.endpoint();
+        this.http = ApacheHttpClient.builder().maxConnections(16).build();
+        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        this.raw = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(creds)
+                .httpClient(http).build();
+        this.streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(creds).httpClient(http).build();
+    }
+
+    int nextTable() {
+        return ++tables;
+    }
+
+    /** The SDK's standard retries (3 attempts), at once: the simulation's faults are answers, not waits. */
+    static void quickRetries(ClientOverrideConfiguration.Builder c) {
+        c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(3)
+                .backoffStrategy(BackoffStrategy.retryImmediately())
+                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                .circuitBreakerEnabled(false)
+                .build());
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+        raw.close();
+        http.close();
+        server.close();
+    }
+}
