@@ -36,9 +36,7 @@ public final class LocalStreamConsumer implements AutoCloseable {
     private final TtlSweeper ttl;
     private final Duration pollInterval;
     private final Thread thread;
-    private final Map<String, String> iterators = new LinkedHashMap<>();
-    private final Set<String> known = new HashSet<>();
-    private final Set<String> finished = new HashSet<>();
+    private final StreamShards shards;
     private final List<Pending> pending = new ArrayList<>();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -55,6 +53,7 @@ public final class LocalStreamConsumer implements AutoCloseable {
         if (streamArn == null) {
             throw new IllegalStateException("table " + table + " has no stream");
         }
+        this.shards = new StreamShards(streams, streamArn);
         this.relay = relay;
         this.ttl = ttl;
         this.pollInterval = pollInterval;
@@ -69,8 +68,8 @@ public final class LocalStreamConsumer implements AutoCloseable {
         long cycle = 0;
         while (running) {
             try {
-                if (cycle++ % 20 == 0 || iterators.isEmpty()) {
-                    refreshShards();
+                if (cycle++ % 20 == 0 || shards.isEmpty()) {
+                    shards.refresh();
                 }
                 pollOnce();
             } catch (RuntimeException e) {
@@ -87,29 +86,6 @@ public final class LocalStreamConsumer implements AutoCloseable {
         }
     }
 
-    private void refreshShards() {
-        String start = null;
-        List<Shard> shards = new ArrayList<>();
-        do {
-            String from = start;
-            StreamDescription d = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from))
-                    .streamDescription();
-            shards.addAll(d.shards());
-            start = d.lastEvaluatedShardId();
-        } while (start != null);
-        Set<String> ids = new HashSet<>();
-        shards.forEach(s -> ids.add(s.shardId()));
-        for (Shard s : shards) {
-            boolean parentDone = s.parentShardId() == null || finished.contains(s.parentShardId())
-                    || !ids.contains(s.parentShardId());
-            if (!known.contains(s.shardId()) && parentDone) {
-                known.add(s.shardId());
-                iterators.put(s.shardId(), streams.getShardIterator(b -> b.streamArn(streamArn).shardId(s.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
-            }
-        }
-    }
-
     private void pollOnce() {
         List<EventRelay.Change> batch = new ArrayList<>();
         Map<String, Integer> attempts = new LinkedHashMap<>();
@@ -118,16 +94,9 @@ public final class LocalStreamConsumer implements AutoCloseable {
             attempts.put(p.change().id(), p.attempts());
         }
         pending.clear();
-        for (Map.Entry<String, String> it : new ArrayList<>(iterators.entrySet())) {
-            GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(it.getValue()).limit(1000));
+        for (GetRecordsResponse r : shards.poll(1000)) {
             for (Record rec : r.records()) {
                 batch.add(change(rec, ttl));
-            }
-            if (r.nextShardIterator() == null) {
-                iterators.remove(it.getKey());
-                finished.add(it.getKey());
-            } else {
-                iterators.put(it.getKey(), r.nextShardIterator());
             }
         }
         if (batch.isEmpty()) {

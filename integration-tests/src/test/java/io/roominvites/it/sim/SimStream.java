@@ -36,9 +36,7 @@ final class SimStream {
     private final String arn;
     private final EventRelay relay;
     private final Clock clock;
-    private final Map<String, String> iterators = new LinkedHashMap<>();
-    private final Set<String> known = new HashSet<>();
-    private final Set<String> finished = new HashSet<>();
+    private final io.roominvites.local.StreamShards shards;
     /** Every record read, in stream order: what was committed. */
     final List<Record> truth = new ArrayList<>();
     private final List<Record> backlog = new ArrayList<>();
@@ -59,41 +57,19 @@ final class SimStream {
         this.ttl = ttl;
         this.streams = streams;
         this.arn = db.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        this.shards = new io.roominvites.local.StreamShards(streams, arn);
         this.relay = relay;
         this.clock = clock;
     }
 
-    private void refreshShards() {
-        String start = null;
-        List<Shard> shards = new ArrayList<>();
-        do {
-            String from = start;
-            StreamDescription d = streams.describeStream(b -> b.streamArn(arn).exclusiveStartShardId(from)).streamDescription();
-            shards.addAll(d.shards());
-            start = d.lastEvaluatedShardId();
-        } while (start != null);
-        Set<String> ids = new HashSet<>();
-        shards.forEach(s -> ids.add(s.shardId()));
-        for (Shard s : shards) {
-            boolean parentDone = s.parentShardId() == null || finished.contains(s.parentShardId())
-                    || !ids.contains(s.parentShardId());
-            if (!known.contains(s.shardId()) && parentDone) {
-                known.add(s.shardId());
-                iterators.put(s.shardId(), streams.getShardIterator(b -> b.streamArn(arn).shardId(s.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
-            }
-        }
-    }
-
     /** Reads what is new on the stream into the ground truth and the backlog; answers how many records. */
     int read() {
-        refreshShards();
+        shards.refresh();
         int n = 0;
         boolean more = true;
         while (more) {
             more = false;
-            for (Map.Entry<String, String> it : new ArrayList<>(iterators.entrySet())) {
-                GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(it.getValue()).limit(1000));
+            for (GetRecordsResponse r : shards.poll(1000)) {
                 for (Record rec : r.records()) {
                     if (rec.eventName() == software.amazon.awssdk.services.dynamodb.model.OperationType.REMOVE
                             && ttl != null && ttl.removedByTtl(rec.dynamodb().keys())) {
@@ -104,17 +80,10 @@ final class SimStream {
                     noteOldRule(rec);
                     n++;
                 }
-                if (r.nextShardIterator() == null) {
-                    iterators.remove(it.getKey());
-                    finished.add(it.getKey());
-                    more = true;
-                } else {
-                    iterators.put(it.getKey(), r.nextShardIterator());
-                    more |= r.records().size() == 1000;
-                }
+                more |= r.nextShardIterator() == null || r.records().size() == 1000;
             }
             if (more) {
-                refreshShards();
+                shards.refresh();
             }
         }
         return n;
