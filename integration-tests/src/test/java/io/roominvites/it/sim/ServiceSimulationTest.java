@@ -36,6 +36,14 @@ class ServiceSimulationTest {
             Defect.LATEST_ATTEMPT_EVENTS, Set.of("email-event-per-attempt", "events-exactly-once"),
             Defect.STALE_ROOM_GRANT, Set.of("no-entry-after-end", "grant-role", "max-devices")));
 
+    /**
+     * Where the test command starts looking for each defect: a seed scripts/simulate.sh found it in (the seeds replay
+     * exactly), so that the test stays within its budget; the script measures how often each is found.
+     */
+    static final Map<Defect, Long> FIRST_FINDS = new EnumMap<>(Map.of(
+            Defect.INVITE_OLD_TTL, 1L, Defect.HISTORY_OLD_TTL, 1L, Defect.LATEST_ATTEMPT_EVENTS, 1L,
+            Defect.STALE_ROOM_GRANT, 1L));
+
     private static SimInfra infra;
 
     @BeforeAll
@@ -102,11 +110,11 @@ class ServiceSimulationTest {
     @Test
     @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void theSimulationSeesEachOldDefect() {
-        int max = Integer.getInteger("sim.defectSeeds", 30);
+        int max = Integer.getInteger("sim.defectSeeds", 3);
         StringBuilder table = new StringBuilder();
         List<Defect> missed = new ArrayList<>();
         for (Defect d : Defect.values()) {
-            Detection found = detect(d, 1, max, true);
+            Detection found = detect(d, FIRST_FINDS.get(d), max, true);
             table.append(d).append(": ").append(found).append('\n');
             if (found.found == 0) {
                 missed.add(d);
@@ -152,6 +160,7 @@ class ServiceSimulationTest {
     void many() throws Exception {
         SimulationReport.run(infra, Integer.getInteger("sim.seeds", 10_000), Long.getLong("sim.from", 1),
                 Integer.getInteger("sim.defectSeeds", 200),
-                Path.of(System.getProperty("project.root", ".."), "bench", "results", "simulation.md"));
+                Path.of(System.getProperty("project.root", ".."), "bench", "results",
+                        System.getProperty("sim.results", "simulation.md")));
     }
 }
