@@ -10,7 +10,6 @@ const api = client();
 const roomId = new URLSearchParams(location.search).get('room') || '';
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/; // the API's room ids
 const PAGE_SIZE = 10;
-const MAX_EMAIL_ATTEMPTS = 5;
 const OPTIONS_RECHECK_MS = 60000; // invite-options is read again this often (while the tab is visible): the session may end
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
@@ -28,8 +27,7 @@ async function init() {
     notice('No room chosen.', 'Open this page with ?room=<room id>, from the room\'s menu.');
     return;
   }
-  // The API answers no room title to a manager (invite-options and the invite list carry none), so the room is
-  // named by its id.
+  // named by its id until invite-options tells its title
   replace($('room-line'), 'Room: ', h('code', null, roomId));
   if (!ROOM_ID.test(roomId)) {
     noticeError({ code: 'ROOM_NOT_FOUND' }); // not a room id at all: the room can't exist
@@ -40,6 +38,9 @@ async function init() {
   } catch (e) {
     noticeError(e.code === 'INVALID_REQUEST' ? { code: 'ROOM_NOT_FOUND', requestId: e.requestId } : e);
     return;
+  }
+  if (options.room && options.room.title) {
+    replace($('room-line'), 'Room: ', h('strong', null, options.room.title), ' ', h('code', null, `(${roomId})`));
   }
   sessionEnded = options.reasons.includes('SESSION_ENDED');
   if (options.canInvite) {
@@ -475,8 +476,9 @@ function inviteItem(inv) {
     inv.revokedAt ? ['Revoked', localTime(inv.revokedAt)] : null,
     ['Email', emailState(inv.emailDelivery)],
     typeof inv.failedEmailAttempts === 'number' || inv.locked
-      ? ['Lobby', inv.locked ? `Locked after ${inv.failedEmailAttempts ?? MAX_EMAIL_ATTEMPTS} wrong emails`
-        : `${inv.failedEmailAttempts} of ${MAX_EMAIL_ATTEMPTS} wrong-email attempts used`]
+      ? ['Lobby', inv.locked ? `Locked after ${inv.failedEmailAttempts ?? options?.lobbyAttempts ?? 'too many'} wrong emails`
+        : options?.lobbyAttempts ? `${inv.failedEmailAttempts} of ${options.lobbyAttempts} wrong-email attempts used`
+          : `${inv.failedEmailAttempts} wrong-email attempts used`]
       : null,
     Array.isArray(inv.devices) ? ['Devices', `${inv.devices.length} of ${inv.maxDevices ?? 1} in use`
       + (inv.devices.length ? ` (since ${localTime(inv.devices[inv.devices.length - 1].boundAt)})` : '')] : null,

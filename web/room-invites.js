@@ -13,7 +13,8 @@
 /**
  * @typedef {'VIEWER'|'SPEAKER'|'MODERATOR'} RoleId
  * @typedef {{id: RoleId, label: string, permissions: string[], permissionLabels?: string[]}} RoleOption
- * @typedef {{canInvite: boolean, reasons: string[], roles: RoleOption[], sendEmailAvailable: boolean, linkTtlMinutes: number}} InviteOptions
+ * @typedef {{canInvite: boolean, reasons: string[], roles: RoleOption[], sendEmailAvailable: boolean, linkTtlMinutes: number,
+ *            linkMaxDevices?: number, lobbyAttempts?: number, room?: {roomId: string, title: string, startsAt: string, endsAt: string}}} InviteOptions
  * @typedef {{email: string, firstName: string, lastName: string}} DirectoryUser
  * @typedef {{boundAt: string}} BoundDevice
  * @typedef {{status: 'NOT_REQUESTED'|'QUEUED'|'SENT'|'FAILED', lastEvent?: 'DELIVERED'|'BOUNCED'|'COMPLAINED'|'DELAYED', at?: string,

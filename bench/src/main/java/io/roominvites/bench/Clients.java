@@ -1,6 +1,6 @@
 package io.roominvites.bench;
 
-import io.roominvites.app.AwsClients;
+import io.roominvites.aws.AwsClients;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;

@@ -1,13 +1,12 @@
 package io.roominvites.emailqueue;
 
-import io.roominvites.app.AwsClients;
-import io.roominvites.app.Config;
-import io.roominvites.app.SignedJsonCall;
+import io.roominvites.aws.AwsClients;
+import io.roominvites.aws.Config;
+import io.roominvites.aws.SignedJsonCall;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.email.EmailQueue;
 import io.roominvites.json.Json;
-import io.roominvites.service.QueuedEmails;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -23,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link EmailQueue} on Amazon SQS: each message ({@link QueuedEmails#message}) is one SQS message, sent with
+ * {@link EmailQueue} on Amazon SQS: each message ({@link EmailQueue#message}) is one SQS message, sent with
  * SendMessageBatch (SQS's JSON protocol), at most {@value #MAX_BATCH} a call. The entries SQS refuses and whole calls
  * that fail are tried again, only those, at most {@value #MAX_ATTEMPTS} times; if some still fail the caller gets
  * SERVICE_UNAVAILABLE (the bulk batch is not marked done, so a retry with the same Idempotency-Key hands its emails
@@ -92,7 +91,7 @@ public final class SqsEmailQueue implements EmailQueue {
     private int sendBatch(List<List<Job>> batch, int firstIndex) {
         Map<String, String> pending = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            pending.put(Integer.toString(firstIndex + i), QueuedEmails.message(batch.get(i)));
+            pending.put(Integer.toString(firstIndex + i), EmailQueue.message(batch.get(i)));
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
             List<String> sent;

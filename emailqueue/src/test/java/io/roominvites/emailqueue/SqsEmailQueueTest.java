@@ -158,11 +158,11 @@ class SqsEmailQueueTest {
 
     @Test
     void withoutAQueueUrlThereIsNoQueueAndAMalformedOneIsAConfigurationProblem() {
-        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.app.Config(Map.of())));
-        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.app.Config(Map.of("EMAIL_QUEUE_URL", ""))));
-        io.roominvites.app.Config bad = new io.roominvites.app.Config(Map.of("EMAIL_QUEUE_URL", "emails-queue"));
+        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.aws.Config(Map.of())));
+        assertEquals(null, SqsEmailQueue.fromConfig(new io.roominvites.aws.Config(Map.of("EMAIL_QUEUE_URL", ""))));
+        io.roominvites.aws.Config bad = new io.roominvites.aws.Config(Map.of("EMAIL_QUEUE_URL", "emails-queue"));
         assertEquals(null, SqsEmailQueue.fromConfig(bad));
-        io.roominvites.app.Config.ConfigException e = assertThrows(io.roominvites.app.Config.ConfigException.class, bad::validate);
+        io.roominvites.aws.Config.ConfigException e = assertThrows(io.roominvites.aws.Config.ConfigException.class, bad::validate);
         assertTrue(e.getMessage().contains("EMAIL_QUEUE_URL must be the email queue's URL"), e.getMessage());
     }
 }

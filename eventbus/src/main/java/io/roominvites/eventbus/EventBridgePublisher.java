@@ -1,7 +1,7 @@
 package io.roominvites.eventbus;
 
-import io.roominvites.app.AwsClients;
-import io.roominvites.app.Config;
+import io.roominvites.aws.AwsClients;
+import io.roominvites.aws.Config;
 import io.roominvites.events.EventPublisher;
 import io.roominvites.events.EventType;
 import io.roominvites.events.LifecycleEvent;

@@ -1,7 +1,7 @@
 package io.roominvites.contract;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.roominvites.app.Config;
+import io.roominvites.aws.Config;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.json.Json;

@@ -1,8 +1,8 @@
 package io.roominvites.contract;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.roominvites.app.Config;
-import io.roominvites.app.SignedJsonCall;
+import io.roominvites.aws.Config;
+import io.roominvites.aws.SignedJsonCall;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.json.Json;

@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
-import io.roominvites.app.Config;
+import io.roominvites.aws.Config;
 import io.roominvites.app.SigningKeys;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
@@ -141,7 +141,7 @@ class SamContractTest {
                     Operation.DEV_EVENTS, Operation.DEV_SES_EVENT))),
             // no HTTP operation: the stream consumer (EVENT_FUNCTIONS)
             Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)),
-            // the bulk batch hands emails past the first 20 to the email queue (SqsEmailQueue)
+            // a bulk batch creating more than 20 invitations with email hands all its emails to the email queue (SqsEmailQueue)
             Map.entry(Config.EMAIL_QUEUE_URL, EnumSet.of(Operation.BULK_CREATE_INVITES)));
 
     /**

@@ -1,7 +1,7 @@
 package io.roominvites.local;
 
 import io.roominvites.email.EmailQueue;
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 import io.roominvites.service.QueuedEmails;
 
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ public final class InMemoryEmailQueue implements EmailQueue, AutoCloseable {
     @Override
     public void enqueue(List<List<Job>> jobs) {
         for (List<Job> message : jobs) {
-            messages.add(new Message(QueuedEmails.message(message), 0));
+            messages.add(new Message(EmailQueue.message(message), 0));
         }
     }
 

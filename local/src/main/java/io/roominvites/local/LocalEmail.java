@@ -1,9 +1,9 @@
 package io.roominvites.local;
 
-import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
+import org.eclipse.jetty.server.Request;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -72,13 +72,15 @@ public final class LocalEmail {
         return outbox;
     }
 
-    /** {@code /dev/outbox} on the runner's server: the outbox's pages, or where the SES endpoint is. */
-    public static void addRoutes(HttpServer server, EmailGateway email) {
-        if (email instanceof OutboxEmailGateway outbox) {
-            server.createContext(OutboxRoutes.PATH, OutboxRoutes.forOutbox(outbox));
-        } else if (email instanceof ViaEndpoint via) {
-            server.createContext(OutboxRoutes.PATH, OutboxRoutes.forSesEndpoint(via.endpoint()));
-        }
+    /**
+     * {@code /dev/outbox} on the runner's server: the outbox's pages, or where the SES endpoint is. The handler answers
+     * false for any other path (and for another backend).
+     */
+    public static Request.Handler routes(EmailGateway email) {
+        OutboxRoutes routes = email instanceof OutboxEmailGateway outbox ? OutboxRoutes.forOutbox(outbox)
+                : email instanceof ViaEndpoint via ? OutboxRoutes.forSesEndpoint(via.endpoint()) : null;
+        return (request, response, callback) -> routes != null && OutboxRoutes.owns(Request.getPathInContext(request))
+                && routes.handle(request, response, callback);
     }
 
     private static AwsCredentialsProvider credentials(Map<String, String> env) {

@@ -1,7 +1,5 @@
 package io.roominvites.local;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
@@ -10,26 +8,30 @@ import io.roominvites.http.HttpResponse;
 import io.roominvites.http.Router;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.SettingsCache;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the whole API on {@code http://127.0.0.1:${PORT:-3000}} with an embedded DynamoDB Local (in memory,
@@ -39,8 +41,6 @@ import java.util.concurrent.Executors;
 public final class LocalRunner {
     public static final String DEMO_ROOM_ID = "next-level-growth";
     public static final String DEMO_OWNER = "owner@example.com";
-    /** The JDK HTTP server's switch for TCP_NODELAY on its connections (read once, when its first server starts). */
-    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private LocalRunner() {
     }
@@ -80,7 +80,8 @@ public final class LocalRunner {
 
     private static String reason(Throwable e) {
         String m = e.getMessage();
-        return (e instanceof java.net.BindException ? "the port is taken (" + m + "); set PORT to another"
+        boolean taken = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
+        return (taken ? "the port is taken (" + m + "); set PORT to another"
                 : m == null || m.isBlank() ? e.getClass().getName() : m);
     }
 
@@ -90,6 +91,8 @@ public final class LocalRunner {
         String endpoint = get(env, "AWS_ENDPOINT_URL_DYNAMODB", null);
         LocalServices.Options options = new LocalServices.Options();
         options.issuerBase = base;
+        // DynamoDB's TTL on the runner's clock: after every POST /dev/clock, and every few seconds (docs/lifetimes.md)
+        options.ttlSweepInterval = java.time.Duration.ofSeconds(5);
         options.corsOrigins = new LinkedHashSet<>(List.of(get(env, "CORS_ALLOWED_ORIGINS", "http://localhost:5173").split(",")));
         options.tableName = get(env, "TABLE_NAME", options.tableName);
         // the stream consumer on DynamoDB Local's stream, its events at GET /dev/events (an external table: when asked)
@@ -124,11 +127,6 @@ public final class LocalRunner {
      * close them.
      */
     static Running start(int port, Integer webPort, Map<String, String> env, LocalServices[] started) throws Exception {
-        if (System.getProperty(NO_DELAY) == null) {
-            // the JDK server sends a response's headers and a body larger than its buffer (a list page of 25 invites) in
-            // two writes; with Nagle's algorithm on, the second waited for the client's delayed ACK: ~40 ms a page
-            System.setProperty(NO_DELAY, "true");
-        }
         String base = "http://127.0.0.1:" + port;
         String webBase = webPort == null ? base : "http://127.0.0.1:" + webPort;
         LocalServices.Options options = options(env, base);
@@ -139,39 +137,52 @@ public final class LocalRunner {
             options.corsOrigins = origins;
         }
         options.email = LocalEmail.choose(base, env);
-        LocalServices services = LocalServices.start(options);
-        started[0] = services;
-        services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
-        boolean seeded = seedDemo(services, webBase);
-
-        // the JDK server listens on a loopback port of its own; the front door takes the public one and answers
-        // request lines the JDK server can't parse in the contract's error shape
+        // one server for the pages, /dev/outbox and the API (everything else: the router's 404 for what it lacks). It
+        // starts beside the services, so that its classes load while they start; until they run it answers 503
+        AtomicReference<Router> ready = new AtomicReference<>();
         WebPages samePages = new WebPages(null);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.createContext("/", exchange -> {
-            if (!samePages.serve(exchange)) {
-                serve(services.app().router(), exchange);
+        Request.Handler outbox = LocalEmail.routes(options.email);
+        CompletableFuture<Server[]> listening = CompletableFuture.supplyAsync(() -> {
+            Server api = null;
+            try {
+                api = LocalHttp.start(port, (request, response, callback) -> {
+                    Router router = ready.get();
+                    if (router == null) {
+                        LocalHttp.error(request, response, callback, 503, "SERVICE_UNAVAILABLE",
+                                "The local runner is still starting. Try again in a few seconds.");
+                        return true;
+                    }
+                    return samePages.serve(request, response, callback) || outbox.handle(request, response, callback)
+                            || serve(router, request, response, callback);
+                });
+                // the pages alone on the other origin, when asked
+                return new Server[] {api, webPort == null ? null : LocalHttp.start(webPort, new WebPages(base)::serveOr404)};
+            } catch (Exception e) {
+                if (api != null) {
+                    stop(api);
+                }
+                throw new CompletionException(e);
             }
         });
-        LocalEmail.addRoutes(server, options.email);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        FrontDoor door;
+        LocalServices services;
+        boolean seeded;
         try {
-            door = FrontDoor.open(port, server.getAddress());
-        } catch (IOException e) {
-            server.stop(0);
+            services = LocalServices.start(options);
+            started[0] = services;
+            services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
+            seeded = seedDemo(services, webBase);
+        } catch (Exception | Error e) {
+            listening.thenAccept(servers -> Arrays.stream(servers).filter(Objects::nonNull).forEach(LocalRunner::stop));
             throw e;
         }
-        HttpServer web = null;
-        if (webPort != null) {
-            WebPages otherPages = new WebPages(base);
-            web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), webPort), 64);
-            web.createContext("/", otherPages::serveOr404);
-            web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            web.start();
+        Server[] servers;
+        try {
+            servers = listening.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        return new Running(base, webBase, services, options, seeded, door, server, web);
+        ready.set(services.app().router());
+        return new Running(base, webBase, services, options, seeded, servers[0], servers[1]);
     }
 
     /** A started runner. */
@@ -181,18 +192,16 @@ public final class LocalRunner {
         private final LocalServices services;
         private final LocalServices.Options options;
         private final boolean seeded;
-        private final FrontDoor door;
-        private final HttpServer api;
-        private final HttpServer web;
+        private final Server api;
+        private final Server web;
 
         Running(String apiBase, String webBase, LocalServices services, LocalServices.Options options, boolean seeded,
-                FrontDoor door, HttpServer api, HttpServer web) {
+                Server api, Server web) {
             this.apiBase = apiBase;
             this.webBase = webBase;
             this.services = services;
             this.options = options;
             this.seeded = seeded;
-            this.door = door;
             this.api = api;
             this.web = web;
         }
@@ -214,19 +223,22 @@ public final class LocalRunner {
         @Override
         public void close() {
             if (web != null) {
-                web.stop(0);
+                stop(web);
             }
-            try {
-                door.close();
-            } catch (IOException ignored) {
-                // shutting down
-            }
-            api.stop(0);
+            stop(api);
             try {
                 services.close();
             } catch (Exception ignored) {
                 // shutting down
             }
+        }
+    }
+
+    private static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // shutting down
         }
     }
 
@@ -289,33 +301,51 @@ public final class LocalRunner {
                 """.formatted(r.apiBase(), r.services().dynamoEndpoint(), where, DEMO_ROOM_ID, DEMO_OWNER, r.webBase(), demo);
     }
 
-    static void serve(Router router, HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Map<String, String> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> {
-                if (!v.isEmpty()) {
-                    headers.put(k.toLowerCase(Locale.ROOT), v.getFirst());
-                }
-            });
-            String body;
-            try (InputStream in = exchange.getRequestBody()) {
-                byte[] bytes = in.readNBytes(Router.MAX_BODY_BYTES + 1);
-                body = bytes.length == 0 ? null : new String(bytes, StandardCharsets.UTF_8);
-            }
-            String requestId = UUID.randomUUID().toString();
-            HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    headers, query(exchange.getRequestURI().getRawQuery()), body, requestId,
-                    exchange.getRemoteAddress().getAddress().getHostAddress());
-            HttpResponse response = router.handle(request);
-            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            byte[] out = response.body() == null ? new byte[0] : response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(response.status(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(out);
-                }
-            }
+    /** API Gateway's own limit on a request's payload (HTTP API): over it, API Gateway answers 413 itself. */
+    static final long GATEWAY_PAYLOAD_LIMIT = 10L * 1024 * 1024;
+
+    /**
+     * The API: the request as API Gateway hands it to a function, through the router, answered as the deployed stack
+     * answers: a body over API Gateway's 10 MB is 413 (API Gateway's own answer, in the contract's shape here); a body
+     * over the route's limit is the function's 400 INVALID_REQUEST, told without reading the body further.
+     */
+    static boolean serve(Router router, Request request, Response response, Callback callback) throws Exception {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        int limit = router.maxBodyBytes(method, path);
+        String body = null;
+        if (request.getLength() > GATEWAY_PAYLOAD_LIMIT) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            LocalHttp.error(request, response, callback, 413, "INVALID_REQUEST",
+                    "The request body is larger than the 10 MB the API takes.");
+            return true;
         }
+        if (request.getLength() > limit) {
+            return tooLarge(request, response, callback, limit);
+        }
+        if (request.getLength() != 0) {
+            byte[] bytes;
+            try (InputStream in = Request.asInputStream(request)) {
+                bytes = in.readNBytes(limit + 1);
+            }
+            if (bytes.length > limit) {
+                return tooLarge(request, response, callback, limit);
+            }
+            body = bytes.length == 0 ? null : new String(bytes, StandardCharsets.UTF_8);
+        }
+        HttpRequest apiRequest = new HttpRequest(method, path, LocalHttp.headers(request), query(request.getHttpURI().getQuery()),
+                body, UUID.randomUUID().toString(), Request.getRemoteAddr(request));
+        HttpResponse answer = router.handle(apiRequest);
+        answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        LocalHttp.send(request, response, callback, answer.status(), null,
+                answer.body() == null ? null : answer.body().getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    private static boolean tooLarge(Request request, Response response, Callback callback, int limit) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
+        LocalHttp.error(request, response, callback, 400, "INVALID_REQUEST", Router.tooLarge(limit));
+        return true;
     }
 
     static Map<String, String> query(String raw) {

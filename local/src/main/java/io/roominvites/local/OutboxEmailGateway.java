@@ -4,8 +4,9 @@ import io.roominvites.domain.Emails;
 import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.template.EmailTemplate;
-import io.roominvites.email.template.TemplateException;
-import io.roominvites.http.Log;
+import io.roominvites.local.template.TemplateException;
+import io.roominvites.local.template.TemplateRenderer;
+import io.roominvites.logging.Log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,9 +94,9 @@ public final class OutboxEmailGateway implements EmailGateway {
             Log.warn("invitation email not sent", fields);
             return DeliveryFailure.TEMPLATE_MISSING.outcome();
         }
-        EmailTemplate.Rendered rendered;
+        TemplateRenderer.Rendered rendered;
         try {
-            rendered = template.render(templateData);
+            rendered = TemplateRenderer.render(template, templateData);
         } catch (TemplateException e) {
             fields.put("failure", DeliveryFailure.FAILED.name());
             fields.put("templateProblem", e.getMessage());

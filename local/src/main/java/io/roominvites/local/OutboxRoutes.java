@@ -1,11 +1,11 @@
 package io.roominvites.local;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.roominvites.json.Json;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * </ul>
  * When the runner sends through an SES v2 endpoint instead, {@code GET /dev/outbox} says where the mail went.
  */
-final class OutboxRoutes implements HttpHandler {
+final class OutboxRoutes implements Request.Handler {
     static final String PATH = "/dev/outbox";
     /** A message's HTML is shown as it is, without running anything it might contain. */
     private static final String CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
@@ -48,58 +48,68 @@ final class OutboxRoutes implements HttpHandler {
         return new OutboxRoutes(null, endpoint);
     }
 
+    /** Whether a request's path is one of these routes'. */
+    static boolean owns(String path) {
+        return path != null && (path.equals(PATH) || path.startsWith(PATH + "/"));
+    }
+
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String rest = exchange.getRequestURI().getPath().substring(PATH.length());
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            if (rest.isEmpty() || rest.equals("/")) {
-                switch (method) {
-                    case "GET", "HEAD" -> index(exchange);
-                    case "DELETE" -> {
-                        if (outbox == null) {
-                            send(exchange, 409, "application/json", Json.write(Map.of("error", Map.of("code", "INVALID_REQUEST",
-                                    "message", "Emails go to the SES v2 endpoint " + sesEndpoint + "; clear them there."))));
-                        } else {
-                            outbox.clear();
-                            send(exchange, 204, null, null);
-                        }
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange exchange = new Exchange(request, response, callback);
+        String rest = Request.getPathInContext(request).substring(PATH.length());
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        if (rest.isEmpty() || rest.equals("/")) {
+            switch (method) {
+                case "GET", "HEAD" -> index(exchange);
+                case "DELETE" -> {
+                    if (outbox == null) {
+                        exchange.error(409, "INVALID_REQUEST", "Emails go to the SES v2 endpoint " + sesEndpoint + "; clear them there.");
+                    } else {
+                        outbox.clear();
+                        send(exchange, 204, null, null);
                     }
-                    default -> methodNotAllowed(exchange, "GET, HEAD, DELETE");
                 }
-                return;
+                default -> methodNotAllowed(exchange, "GET, HEAD, DELETE");
             }
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                methodNotAllowed(exchange, "GET, HEAD");
-                return;
+            return true;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            methodNotAllowed(exchange, "GET, HEAD");
+            return true;
+        }
+        int dot = rest.lastIndexOf('.');
+        String id = dot > 1 ? rest.substring(1, dot) : "";
+        String kind = dot > 1 ? rest.substring(dot + 1) : "";
+        Optional<OutboxEmailGateway.OutboxEmail> found = outbox == null ? Optional.empty() : outbox.find(id);
+        if (found.isEmpty() || !List.of("html", "txt", "eml").contains(kind)) {
+            exchange.error(404, "NOT_FOUND", "No such email in the local outbox.");
+            return true;
+        }
+        OutboxEmailGateway.OutboxEmail e = found.get();
+        switch (kind) {
+            case "html" -> {
+                response.getHeaders().put("Content-Security-Policy", CSP);
+                send(exchange, 200, "text/html; charset=utf-8", e.html() == null ? "" : e.html());
             }
-            int dot = rest.lastIndexOf('.');
-            String id = dot > 1 ? rest.substring(1, dot) : "";
-            String kind = dot > 1 ? rest.substring(dot + 1) : "";
-            Optional<OutboxEmailGateway.OutboxEmail> found = outbox == null ? Optional.empty() : outbox.find(id);
-            if (found.isEmpty()) {
-                send(exchange, 404, "text/plain; charset=utf-8", "No such email in the local outbox.\n");
-                return;
+            case "txt" -> send(exchange, 200, "text/plain; charset=utf-8", e.text() == null ? "" : e.text());
+            default -> {
+                response.getHeaders().put("Content-Disposition", "inline; filename=\"" + e.id() + ".eml\"");
+                send(exchange, 200, "message/rfc822", e.raw());
             }
-            OutboxEmailGateway.OutboxEmail e = found.get();
-            switch (kind) {
-                case "html" -> {
-                    exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
-                    send(exchange, 200, "text/html; charset=utf-8", e.html() == null ? "" : e.html());
-                }
-                case "txt" -> send(exchange, 200, "text/plain; charset=utf-8", e.text() == null ? "" : e.text());
-                case "eml" -> {
-                    exchange.getResponseHeaders().set("Content-Disposition", "inline; filename=\"" + e.id() + ".eml\"");
-                    send(exchange, 200, "message/rfc822", e.raw());
-                }
-                default -> send(exchange, 404, "text/plain; charset=utf-8", "No such email in the local outbox.\n");
-            }
+        }
+        return true;
+    }
+
+    /** One request and its answer. */
+    private record Exchange(Request request, Response response, Callback callback) {
+        void error(int status, String code, String message) {
+            LocalHttp.error(request, response, callback, status, code, message);
         }
     }
 
-    private void index(HttpExchange exchange) throws IOException {
+    private void index(Exchange exchange) {
         // a browser (Accept: text/html) gets the page, curl and scripts get JSON; ?format= decides otherwise
-        String format = LocalRunner.query(exchange.getRequestURI().getRawQuery()).get("format");
+        String format = LocalRunner.query(exchange.request().getHttpURI().getQuery()).get("format");
         boolean json = format != null ? format.equals("json") : !accepts(exchange, "text/html");
         if (outbox == null) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -179,29 +189,21 @@ final class OutboxRoutes implements HttpHandler {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 
-    private static boolean accepts(HttpExchange exchange, String type) {
-        String accept = exchange.getRequestHeaders().getFirst("Accept");
+    private static boolean accepts(Exchange exchange, String type) {
+        String accept = exchange.request().getHeaders().get(HttpHeader.ACCEPT);
         return accept != null && accept.toLowerCase(Locale.ROOT).contains(type);
     }
 
-    private static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
-        exchange.getResponseHeaders().set("Allow", allow);
-        send(exchange, 405, "text/plain; charset=utf-8", "Method not allowed.\n");
+    private static void methodNotAllowed(Exchange exchange, String allow) {
+        exchange.response().getHeaders().put("Allow", allow);
+        exchange.error(405, "METHOD_NOT_ALLOWED", "This route does not answer " + exchange.request().getMethod()
+                + ". Use " + allow.replace(", ", " or ") + ".");
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        if (type != null) {
-            exchange.getResponseHeaders().set("Content-Type", type);
-        }
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-        exchange.sendResponseHeaders(status, bytes.length == 0 || head ? -1 : bytes.length);
-        if (bytes.length > 0 && !head) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(bytes);
-            }
-        }
+    private static void send(Exchange exchange, int status, String type, String body) {
+        exchange.response().getHeaders().put("Cache-Control", "no-store");
+        exchange.response().getHeaders().put("X-Content-Type-Options", "nosniff");
+        LocalHttp.send(exchange.request(), exchange.response(), exchange.callback(), status, type,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,10 +1,12 @@
 package io.roominvites.local;
 
-import com.sun.net.httpserver.HttpExchange;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,9 @@ public final class WebPages {
 
     /** The file a path names, or null when it is not one of the pages' (then it is the API's). */
     static String fileFor(String path) {
+        if (path == null) {
+            return null;
+        }
         String alias = ALIASES.get(path);
         if (alias != null) {
             return alias;
@@ -51,53 +56,48 @@ public final class WebPages {
     }
 
     /** Serves the request when its path is one of the pages' files; answers whether it did. */
-    public boolean serve(HttpExchange exchange) throws IOException {
-        String name = fileFor(exchange.getRequestURI().getPath());
+    public boolean serve(Request request, Response response, Callback callback) {
+        String name = fileFor(Request.getPathInContext(request));
         if (name == null) {
             return false;
         }
-        try (exchange) {
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            var headers = exchange.getResponseHeaders();
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Referrer-Policy", "no-referrer");
-            headers.set("Cache-Control", "no-cache");
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                headers.set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
-                return true;
-            }
-            String ext = name.substring(name.lastIndexOf('.') + 1);
-            headers.set("Content-Type", TYPES.get(ext));
-            if (ext.equals("html")) {
-                headers.set("Content-Security-Policy", csp);
-                headers.set("X-Frame-Options", "DENY");
-                // a page of another origin that opened this one gets no handle on it (it can't navigate it)
-                headers.set("Cross-Origin-Opener-Policy", "same-origin");
-            }
-            byte[] body = cache.computeIfAbsent(name, this::load);
-            boolean head = method.equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
-                }
-            }
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        var headers = new Headers(response.getHeaders());
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Cache-Control", "no-cache");
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            headers.set("Allow", "GET, HEAD");
+            LocalHttp.error(request, response, callback, 405, "METHOD_NOT_ALLOWED",
+                    "This page answers GET and HEAD only, not " + method + ".");
             return true;
         }
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        headers.set("Content-Type", TYPES.get(ext));
+        if (ext.equals("html")) {
+            headers.set("Content-Security-Policy", csp);
+            headers.set("X-Frame-Options", "DENY");
+            // a page of another origin that opened this one gets no handle on it (it can't navigate it)
+            headers.set("Cross-Origin-Opener-Policy", "same-origin");
+        }
+        byte[] body = cache.computeIfAbsent(name, this::load);
+        LocalHttp.send(request, response, callback, 200, null, body);
+        return true;
     }
 
-    /** For a server of pages only: the pages, and a plain 404 for anything else. */
-    public void serveOr404(HttpExchange exchange) throws IOException {
-        if (!serve(exchange)) {
-            try (exchange) {
-                byte[] body = "Not found. The API is elsewhere.\n".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                exchange.sendResponseHeaders(404, body.length);
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
-                }
-            }
+    /** For a server of pages only: the pages, and a 404 in the error shape for anything else. */
+    public boolean serveOr404(Request request, Response response, Callback callback) {
+        if (!serve(request, response, callback)) {
+            LocalHttp.error(request, response, callback, 404, "ROUTE_NOT_FOUND",
+                    "Not found: this origin serves the pages only; the API is at " + apiBase + ".");
+        }
+        return true;
+    }
+
+    /** The answer's headers, set one by one. */
+    private record Headers(HttpFields.Mutable fields) {
+        void set(String name, String value) {
+            fields.put(name, value);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.roominvites.app;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.roominvites.aws.AwsClients;
+import io.roominvites.aws.Config;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.http.Api;
 import io.roominvites.http.Discovery;
@@ -13,7 +15,9 @@ import io.roominvites.service.AdminService;
 import io.roominvites.service.BulkInvites;
 import io.roominvites.service.QueuedEmails;
 import io.roominvites.service.Ids;
+import io.roominvites.service.InviteChanges;
 import io.roominvites.service.InviteService;
+import io.roominvites.service.InviteeEntry;
 import io.roominvites.service.SettingsCache;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 import io.roominvites.tokens.AccessTokens;
@@ -62,7 +66,9 @@ public final class App {
         this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock);
         BulkInvites bulk = new BulkInvites(invites, parts.store, settings, queuedEmails, parts.emailQueue, parts.clock,
                 parts.ids);
-        Api api = new Api(invites, bulk, admin, parts.callers, access, parts.clock, parts.issuer);
+        InviteeEntry entry = new InviteeEntry(parts.store, settings, links, access, parts.clock, parts.accessTokenTtl);
+        InviteChanges changes = new InviteChanges(invites, parts.store, settings, parts.clock);
+        Api api = new Api(invites, changes, entry, bulk, admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);

@@ -68,6 +68,11 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         return storedStatus;
     }
 
+    /** Wrong emails the lobby still takes before the invite locks (0 once locked). */
+    public int lobbyAttemptsLeft() {
+        return Math.max(0, MAX_EMAIL_ATTEMPTS - failedEmailAttempts);
+    }
+
     public boolean locked() {
         return failedEmailAttempts >= MAX_EMAIL_ATTEMPTS;
     }

@@ -32,6 +32,12 @@ public record Room(String roomId, String title, String description, Instant star
         return sessionState(startsAt, endsAt, now);
     }
 
+    /** What an administrator set (without the version, time and tombstone the store keeps). */
+    public RoomDetails details() {
+        return new RoomDetails(roomId, title, description, startsAt, endsAt, chatAndCollaborationEnabled, owner,
+                coOwners, coEditors, coPublishers);
+    }
+
     public RoomView view() {
         return new RoomView(roomId, title, description, startsAt, endsAt);
     }

@@ -1,7 +1,13 @@
 package io.roominvites.email;
 
+import io.roominvites.json.Json;
+
+import java.text.ParseException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where emails to be sent after the answer are handed over: a queue (Amazon SQS in AWS, in memory in the local
@@ -21,4 +27,33 @@ public interface EmailQueue {
      * @throws io.roominvites.domain.InviteException SERVICE_UNAVAILABLE when the queue could not take them
      */
     void enqueue(List<List<Job>> messages);
+
+    /** The body of one queue message with these jobs (the format every queue adapter and consumer shares). */
+    static String message(List<Job> jobs) {
+        List<Object> list = new ArrayList<>(jobs.size());
+        for (Job j : jobs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("roomId", j.roomId());
+            m.put("inviteId", j.inviteId());
+            m.put("queuedAt", j.queuedAt().toString());
+            list.add(m);
+        }
+        return Json.write(Map.of("jobs", list));
+    }
+
+    /** The jobs of one message; a malformed message fails (it goes to the dead-letter queue after its retries). */
+    @SuppressWarnings("unchecked")
+    static List<Job> jobs(String body) {
+        try {
+            List<Job> out = new ArrayList<>();
+            for (Object o : (List<Object>) Json.parseObject(body).get("jobs")) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                out.add(new Job((String) m.get("roomId"), (String) m.get("inviteId"),
+                        Instant.parse((String) m.get("queuedAt"))));
+            }
+            return out;
+        } catch (ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("not an email queue message");
+        }
+    }
 }

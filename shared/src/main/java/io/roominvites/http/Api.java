@@ -8,10 +8,12 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
-import io.roominvites.domain.Room;
+import io.roominvites.domain.RoomDetails;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
+import io.roominvites.service.InviteChanges;
 import io.roominvites.service.InviteService;
+import io.roominvites.service.InviteeEntry;
 import io.roominvites.tokens.AccessTokens;
 import io.roominvites.tokens.CallerVerifier;
 
@@ -27,7 +29,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose. */
+/**
+ * The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose.
+ *
+ * <p>Why over 400 lines: one short method per route (24 routes), each only parsing and validating its body with
+ * {@link Body} (the field rules and their messages are the contract's) and answering through {@link Views}; splitting
+ * it by audience would spread one table of routes over several files that change together.
+ */
 public final class Api {
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
@@ -36,6 +44,8 @@ public final class Api {
     static final int MAX_NAME = 100;
 
     private final InviteService invites;
+    private final InviteeEntry entry;
+    private final InviteChanges changes;
     private final io.roominvites.service.BulkInvites bulk;
     private final AdminService admin;
     private final CallerVerifier callers;
@@ -43,9 +53,11 @@ public final class Api {
     private final Clock clock;
     private final String issuer;
 
-    public Api(InviteService invites, io.roominvites.service.BulkInvites bulk, AdminService admin, CallerVerifier callers,
-               AccessTokens accessTokens, Clock clock, String issuer) {
+    public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
+               AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
         this.invites = invites;
+        this.entry = entry;
+        this.changes = changes;
         this.bulk = bulk;
         this.admin = admin;
         this.callers = callers;
@@ -73,7 +85,7 @@ public final class Api {
         all.put(Operation.LIST_INVITES, this::list);
         all.put(Operation.REVOKE_INVITE, (r, p) -> {
             Caller c = caller(r);
-            return ok(Map.of("invite", Views.invite(invites.revoke(c, roomId(p), inviteId(p)), clock.instant())));
+            return ok(Map.of("invite", Views.invite(changes.revoke(c, roomId(p), inviteId(p)), clock.instant())));
         });
         all.put(Operation.PROMOTE_INVITE, this::promote);
         all.put(Operation.RESEND_INVITE, (r, p) -> {
@@ -90,11 +102,11 @@ public final class Api {
                 send = b.bool("sendEmail", false, false);
                 b.check();
             }
-            return created(200, invites.reissue(c, roomId, inviteId, send));
+            return created(200, changes.reissue(c, roomId, inviteId, send));
         });
         all.put(Operation.RELEASE_DEVICE, (r, p) -> {
             Caller c = caller(r);
-            return ok(Map.of("invite", Views.invite(invites.releaseDevices(c, roomId(p), inviteId(p)), clock.instant())));
+            return ok(Map.of("invite", Views.invite(changes.releaseDevices(c, roomId(p), inviteId(p)), clock.instant())));
         });
         all.put(Operation.HISTORY, (r, p) -> {
             Caller c = caller(r);
@@ -187,8 +199,8 @@ public final class Api {
         List<String> coEditors = emails(b, "coEditors");
         List<String> coPublishers = emails(b, "coPublishers");
         b.check();
-        Room room = new Room(roomId, title, description == null ? "" : description, startsAt, endsAt, cc, owner,
-                coOwners, coEditors, coPublishers, false, 0, null);
+        RoomDetails room = new RoomDetails(roomId, title, description == null ? "" : description, startsAt, endsAt, cc,
+                owner, coOwners, coEditors, coPublishers);
         return ok(Views.room(admin.putRoom(c, room)));
     }
 
@@ -218,6 +230,13 @@ public final class Api {
         m.put("sendEmailAvailable", o.sendEmailAvailable());
         m.put("linkTtlMinutes", o.linkTtlMinutes());
         m.put("linkMaxDevices", o.linkMaxDevices());
+        m.put("lobbyAttempts", io.roominvites.domain.Invite.MAX_EMAIL_ATTEMPTS);
+        Map<String, Object> room = new LinkedHashMap<>();
+        room.put("roomId", o.room().roomId());
+        room.put("title", o.room().title());
+        room.put("startsAt", o.room().startsAt().toString());
+        room.put("endsAt", o.room().endsAt().toString());
+        m.put("room", room);
         return ok(m);
     }
 
@@ -362,7 +381,7 @@ public final class Api {
         Body b = Body.parse(r.body());
         Role role = role(b);
         b.check();
-        InviteService.Promotion promotion = invites.promote(c, roomId, inviteId, role);
+        InviteChanges.Promotion promotion = changes.promote(c, roomId, inviteId, role);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invite", Views.invite(promotion.invite(), clock.instant()));
         m.put("previousRole", promotion.previousRole().name());
@@ -376,7 +395,7 @@ public final class Api {
         String token = b.string("token", true, 4096);
         String device = deviceId(b, false);
         b.check();
-        InviteService.Preview pv = invites.preview(token, device, optionalCaller(r));
+        InviteeEntry.Preview pv = entry.preview(token, device, optionalCaller(r));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", pv.state().name());
         m.put("next", pv.next() == null ? null : pv.next().name());
@@ -397,7 +416,7 @@ public final class Api {
         String device = deviceId(b, true);
         String email = b.has("email") ? email(b, "email", false) : null;
         b.check();
-        InviteService.Redemption red = invites.redeem(token, device, email, optionalCaller(r));
+        InviteeEntry.Redemption red = entry.redeem(token, device, email, optionalCaller(r));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accessToken", red.accessToken());
         m.put("expiresAt", Views.time(red.expiresAt()));

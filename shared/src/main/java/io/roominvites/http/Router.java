@@ -1,5 +1,7 @@
 package io.roominvites.http;
 
+import io.roominvites.logging.Log;
+
 import io.roominvites.json.Json;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.FieldError;
@@ -83,7 +85,7 @@ public final class Router {
             } else if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > matched.maxBodyBytes()) {
                 outcome = ErrorCode.INVALID_REQUEST.name();
                 response = error(request, ErrorCode.INVALID_REQUEST.status(), ErrorCode.INVALID_REQUEST.name(),
-                        "The request body is too large (at most " + matched.maxBodyBytes() / 1024 + " KB).", List.of(), Map.of());
+                        tooLarge(matched.maxBodyBytes()), List.of(), Map.of());
             } else {
                 HttpResponse raw = handlers.get(matched).handle(request, params);
                 Map<String, String> headers = baseHeaders(request);
@@ -96,10 +98,6 @@ public final class Router {
         } catch (InviteException e) {
             outcome = e.code().name();
             response = error(request, e.code().status(), e.code().name(), e.getMessage(), e.fields(), e.details());
-            if (e.code() == ErrorCode.EMAIL_MISMATCH && e.details().get("attemptsLeft") instanceof Number left
-                    && left.intValue() == 0) {
-                Metrics.lobbyLocked(); // this wrong email was the last one allowed: the invite is locked now
-            }
         } catch (RuntimeException | Error e) {
             outcome = ErrorCode.INTERNAL.name();
             Log.error("unhandled error", Map.of("requestId", request.requestId(),
@@ -117,6 +115,27 @@ public final class Router {
         Log.access(access);
         Metrics.request(matched == null ? null : matched.name(), outcome, response.status(), durationMs);
         return response;
+    }
+
+    /**
+     * The largest body the route of this request takes: its operation's {@link Operation#maxBodyBytes}, or
+     * {@link #MAX_BODY_BYTES} when none matches (then the answer is a 404 or 405 anyway). For a server that reads the
+     * body itself (the local runner), so that it reads no more than that.
+     */
+    public int maxBodyBytes(String method, String path) {
+        String[] p = split(path);
+        Map<String, String> ignored = new HashMap<>();
+        for (Operation op : handlers.keySet()) {
+            if (op.method().equals(method) && matches(op, p, ignored)) {
+                return op.maxBodyBytes();
+            }
+        }
+        return MAX_BODY_BYTES;
+    }
+
+    /** What a body over {@code maxBytes} is told. */
+    public static String tooLarge(int maxBytes) {
+        return "The request body is too large (at most " + maxBytes / 1024 + " KB).";
     }
 
     private Map<String, String> baseHeaders(HttpRequest request) {

@@ -45,7 +45,7 @@ public abstract class LambdaApi implements RequestHandler<APIGatewayV2HTTPEvent,
     public static <T> T init(java.util.function.Supplier<T> build) {
         try {
             return build.get();
-        } catch (io.roominvites.app.Config.ConfigException e) {
+        } catch (io.roominvites.aws.Config.ConfigException e) {
             throw new FunctionInitError(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new FunctionInitError("The function could not start: " + e.getClass().getSimpleName()

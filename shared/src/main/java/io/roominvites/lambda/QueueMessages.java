@@ -1,6 +1,6 @@
 package io.roominvites.lambda;
 
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 
 import java.util.ArrayList;
 import java.util.List;

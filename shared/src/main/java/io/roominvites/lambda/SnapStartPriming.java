@@ -90,7 +90,7 @@ public final class SnapStartPriming implements Resource {
         // metrics are formatted (code loaded) but not written
         List<List<String>> done = new ArrayList<>(1);
         io.roominvites.metrics.Metrics.muted(() -> done.add(
-                io.roominvites.http.Log.withoutAccessLines(() -> new Run(app, operations).all())));
+                io.roominvites.logging.Log.withoutAccessLines(() -> new Run(app, operations).all())));
         return done.get(0);
     }
 

@@ -1,6 +1,5 @@
 package io.roominvites.logging;
 
-import io.roominvites.http.Log;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;

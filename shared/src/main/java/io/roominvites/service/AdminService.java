@@ -5,6 +5,7 @@ import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.Room;
+import io.roominvites.domain.RoomDetails;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.store.InviteStore;
 
@@ -40,12 +41,20 @@ public final class AdminService {
         return newSettings;
     }
 
-    /** Creates or replaces a room: one write, whatever its number of invites; every link sees it on its next request. */
-    public Room putRoom(Caller caller, Room room) {
+    /**
+     * Creates or replaces a room: one write, whatever its number of invites; every link sees it on its next request.
+     * Answers the room as written (its new version and time).
+     */
+    public Room putRoom(Caller caller, RoomDetails room) {
         requireAdmin(caller);
         return store.putRoom(room, ids.newVersion(), clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .orElseThrow(() -> new InviteException(ErrorCode.ROOM_DELETED,
                         "This room was deleted and can't be changed or re-created. Use a new room id."));
+    }
+
+    /** {@link #putRoom(Caller, RoomDetails)} with a room's details (the local runner seeds its demo room so). */
+    public Room putRoom(Caller caller, Room room) {
+        return putRoom(caller, room.details());
     }
 
     public void deleteRoom(Caller caller, String roomId) {

@@ -6,20 +6,18 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.FieldError;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
-import io.roominvites.domain.InviteRules;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.email.EmailQueue;
 import io.roominvites.json.Json;
 import io.roominvites.store.InviteStore;
-import io.roominvites.store.InviteStore.BatchRecord;
+import io.roominvites.store.IdempotencyStore.BatchRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -98,17 +96,8 @@ public final class BulkInvites {
             return follow(context.earlier(), key, rows, room, caller, sendEmail);
         }
         SiteSettings s = settings.get();
-        ErrorCode refusal = InviteRules.createRefusal(room, s, now);
-        if (refusal != null) {
-            throw InviteService.createRefused(refusal);
-        }
-        if (sendEmail && !invites.sendEmailAvailable(s)) {
-            throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
-        }
-        if (s.linkBaseUrl() == null) {
-            throw new InviteException(ErrorCode.FEATURE_DISABLED,
-                    "Invitations are not set up on this site yet: an administrator must set the link base URL.");
-        }
+        CreatePolicy.checkRoom(room, s, now);
+        CreatePolicy.checkSetup(s, sendEmail, sendEmail && invites.sendEmailAvailable(s));
         if (sendEmail && queue == null && rows.size() > SEND_WITHIN_REQUEST) {
             // without a queue every email would go out within the request, past what a request may take
             throw InviteException.invalid("sendEmail", "can email at most " + SEND_WITHIN_REQUEST
@@ -167,7 +156,7 @@ public final class BulkInvites {
 
     /** Decides each row: its invite id, or why it fails (field problems, a duplicate, a blocked domain, maxDevices). */
     private Plan plan(List<Row> rows, SiteSettings s, Instant now) {
-        Instant expiresAt = now.plus(Duration.ofMinutes(s.linkTtlMinutes())).truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = CreatePolicy.expiresAt(s, now);
         Map<String, Integer> firstRowOf = new HashMap<>();
         List<PlannedRow> planned = new ArrayList<>(rows.size());
         for (Row r : rows) {
@@ -179,12 +168,11 @@ public final class BulkInvites {
                 error = new InviteException(ErrorCode.INVALID_REQUEST, "Duplicate: " + n.email() + " is already invited by row "
                         + firstRowOf.get(n.email()) + " of this batch, so this row was skipped.",
                         List.of(new FieldError("email", "duplicates row " + firstRowOf.get(n.email()))), Map.of());
-            } else if (s.isBlocked(n.email())) {
-                error = new InviteException(ErrorCode.DOMAIN_BLOCKED, "Invitations to " + Emails.domain(n.email())
-                        + " addresses are blocked on this site. Use a different email address or contact the site administrator.");
-            } else if (n.maxDevices() != null && n.maxDevices() > s.linkMaxDevices()) {
-                error = InviteException.invalid("maxDevices", "must be from 1 to " + s.linkMaxDevices()
-                        + " (this site's linkMaxDevices)");
+            } else {
+                error = CreatePolicy.blocked(n.email(), s);
+                if (error == null) {
+                    error = CreatePolicy.tooManyDevices(n, s);
+                }
             }
             if (n != null && !firstRowOf.containsKey(n.email())) {
                 firstRowOf.put(n.email(), r.row());
@@ -216,10 +204,19 @@ public final class BulkInvites {
             if (!w.roomChanged()) {
                 break;
             }
-            current = InviteService.requireManagedRoom(caller, store.findRoom(room.roomId()));
-            ErrorCode refusal = InviteRules.createRefusal(current, settings.get(), clock.instant());
-            InviteException stop = refusal != null ? InviteService.createRefused(refusal)
-                    : attempt >= 3 ? new InviteException(ErrorCode.SERVICE_UNAVAILABLE) : null;
+            InviteException stop = null;
+            try {
+                current = CreatePolicy.roomAgain(store, settings.get(), caller, room.roomId(), clock.instant());
+            } catch (InviteException refused) {
+                if (refused.code() == ErrorCode.ROOM_NOT_FOUND || refused.code() == ErrorCode.ROOM_DELETED
+                        || refused.code() == ErrorCode.NOT_ROOM_MANAGER) {
+                    throw refused;
+                }
+                stop = refused;
+            }
+            if (stop == null && attempt >= 3) {
+                stop = new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+            }
             if (stop != null) {
                 for (Invite i : pending) {
                     notWritten.put(i.inviteId(), stop);
@@ -268,9 +265,7 @@ public final class BulkInvites {
 
     private static Invite createdInvite(String inviteId, Caller caller, String roomId, InviteService.NewInvite n,
                                         Plan plan, boolean sendEmail) {
-        return Invite.created(inviteId, roomId, n.email(), n.firstName(), n.lastName(), n.role(), plan.createdAt,
-                caller.email() != null ? caller.email() : caller.subject(), caller.displayName(), plan.expiresAt,
-                n.maxDevices() == null ? 1 : n.maxDevices(), sendEmail ? Invite.EmailDelivery.queue(null, plan.createdAt) : null);
+        return CreatePolicy.newInvite(inviteId, roomId, n, caller, plan.createdAt, plan.expiresAt, sendEmail);
     }
 
     /**

@@ -8,17 +8,12 @@ import io.roominvites.domain.Room;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.EmailQueue;
-import io.roominvites.json.Json;
 import io.roominvites.store.InviteStore;
 
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends an invite's email whose attempt was reserved (QUEUED) earlier, exactly once: the attempt is first claimed by a
@@ -43,7 +38,7 @@ public final class QueuedEmails {
 
     /** One queue message: its jobs, each sent unless claimed already. One call reads each invite with its room. */
     public void sendMessage(String body) {
-        for (EmailQueue.Job job : jobs(body)) {
+        for (EmailQueue.Job job : EmailQueue.jobs(body)) {
             InviteStore.Loaded loaded = store.load(job.roomId(), job.inviteId());
             if (loaded.invite().isEmpty()) {
                 continue; // gone (removed after expiry): nothing to send
@@ -112,34 +107,5 @@ public final class QueuedEmails {
             return "Not sent: the invitee's email domain was blocked first.";
         }
         return null;
-    }
-
-    /** The body of one queue message with these jobs. */
-    public static String message(List<EmailQueue.Job> jobs) {
-        List<Object> list = new ArrayList<>(jobs.size());
-        for (EmailQueue.Job j : jobs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("roomId", j.roomId());
-            m.put("inviteId", j.inviteId());
-            m.put("queuedAt", j.queuedAt().toString());
-            list.add(m);
-        }
-        return Json.write(Map.of("jobs", list));
-    }
-
-    /** The jobs of one message; a malformed message fails (it goes to the dead-letter queue after its retries). */
-    @SuppressWarnings("unchecked")
-    static List<EmailQueue.Job> jobs(String body) {
-        try {
-            List<EmailQueue.Job> out = new ArrayList<>();
-            for (Object o : (List<Object>) Json.parseObject(body).get("jobs")) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                out.add(new EmailQueue.Job((String) m.get("roomId"), (String) m.get("inviteId"),
-                        Instant.parse((String) m.get("queuedAt"))));
-            }
-            return out;
-        } catch (ParseException | RuntimeException e) {
-            throw new IllegalArgumentException("not an email queue message");
-        }
     }
 }

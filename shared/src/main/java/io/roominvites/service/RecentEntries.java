@@ -23,21 +23,21 @@ final class RecentEntries {
         };
     }
 
-    synchronized InviteStore.Loaded recall(InviteService.InviteRef ref) {
+    synchronized InviteStore.Loaded recall(InviteeEntry.InviteRef ref) {
         return entries.get(key(ref));
     }
 
-    synchronized void remember(InviteService.InviteRef ref, InviteStore.Loaded loaded) {
+    synchronized void remember(InviteeEntry.InviteRef ref, InviteStore.Loaded loaded) {
         if (loaded.invite().isPresent() && loaded.room().isPresent()) {
             entries.put(key(ref), loaded);
         }
     }
 
-    synchronized void forget(InviteService.InviteRef ref) {
+    synchronized void forget(InviteeEntry.InviteRef ref) {
         entries.remove(key(ref));
     }
 
-    private static String key(InviteService.InviteRef ref) {
+    private static String key(InviteeEntry.InviteRef ref) {
         return ref.roomId() + '\n' + ref.inviteId();
     }
 }

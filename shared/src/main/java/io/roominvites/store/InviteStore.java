@@ -1,58 +1,19 @@
 package io.roominvites.store;
 
-import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.Invite;
-import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Room;
-import io.roominvites.domain.SiteSettings;
-import io.roominvites.events.HistoryEntry;
-import io.roominvites.events.LifecycleEvent;
+import io.roominvites.store.IdempotencyStore.BatchRecord;
+import io.roominvites.store.IdempotencyStore.IdempotencyRecord;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * Where invites, rooms, settings, the user directory and idempotency records live.
- *
- * <p>A room is one source of truth: invites keep no copy of it, so changing or deleting a room is a fixed number of
- * calls whatever its number of invites. Invite state changes are optimistic: the caller reads the invite and its room
- * together ({@link #load}), decides in plain Java, and writes the next state with {@link #replaceInvite}, which
- * succeeds only if neither the invite's revision nor (when asked) the room's version changed since. Nothing is ever
- * read-then-written without that condition.
+ * Where invites, rooms, settings, the user directory and idempotency records live: one port per entity
+ * ({@link SettingsStore}, {@link RoomStore}, {@link DirectoryStore}, {@link InviteRecords}, {@link IdempotencyStore}),
+ * and the reads that take two entities in one call (an invite with its room, a room with an Idempotency-Key's record),
+ * so that a decision is made on both as they were at one instant and costs one round trip.
  */
-public interface InviteStore {
-
-    Optional<SiteSettings> loadSettings();
-
-    void saveSettings(SiteSettings settings);
-
-    /** The room, including a deleted room's tombstone. */
-    Optional<Room> findRoom(String roomId);
-
-    /**
-     * Creates or replaces a room in one atomic write, whatever the number of its invites; every link sees the change
-     * on its next request. {@code version} is the new version (unique: {@code Ids.newVersion}).
-     *
-     * @return the stored room, or empty when the room was deleted (a deleted room stays deleted)
-     */
-    Optional<Room> putRoom(Room room, long version, Instant now);
-
-    /** Marks the room deleted in one atomic write; false when there is no such room. */
-    boolean deleteRoom(String roomId, long version, Instant now);
-
-    void putUser(DirectoryUser user);
-
-    /** At most {@code limit} users whose email, first name or last name starts with {@code prefix}. */
-    List<DirectoryUser> suggestUsers(String prefix, int limit);
-
-    /**
-     * Writes a new invite, only if the room is still at {@code roomVersion} and not deleted. With an idempotency
-     * record, the record is written in the same transaction.
-     */
-    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency);
-
-    Optional<Invite> findInvite(String roomId, String inviteId);
+public interface InviteStore extends SettingsStore, RoomStore, DirectoryStore, InviteRecords, IdempotencyStore {
 
     /**
      * What creating an invite needs to read, in one call: the room and, when an Idempotency-Key was sent,
@@ -72,140 +33,9 @@ public interface InviteStore {
     record Loaded(Optional<Room> room, Optional<Invite> invite) {
     }
 
-    /**
-     * Writes {@code next} in place of {@code current}, only if the stored invite is still at {@code current.rev()}
-     * and, when {@code roomGate} is true, {@code room} is still at its version (so the decision that led from
-     * current to next was made on the state that is stored). {@code room} also decides how long the record is kept.
-     */
-    Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate);
-
-    /** What a conditional write learnt of the room it was decided on. */
-    enum RoomCheck {
-        /** The room's gate answered that it is still at the version read. */
-        UNCHANGED,
-        /** The room's gate answered that the room changed (or was deleted) since. */
-        CHANGED,
-        /**
-         * The room was not checked, or its gate gave no verdict (a TransactionConflict, a throttle): read it again,
-         * never take it for unchanged.
-         */
-        UNKNOWN
-    }
-
-    /** The outcome of {@link #replaceInvite}. */
-    sealed interface Replaced {
-        /** Written. */
-        record Applied(Invite invite) implements Replaced {
-        }
-
-        /**
-         * Not written: the invite as stored now when the refusal carried it (else null), and what is known of the room
-         * since it was read; read again and decide again. Only {@link RoomCheck#UNCHANGED} lets a decision keep the
-         * room it read.
-         */
-        record Changed(Invite latest, RoomCheck room) implements Replaced {
-        }
-
-        /** The invite no longer exists. */
-        record Gone() implements Replaced {
-        }
-    }
-
-    /**
-     * Keeps an invite's lifecycle event in its history, as long as the invite itself, once: false when this event (by
-     * its id) was kept before, as when a change is delivered again.
-     */
-    boolean recordHistory(LifecycleEvent event);
-
-    /** The invite's history, oldest first (empty when it has none or is gone). */
-    List<HistoryEntry> history(String roomId, String inviteId);
-
-    /** The invite whose latest email has this provider message id (eventually consistent), if any. */
-    Optional<InviteKey> findByEmailMessage(String messageId);
-
-    /** Which invite. */
-    record InviteKey(String roomId, String inviteId) {
-    }
-
-    /** One page of a room's invites, newest first; {@code status} null for all. */
-    Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId, Instant now);
-
-    /** The outcome of {@link #createInvite}. */
-    sealed interface CreateResult {
-        record Created(Invite invite) implements CreateResult {
-        }
-
-        /** The room changed since it was read: read it again and retry. */
-        record RoomChanged() implements CreateResult {
-        }
-
-        /** The idempotency key was used before; {@code existing} is its record. */
-        record KeyUsed(IdempotencyRecord existing) implements CreateResult {
-        }
-    }
-
-    /**
-     * A page of invites; {@code lastInviteId} is where the next page starts (null at the end);
-     * {@code searchLimitReached} is true when the page stopped short of {@code limit} only because it read as much as
-     * one page may (more matches may lie further on: ask again from {@code lastInviteId}).
-     */
-    record Page(List<Invite> invites, String lastInviteId, boolean searchLimitReached) {
-    }
-
-    /**
-     * What an Idempotency-Key stands for: the request it was first used with and the invite it created.
-     *
-     * @param scope       who used it where (caller and room), so keys never collide across callers
-     * @param key         the client's key
-     * @param requestHash a hash of the request body
-     */
-    record IdempotencyRecord(String scope, String key, String requestHash, String roomId, String inviteId,
-                             Instant createdAt) {
-    }
-
-    // ---------------------------------------------------------------- bulk
-
-    /** How many invites one {@link #putInvites} transaction writes (with the room's ConditionCheck: 100 items). */
-    int BULK_CHUNK = 99;
-
-    /**
-     * Writes new invites of one room in as few calls as DynamoDB allows: TransactWriteItems of at most 100 items, a
-     * ConditionCheck that the room is still at {@code room}'s version and not deleted, and up to {@link #BULK_CHUNK}
-     * Puts. An invite whose id is stored already (an earlier run of the same batch wrote it) counts as written.
-     * Stops at the first chunk whose room check fails.
-     */
-    BulkWrite putInvites(Room room, List<Invite> invites);
-
-    /**
-     * How {@link #putInvites} ended: the first {@code written} invites of the list are stored; when
-     * {@code roomChanged}, the rest were not written because the room changed (read it again, decide again).
-     */
-    record BulkWrite(int written, boolean roomChanged) {
-    }
-
-    /** The invites of a room with these ids that exist, in no particular order (consistent reads, 100 a call). */
-    List<Invite> findInvites(String roomId, List<String> inviteIds);
-
     /** The room and the record of an earlier batch under the same Idempotency-Key (null when none in 24 hours). */
     BulkContext loadForBulk(String roomId, BatchRecord key);
 
     record BulkContext(Optional<Room> room, BatchRecord earlier) {
-    }
-
-    /**
-     * Stores {@code record} unless the key was used in the 24 hours before its {@code createdAt}; answers null when
-     * it was stored, else the earlier record (whose plan the caller then follows instead of its own).
-     */
-    BatchRecord claimBatch(BatchRecord record);
-
-    /** Replaces the batch's record with its final plan, marked done. */
-    void finishBatch(BatchRecord record);
-
-    /**
-     * What one Idempotency-Key stands for in a bulk create: the request's hash and the batch's plan (the invite id or
-     * the error of each row, as the service writes it), and whether every row was carried out.
-     */
-    record BatchRecord(String scope, String key, String requestHash, String roomId, Instant createdAt, String plan,
-                       boolean done) {
     }
 }

@@ -1,5 +1,7 @@
 package io.roominvites.app;
 
+import io.roominvites.aws.Config;
+
 import io.roominvites.http.HttpRequest;
 import io.roominvites.http.HttpResponse;
 import io.roominvites.http.Operation;

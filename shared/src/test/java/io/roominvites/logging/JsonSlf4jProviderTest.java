@@ -1,6 +1,6 @@
 package io.roominvites.logging;
 
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 import io.roominvites.json.Json;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;

@@ -1,14 +1,14 @@
 package io.roominvites.email.ses;
 
-import io.roominvites.app.AwsClients;
-import io.roominvites.app.Config;
+import io.roominvites.aws.AwsClients;
+import io.roominvites.aws.Config;
 import io.roominvites.domain.Emails;
 import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.email.template.TemplateValues;
 import io.roominvites.json.Json;
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 import io.roominvites.metrics.Metrics;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;

@@ -17,6 +17,9 @@ import java.util.Map;
  * <p>The default invitation template is {@code email-templates/invitation.json} at the repository
  * root, in the shape of SES v2 CreateEmailTemplate ({@code aws sesv2 create-email-template
  * --cli-input-json file://email-templates/invitation.json}); the build copies it onto the classpath.
+ *
+ * <p>SES renders it in AWS; only the local runner renders it itself ({@code io.roominvites.local.template}), so the
+ * functions carry no renderer.
  */
 public record EmailTemplate(String name, String subject, String html, String text) {
     /** The name the default template is created under, and the local runner's settings use. */
@@ -76,17 +79,5 @@ public record EmailTemplate(String name, String subject, String html, String tex
         root.put("TemplateName", name);
         root.put("TemplateContent", content);
         return Json.write(root);
-    }
-
-    /** What SES would send for this data: each part rendered, values made HTML-safe first (see {@link TemplateValues}). */
-    public Rendered render(Map<String, ?> data) {
-        Map<String, Object> safe = TemplateValues.htmlSafe(data);
-        return new Rendered(TemplateRenderer.render(subject, safe),
-                html == null ? null : TemplateRenderer.render(html, safe),
-                text == null ? null : TemplateRenderer.render(text, safe));
-    }
-
-    /** One rendered message. */
-    public record Rendered(String subject, String html, String text) {
     }
 }

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.DeliveryFailure;
 import io.roominvites.email.EmailGateway.SendOutcome;
-import io.roominvites.http.Log;
+import io.roominvites.logging.Log;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -79,7 +79,7 @@ class SnapStartPrimingTest extends ServiceTest {
     @Test
     void primingRequestsAreNotLoggedAsRequestLines() {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        io.roominvites.http.Log.redirect(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        io.roominvites.logging.Log.redirect(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         List<String> log;
         try {
             Set<Operation> all = EnumSet.allOf(Operation.class);
@@ -87,7 +87,7 @@ class SnapStartPrimingTest extends ServiceTest {
             log = SnapStartPriming.prime(service.services().app(), all);
             service.call("GET", "/admin/settings", null, null).expectError(401, "UNAUTHENTICATED"); // traffic: logged
         } finally {
-            io.roominvites.http.Log.redirect(System.out);
+            io.roominvites.logging.Log.redirect(System.out);
         }
         assertTrue(log.stream().anyMatch(l -> l.contains("HTTP 401")), "priming made its requests: " + log);
         List<String> requestLines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()

@@ -1,7 +1,7 @@
 package io.roominvites.it.email;
 
 import io.roominvites.email.template.EmailTemplate;
-import io.roominvites.email.template.TemplateRenderer;
+import io.roominvites.local.template.TemplateRenderer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -96,7 +96,7 @@ class DefaultTemplateDeploymentTest {
         Map<String, Object> data = io.roominvites.json.Json.parseObject(
                 Files.readString(root().resolve("email-templates/sample-data.json")));
         assertEquals(EmailSupport.CONTRACT_DATA, data.keySet());
-        EmailTemplate.Rendered r = EmailTemplate.defaultInvitation().render(data);
+        TemplateRenderer.Rendered r = TemplateRenderer.render(EmailTemplate.defaultInvitation(), data);
         assertTrue(r.text().contains((String) data.get("inviteLink")));
         assertTrue(((List<Object>) data.get("permissions")).size() > 1);
     }

@@ -150,6 +150,20 @@ class EmailAfterTheWriteTest extends ServiceTest {
         assertTrue(emails <= 9, "the first send and at most nine resends: " + emails);
         Map<String, Object> delivery = (Map<String, Object>) listed(room, id).get("emailDelivery");
         assertTrue(((Number) delivery.get("attempts")).intValue() <= 10, delivery.toString());
+
+        // then one at a time up to the cap, whatever the race left: the contract's 10 sends exactly, then 429
+        for (int i = 0; i < 20; i++) {
+            Service.Response r = service.call("POST", "/rooms/" + room + "/invites/" + id + "/resend",
+                    service.token(Service.OWNER), null);
+            if (r.status() == 429) {
+                r.expectError(429, "RATE_LIMITED");
+                break;
+            }
+            r.expect(200);
+        }
+        assertEquals(9, sent.size() - before, "the first send and exactly nine resends");
+        delivery = (Map<String, Object>) listed(room, id).get("emailDelivery");
+        assertEquals(10, ((Number) delivery.get("attempts")).intValue(), delivery.toString());
     }
 
     private static <T> List<T> atOnce(List<Callable<T>> tasks) throws Exception {

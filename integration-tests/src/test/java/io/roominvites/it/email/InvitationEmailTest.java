@@ -2,6 +2,7 @@ package io.roominvites.it.email;
 
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.email.template.EmailTemplate;
+import io.roominvites.local.template.TemplateRenderer;
 import io.roominvites.json.Json;
 import io.roominvites.it.support.CallCounter;
 import io.roominvites.it.support.Service;
@@ -122,7 +123,7 @@ class InvitationEmailTest extends ServiceTest {
             assertTrue(m.html().contains("<a href=\"" + link + "\""), m.html());
 
             // the local outbox renders exactly what SES's Handlebars rendered
-            EmailTemplate.Rendered local = EmailTemplate.defaultInvitation().render(data);
+            TemplateRenderer.Rendered local = TemplateRenderer.render(EmailTemplate.defaultInvitation(), data);
             assertEquals(m.subject(), local.subject());
             assertEquals(m.html(), local.html());
             assertEquals(m.text(), local.text());

@@ -1,18 +1,17 @@
 package io.roominvites.it.email;
 
-import com.sun.net.httpserver.HttpServer;
 import io.roominvites.email.template.EmailTemplate;
 import io.roominvites.json.Json;
 import io.roominvites.it.support.Service;
 import io.roominvites.it.support.ServiceTest;
 import io.roominvites.local.LocalEmail;
+import io.roominvites.local.LocalHttp;
 import io.roominvites.local.OutboxEmailGateway;
 import io.roominvites.testing.Backend;
+import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,11 +117,9 @@ class LocalOutboxTest extends ServiceTest {
     void theOutboxRoutesListShowAndClearTheEmails() throws Exception {
         String to = EmailSupport.uniqueEmail("routes");
         create(to, "Gia", true);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        LocalEmail.addRoutes(server, outbox);
-        server.start();
+        Server server = LocalHttp.start(0, LocalEmail.routes(outbox));
         HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        String base = "http://127.0.0.1:" + LocalHttp.port(server);
         try {
             HttpResponse<String> list = get(http, base + "/dev/outbox?format=json");
             assertEquals(200, list.statusCode());
@@ -160,7 +157,7 @@ class LocalOutboxTest extends ServiceTest {
             assertEquals(204, cleared.statusCode());
             assertTrue(outbox.list().isEmpty());
         } finally {
-            server.stop(0);
+            server.stop();
         }
     }
 

@@ -91,7 +91,7 @@ class FaultInjectionTest {
 
     /** The SES client as the functions build it ({@link SesEmailGateway#clientBuilder}), without the pauses between attempts. */
     private SesV2Client sesClient() {
-        return SesV2Client.builder().httpClient(io.roominvites.app.AwsClients.httpClient())
+        return SesV2Client.builder().httpClient(io.roominvites.aws.AwsClients.httpClient())
                 .endpointOverride(backend.sesEndpoint()).region(backend.region()).credentialsProvider(backend.credentials())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(injector)
                         .retryStrategy(SesEmailGateway.sendSafeRetries(

@@ -40,7 +40,7 @@ class WrongEmailLockTest extends ServiceTest {
             assertEquals(i, stored(service, guest).failedEmailAttempts());
         }
         // the fifth wrong email answered EMAIL_MISMATCH with 0 attempts left and said the invite is now locked
-        // (InviteService.failedEntry); from then on: INVITE_LOCKED, even for the right email
+        // (InviteeEntry.failedEntry); from then on: INVITE_LOCKED, even for the right email
         expectError(redeem(service, token, "device-lock-1", GUEST, null), 423, "INVITE_LOCKED");
         expectError(redeem(service, token, "device-lock-9", GUEST, null), 423, "INVITE_LOCKED");
         expectError(redeem(service, token, "device-lock-9", null, service.token(GUEST)), 423, "INVITE_LOCKED");

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,12 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
     @Test
     void anOpenRoomWithEverythingOn() {
         Service.Response r = options(ROOM);
-        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices"), r.json().keySet());
+        assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices",
+                "lobbyAttempts", "room"), r.json().keySet());
+        assertEquals(5L, ((Number) r.json().get("lobbyAttempts")).longValue(), "the contract: 5 wrong emails lock");
+        assertEquals(ROOM, r.obj("room").get("roomId"));
+        assertTrue(r.obj("room").get("title") instanceof String t && !t.isBlank(), "the room is named: " + r.obj("room"));
+        assertTrue(Instant.parse((String) r.obj("room").get("endsAt")).isAfter(Instant.parse((String) r.obj("room").get("startsAt"))));
         assertEquals(true, r.json().get("canInvite"));
         assertEquals(List.of(), r.json().get("reasons"));
         assertEquals(false, r.json().get("sendEmailAvailable"));

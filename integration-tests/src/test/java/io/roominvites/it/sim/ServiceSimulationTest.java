@@ -36,14 +36,6 @@ class ServiceSimulationTest {
             Defect.LATEST_ATTEMPT_EVENTS, Set.of("email-event-per-attempt", "events-exactly-once"),
             Defect.STALE_ROOM_GRANT, Set.of("no-entry-after-end", "grant-role", "max-devices")));
 
-    /**
-     * Where the test command starts looking for each defect: a seed scripts/simulate.sh found it in (the seeds replay
-     * exactly), so that the test stays within its budget; the script measures how often each is found.
-     */
-    static final Map<Defect, Long> FIRST_FINDS = new EnumMap<>(Map.of(
-            Defect.INVITE_OLD_TTL, 1L, Defect.HISTORY_OLD_TTL, 1L, Defect.LATEST_ATTEMPT_EVENTS, 1L,
-            Defect.STALE_ROOM_GRANT, 1L));
-
     private static SimInfra infra;
 
     @BeforeAll
@@ -75,7 +67,7 @@ class ServiceSimulationTest {
         }
         int seeds = Integer.getInteger("sim.seeds", 40);
         long from = Long.getLong("sim.from", 1);
-        long budget = Long.getLong("sim.budgetSeconds", 60) * 1000;
+        long budget = Long.getLong("sim.budgetSeconds", 40) * 1000;
         long t0 = System.currentTimeMillis();
         List<String> failures = new ArrayList<>();
         int run = 0;
@@ -110,11 +102,14 @@ class ServiceSimulationTest {
     @Test
     @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void theSimulationSeesEachOldDefect() {
-        int max = Integer.getInteger("sim.defectSeeds", 3);
+        // the test command starts each defect's search at a seed that found it when measured (scripts/simulate.sh
+        // measures how many seeds find each, from seed 1: bench/results/simulation.md), and tries a few seeds from
+        // there: the seeds replay exactly, so this stays a quick, deterministic proof that the checks still see it
+        int max = Integer.getInteger("sim.defectSeeds", 4);
         StringBuilder table = new StringBuilder();
         List<Defect> missed = new ArrayList<>();
         for (Defect d : Defect.values()) {
-            Detection found = detect(d, FIRST_FINDS.get(d), max, true);
+            Detection found = detect(d, Long.getLong("sim.defectFrom", FIRST_FINDING.getOrDefault(d, 1L)), max, true);
             table.append(d).append(": ").append(found).append('\n');
             if (found.found == 0) {
                 missed.add(d);
@@ -123,6 +118,11 @@ class ServiceSimulationTest {
         System.out.println(table);
         assertTrue(missed.isEmpty(), "defects not seen: " + missed + "\n" + table);
     }
+
+    /** A seed that found each defect when measured (10 seeds from seed 1 each, 2026-12-06). */
+    private static final java.util.Map<Defect, Long> FIRST_FINDING = java.util.Map.of(
+            Defect.INVITE_OLD_TTL, 1L, Defect.HISTORY_OLD_TTL, 1L, Defect.LATEST_ATTEMPT_EVENTS, 10L,
+            Defect.STALE_ROOM_GRANT, 3L);
 
     /** How a defect was found: in how many of the seeds run, and after how many steps each time. */
     record Detection(int found, int run, List<Long> seeds, List<Integer> steps, List<String> checks, long millis) {

@@ -5,11 +5,9 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.store.RoomRetirement;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +47,7 @@ public final class DynamoRoomRetirement implements RoomRetirement {
     @Override
     public Outcome retire(String roomId, long version) {
         Map<String, AttributeValue> room = Calls.call(() -> db.getItem(b -> b.tableName(table)
-                .key(Items.roomKey(roomId)).consistentRead(true)).item());
+                .key(RoomItems.roomKey(roomId)).consistentRead(true)).item());
         if (room == null || room.isEmpty()) {
             return new Outcome(true, 0, 0, false);
         }
@@ -73,7 +71,7 @@ public final class DynamoRoomRetirement implements RoomRetirement {
                         return new Outcome(false, invites, items, true);
                     }
                     for (Map<String, AttributeValue> k : keys) {
-                        if (Items.INVITE_SK.equals(Attr.str(k, TableSchema.SK))) {
+                        if (InviteItems.INVITE_SK.equals(Attr.str(k, TableSchema.SK))) {
                             invites++;
                         }
                     }
@@ -95,7 +93,7 @@ public final class DynamoRoomRetirement implements RoomRetirement {
     private QueryResponse listed(String roomId, int shard, Map<String, AttributeValue> start) {
         return Calls.call(() -> db.query(QueryRequest.builder().tableName(table).indexName(TableSchema.ROOM_LIST_INDEX)
                 .keyConditionExpression(TableSchema.ROOM_LIST_PK + " = :p")
-                .expressionAttributeValues(Map.of(":p", s(Items.roomListPartition(roomId, shard))))
+                .expressionAttributeValues(Map.of(":p", s(InviteItems.roomListPartition(roomId, shard))))
                 .limit(PAGE).exclusiveStartKey(start).build()));
     }
 
@@ -137,7 +135,7 @@ public final class DynamoRoomRetirement implements RoomRetirement {
     private boolean deleteAll(String roomId, long version, List<Map<String, AttributeValue>> keys) {
         for (int from = 0; from < keys.size(); from += DELETES_PER_TRANSACTION) {
             List<TransactWriteItem> items = new ArrayList<>(DELETES_PER_TRANSACTION + 1);
-            items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(Items.gateKey(roomId, 0))
+            items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(RoomItems.gateKey(roomId, 0))
                     .conditionExpression("attribute_not_exists(version) OR version = :v")
                     .expressionAttributeValues(Map.of(":v", n(version)))).build());
             for (Map<String, AttributeValue> key : keys.subList(from, Math.min(keys.size(), from + DELETES_PER_TRANSACTION))) {
@@ -153,10 +151,10 @@ public final class DynamoRoomRetirement implements RoomRetirement {
     /** The gates and, last of all, the room's own item, if the room is still at {@code version}. */
     private boolean deleteRoomItems(String roomId, long version) {
         List<TransactWriteItem> items = new ArrayList<>(1 + TableSchema.ROOM_GATES);
-        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(Items.roomKey(roomId))
+        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(RoomItems.roomKey(roomId))
                 .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(version)))).build());
         for (int g = 0; g < TableSchema.ROOM_GATES; g++) {
-            Map<String, AttributeValue> gate = Items.gateKey(roomId, g);
+            Map<String, AttributeValue> gate = RoomItems.gateKey(roomId, g);
             items.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(gate)
                     .conditionExpression("attribute_not_exists(version) OR version = :v")
                     .expressionAttributeValues(Map.of(":v", n(version)))).build());
@@ -169,23 +167,6 @@ public final class DynamoRoomRetirement implements RoomRetirement {
      * throttle wrote nothing and is tried again; a write whose outcome is unknown fails the run (to be run again).
      */
     private boolean transact(List<TransactWriteItem> items) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Calls.write(() -> db.transactWriteItems(b -> b.transactItems(items)));
-                return true;
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                for (CancellationReason r : reasons) {
-                    if ("ConditionalCheckFailed".equals(r.code())) {
-                        return false;
-                    }
-                }
-                if (attempt < 5 && Calls.retryable(reasons)) {
-                    Calls.backoff(attempt);
-                    continue;
-                }
-                throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
-            }
-        }
+        return new Table(db, table).transact(items, 5) == null;
     }
 }

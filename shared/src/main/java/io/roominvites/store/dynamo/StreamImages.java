@@ -30,15 +30,15 @@ public final class StreamImages {
         }
         Map<String, AttributeValue> before = empty(oldImage) ? null : oldImage;
         Map<String, AttributeValue> after = empty(newImage) ? null : newImage;
-        if (Items.INVITE_SK.equals(sk) && pk.startsWith("INVITE#")) {
-            return new StoredChange.InviteWritten(before == null ? null : Items.invite(before),
-                    after == null ? null : Items.invite(after));
+        if (InviteItems.INVITE_SK.equals(sk) && pk.startsWith("INVITE#")) {
+            return new StoredChange.InviteWritten(before == null ? null : InviteItems.invite(before),
+                    after == null ? null : InviteItems.invite(after));
         }
-        if (Items.ROOM_SK.equals(sk) && pk.startsWith("ROOM#")) {
-            return new StoredChange.RoomWritten(before == null ? null : Items.room(before),
-                    after == null ? null : Items.room(after));
+        if (RoomItems.ROOM_SK.equals(sk) && pk.startsWith("ROOM#")) {
+            return new StoredChange.RoomWritten(before == null ? null : RoomItems.room(before),
+                    after == null ? null : RoomItems.room(after));
         }
-        if (Items.RETIRE_SK.equals(sk) && pk.startsWith("ROOM#") && removedByTtl && after == null && before != null) {
+        if (RoomItems.RETIRE_SK.equals(sk) && pk.startsWith("ROOM#") && removedByTtl && after == null && before != null) {
             return new StoredChange.RoomRetired(pk.substring("ROOM#".length()), Attr.num(before, "version", 0));
         }
         return new StoredChange.Other();

@@ -3,7 +3,7 @@ package io.roominvites.store.dynamo;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.store.InviteStore;
-import io.roominvites.store.InviteStore.IdempotencyRecord;
+import io.roominvites.store.IdempotencyStore.IdempotencyRecord;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -3,7 +3,7 @@ package io.roominvites.functions.emailqueue;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.roominvites.app.App;
-import io.roominvites.app.Config;
+import io.roominvites.aws.Config;
 import io.roominvites.email.ses.SesEmailGateway;
 import io.roominvites.lambda.LambdaApi;
 import io.roominvites.lambda.QueueMessages;

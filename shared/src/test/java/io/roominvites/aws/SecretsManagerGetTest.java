@@ -1,4 +1,5 @@
-package io.roominvites.app;
+package io.roominvites.aws;
+
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.roominvites.app;
+package io.roominvites.aws;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;

@@ -1,4 +1,4 @@
-package io.roominvites.http;
+package io.roominvites.logging;
 
 import io.roominvites.json.Json;
 import java.io.PrintStream;

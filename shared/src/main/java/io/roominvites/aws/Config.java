@@ -1,4 +1,4 @@
-package io.roominvites.app;
+package io.roominvites.aws;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public final class Config {
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     /** The EventBridge bus the lifecycle events go to (the stream consumer only). */
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
-    /** The SQS queue bulk invitation emails are handed to (its URL); unset, a bulk batch sends at most 20 emails. */
+    /** The SQS queue bulk invitation emails are handed to (its URL); unset, a bulk batch sends at most 20 emails (set, a batch creating more hands all its emails to it). */
     public static final String EMAIL_QUEUE_URL = "EMAIL_QUEUE_URL";
 
     /** Every variable any function reads (the contract test compares this with template.yaml). */

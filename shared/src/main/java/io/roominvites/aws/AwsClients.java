@@ -1,4 +1,4 @@
-package io.roominvites.app;
+package io.roominvites.aws;
 
 import io.roominvites.json.Json;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -91,7 +91,7 @@ public final class AwsClients {
      * then AWS_ENDPOINT_URL (as the SDK reads them). Up to 3 attempts on a network error, throttling or a
      * 5xx answer. Messages never contain the secret.
      */
-    static String secretString(String secretId) {
+    public static String secretString(String secretId) {
         return SecretsManagerGet.secretString(secretId, System.getenv());
     }
 

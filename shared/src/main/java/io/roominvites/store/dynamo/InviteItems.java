@@ -1,159 +1,54 @@
 package io.roominvites.store.dynamo;
 
-import io.roominvites.domain.DirectoryUser;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
-import io.roominvites.domain.Room;
-import io.roominvites.domain.SiteSettings;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.roominvites.store.dynamo.Attr.bool;
 import static io.roominvites.store.dynamo.Attr.instant;
 import static io.roominvites.store.dynamo.Attr.num;
 import static io.roominvites.store.dynamo.Attr.s;
 import static io.roominvites.store.dynamo.Attr.str;
-import static io.roominvites.store.dynamo.Attr.strings;
 import static io.roominvites.store.dynamo.Attr.time;
 
-/** Keys and the mapping between items and domain records. */
-final class Items {
-    static final String SETTINGS_PK = "SITE";
-    static final String SETTINGS_SK = "#SETTINGS";
-    static final String ROOM_SK = "#ROOM";
-    static final String GATE_SK = "#GATE";
+/**
+ * An invite's item ({@code INVITE#{roomId}#{inviteId}}, {@code #INVITE}), read and written here only, with its
+ * entries in the two list indexes ({@code byRoom}, {@code byStatus}, each spread over {@link TableSchema#LIST_SHARDS}
+ * shards by the invite id).
+ */
+final class InviteItems {
     static final String INVITE_SK = "#INVITE";
-    static final String USER_SK = "#USER";
-    static final String IDEM_SK = "#IDEM";
-    static final String RETIRE_SK = "#RETIRE";
-    static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+    /** The attribute that marks which write put an invite's current state (see {@link DynamoInvites#replaceInvite}). */
+    static final String WRITE_MARK = "wm";
 
-    private Items() {
-    }
-
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(TableSchema.PK, s(pk), TableSchema.SK, s(sk));
-    }
-
-    static String roomPk(String roomId) {
-        return "ROOM#" + roomId;
-    }
-
-    static Map<String, AttributeValue> roomKey(String roomId) {
-        return key(roomPk(roomId), ROOM_SK);
-    }
-
-    /**
-     * The room's retire marker: written with the room (same transaction, same version), carrying the TTL of the room
-     * and of everything that belongs to it (docs/lifetimes.md). Its removal by DynamoDB's TTL starts the room's
-     * retirement ({@link DynamoRoomRetirement}); it is the only item of a room or its invites that has a TTL.
-     */
-    static Map<String, AttributeValue> retireKey(String roomId) {
-        return key(roomPk(roomId), RETIRE_SK);
-    }
-
-    static Map<String, AttributeValue> retireItem(String roomId, long version, Instant retireAt) {
-        Map<String, AttributeValue> item = new HashMap<>(retireKey(roomId));
-        item.put("type", s("ROOM_RETIRE"));
-        item.put("roomId", s(roomId));
-        item.put("version", Attr.n(version));
-        item.put("retireAt", time(retireAt));
-        item.put(TableSchema.TTL, Attr.n(ttlSeconds(retireAt)));
-        return item;
-    }
-
-    /** The room gate an invite's writes check (one of {@link TableSchema#ROOM_GATES}, by the invite id). */
-    static Map<String, AttributeValue> gateKey(String roomId, int gate) {
-        return key(roomPk(roomId) + "#GATE#" + gate, GATE_SK);
-    }
-
-    static int gateOf(String inviteId) {
-        return spread(inviteId) % TableSchema.ROOM_GATES;
+    private InviteItems() {
     }
 
     static Map<String, AttributeValue> inviteKey(String roomId, String inviteId) {
-        return key("INVITE#" + roomId + "#" + inviteId, INVITE_SK);
-    }
-
-    /** A well-mixed small number from an invite id's random tail, the same for the same id. */
-    static int spread(String inviteId) {
-        int h = inviteId.hashCode();
-        h ^= h >>> 16;
-        h *= 0x45d9f3b;
-        h ^= h >>> 16;
-        return h & 0x7fffffff;
+        return Keys.key("INVITE#" + roomId + "#" + inviteId, INVITE_SK);
     }
 
     static int listShardOf(String inviteId) {
-        return (spread(inviteId) >>> 8) % TableSchema.LIST_SHARDS;
+        return (Keys.spread(inviteId) >>> 8) % TableSchema.LIST_SHARDS;
     }
 
     /** The byRoom index partition of a room's invites in list shard {@code shard}. */
     static String roomListPartition(String roomId, int shard) {
-        return roomPk(roomId) + "#" + shard;
+        return RoomItems.roomPk(roomId) + "#" + shard;
     }
 
     /** The byStatus index partition of a room's invites stored with {@code status}, in list shard {@code shard}. */
     static String statusPartition(String roomId, InviteStatus stored, int shard) {
-        return roomPk(roomId) + "#" + stored.name() + "#" + shard;
+        return RoomItems.roomPk(roomId) + "#" + stored.name() + "#" + shard;
     }
-
-    static Map<String, AttributeValue> settingsKey() {
-        return key(SETTINGS_PK, SETTINGS_SK);
-    }
-
-    static Map<String, AttributeValue> userKey(String email) {
-        return key("USER#" + email, USER_SK);
-    }
-
-    static long ttlSeconds(Instant at) {
-        return at.getEpochSecond();
-    }
-
-    // ---- settings
-
-    static Map<String, AttributeValue> settingsItem(SiteSettings s) {
-        Map<String, AttributeValue> item = new HashMap<>(settingsKey());
-        item.put("type", s("SETTINGS"));
-        item.put("inviteToMediaEnabled", AttributeValue.fromBool(s.inviteToMediaEnabled()));
-        if (s.emailTemplateName() != null) {
-            item.put("emailTemplateName", s(s.emailTemplateName()));
-        }
-        item.put("blockedDomains", Attr.list(s.blockedDomains()));
-        item.put("linkTtlMinutes", Attr.n(s.linkTtlMinutes()));
-        if (s.linkBaseUrl() != null) {
-            item.put("linkBaseUrl", s(s.linkBaseUrl()));
-        }
-        item.put("linkMaxDevices", Attr.n(s.linkMaxDevices()));
-        return item;
-    }
-
-    static SiteSettings settings(Map<String, AttributeValue> item) {
-        return new SiteSettings(bool(item, "inviteToMediaEnabled"), str(item, "emailTemplateName"),
-                strings(item, "blockedDomains"),
-                (int) num(item, "linkTtlMinutes", SiteSettings.DEFAULT_LINK_TTL_MINUTES), str(item, "linkBaseUrl"),
-                (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES));
-    }
-
-    // ---- rooms
-
-    static Room room(Map<String, AttributeValue> item) {
-        return new Room(str(item, "roomId"), str(item, "title"), str(item, "description"), instant(item, "startsAt"),
-                instant(item, "endsAt"), bool(item, "chatAndCollaborationEnabled"), str(item, "owner"),
-                strings(item, "coOwners"), strings(item, "coEditors"), strings(item, "coPublishers"),
-                bool(item, "deleted"), num(item, "version", 0), instant(item, "updatedAt"));
-    }
-
-    // ---- invites
 
     /**
      * The whole item of {@code inv}. It has no TTL of its own: an invite lives as long as its room (its retire marker,
-     * {@link #retireItem}), whose dates it does not copy, so no room change can leave it with a stale lifetime.
+     * {@link RoomItems#retireItem}), whose dates it does not copy, so no room change can leave it with a stale lifetime.
      */
     static Map<String, AttributeValue> inviteItem(Invite inv) {
         Map<String, AttributeValue> item = new HashMap<>(inviteKey(inv.roomId(), inv.inviteId()));
@@ -272,33 +167,5 @@ final class Items {
             out.add(new Invite.Attempt(str(m, "status"), instant(m, "at"), str(m, "error")));
         }
         return out;
-    }
-
-    // ---- history: the invite's lifecycle events, in its own partition, ordered by the invite's revision
-
-    static final String HISTORY_SK_PREFIX = "EVENT#";
-
-    static Map<String, AttributeValue> historyKey(io.roominvites.events.LifecycleEvent e) {
-        // ordered by revision; the rest of the event's id (which transition, what type) keeps two events apart
-        String sk = HISTORY_SK_PREFIX + String.format(java.util.Locale.ROOT, "%020d", e.revision()) + "#"
-                + e.eventId().substring(e.eventId().indexOf(':') + 1);
-        return key(Attr.str(inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
-    }
-
-    static io.roominvites.events.HistoryEntry historyEntry(Map<String, AttributeValue> item) {
-        Map<String, Object> details;
-        try {
-            details = io.roominvites.json.Json.parseObject(str(item, "details"));
-        } catch (java.text.ParseException | RuntimeException e) {
-            details = Map.of();
-        }
-        return new io.roominvites.events.HistoryEntry(io.roominvites.events.EventType.ofDetailType(str(item, "eventType")),
-                instant(item, "at"), str(item, "actor"), details);
-    }
-
-    // ---- users
-
-    static DirectoryUser user(Map<String, AttributeValue> item) {
-        return new DirectoryUser(str(item, "email"), str(item, "firstName"), str(item, "lastName"));
     }
 }

@@ -1,0 +1,46 @@
+package io.roominvites.store.dynamo;
+
+import io.roominvites.domain.SiteSettings;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.roominvites.store.dynamo.Attr.bool;
+import static io.roominvites.store.dynamo.Attr.num;
+import static io.roominvites.store.dynamo.Attr.s;
+import static io.roominvites.store.dynamo.Attr.str;
+import static io.roominvites.store.dynamo.Attr.strings;
+
+/** The site settings' item ({@code SITE}, {@code #SETTINGS}), read and written here only. */
+final class SettingsItems {
+    private SettingsItems() {
+    }
+
+    static Map<String, AttributeValue> key() {
+        return Keys.key("SITE", "#SETTINGS");
+    }
+
+    static Map<String, AttributeValue> item(SiteSettings s) {
+        Map<String, AttributeValue> item = new HashMap<>(key());
+        item.put("type", s("SETTINGS"));
+        item.put("inviteToMediaEnabled", AttributeValue.fromBool(s.inviteToMediaEnabled()));
+        if (s.emailTemplateName() != null) {
+            item.put("emailTemplateName", s(s.emailTemplateName()));
+        }
+        item.put("blockedDomains", Attr.list(s.blockedDomains()));
+        item.put("linkTtlMinutes", Attr.n(s.linkTtlMinutes()));
+        if (s.linkBaseUrl() != null) {
+            item.put("linkBaseUrl", s(s.linkBaseUrl()));
+        }
+        item.put("linkMaxDevices", Attr.n(s.linkMaxDevices()));
+        return item;
+    }
+
+    static SiteSettings settings(Map<String, AttributeValue> item) {
+        return new SiteSettings(bool(item, "inviteToMediaEnabled"), str(item, "emailTemplateName"),
+                strings(item, "blockedDomains"),
+                (int) num(item, "linkTtlMinutes", SiteSettings.DEFAULT_LINK_TTL_MINUTES), str(item, "linkBaseUrl"),
+                (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES));
+    }
+}
