@@ -160,6 +160,7 @@ class ServiceSimulationTest {
     void many() throws Exception {
         SimulationReport.run(infra, Integer.getInteger("sim.seeds", 10_000), Long.getLong("sim.from", 1),
                 Integer.getInteger("sim.defectSeeds", 200),
-                Path.of(System.getProperty("project.root", ".."), "bench", "results", "simulation.md"));
+                Path.of(System.getProperty("project.root", ".."), "bench", "results",
+                        System.getProperty("sim.results", "simulation.md")));
     }
 }

@@ -19,14 +19,20 @@ import java.net.URI;
  * client, a DynamoDB client without faults (the checks read the store as it is) and a streams client.
  */
 final class SimInfra implements AutoCloseable {
-    final URI endpoint;
-    final SdkHttpClient http;
-    final DynamoDbClient raw;
-    final DynamoDbStreamsClient streams;
-    private final DynamoDbLocalServer server;
+    /** DynamoDB Local keeps a deleted table's stream in its metadata and reads it on every write: a fresh one now and then. */
+    static final int TABLES_PER_SERVER = 20;
+    URI endpoint;
+    SdkHttpClient http;
+    DynamoDbClient raw;
+    DynamoDbStreamsClient streams;
+    private DynamoDbLocalServer server;
     private int tables;
 
     SimInfra() {
+        start();
+    }
+
+    private void start() {
         this.server = DynamoDbLocalServer.launch();
         this.endpoint = server.endpoint();
         this.http = ApacheHttpClient.builder().maxConnections(16).build();
@@ -38,6 +44,10 @@ final class SimInfra implements AutoCloseable {
     }
 
     int nextTable() {
+        if (tables > 0 && tables % TABLES_PER_SERVER == 0) {
+            close();
+            start();
+        }
         return ++tables;
     }
 

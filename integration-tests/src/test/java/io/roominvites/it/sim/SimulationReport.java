@@ -22,7 +22,11 @@ final class SimulationReport {
         Map<String, Long> faults = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         Map<Defect, ServiceSimulationTest.Detection> detections = new EnumMap<>(Defect.class);
+        String only = System.getProperty("sim.onlyDefects", "");
         for (Defect d : Defect.values()) {
+            if (!only.isBlank() && !only.contains(d.name())) {
+                continue;
+            }
             detections.put(d, ServiceSimulationTest.detect(d, from, defectSeeds, false));
             write(out, started, seeds, from, 0, 0, 0, byCheck, faults, 0, 0, 0, 0, 0, failures, detections, 0);
         }
