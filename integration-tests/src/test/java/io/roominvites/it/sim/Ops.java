@@ -174,7 +174,9 @@ final class Ops {
                 throw new Violation("deleted-room-stays-deleted", what + " " + r.id + " answered 200 for a deleted room");
             }
             if (!r.exists) {
-                r.incarnation++;
+                r.incarnation++; // a room id whose room retired (and was removed) is a new room
+                r.deleted = false;
+                r.deletedAt = null;
             }
             r.exists = true;
             r.start = start;
