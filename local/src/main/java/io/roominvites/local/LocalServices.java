@@ -84,6 +84,8 @@ public final class LocalServices implements AutoCloseable {
         public boolean tableStream = true;
         /** Where the signing keys are kept (read if present, else generated and written); null: a new key in memory. */
         public Path keysFile;
+        /** The local identity provider's signing key; null: a new one (tests starting many services share one). */
+        public com.nimbusds.jose.jwk.RSAKey identityKey;
         public Region region = Region.US_EAST_1;
         public software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
@@ -147,7 +149,8 @@ public final class LocalServices implements AutoCloseable {
         // a kid of its own per start (never the kid of another key: events/env.json's LOCAL-ONLY key is sam-local-1),
         // or the one kept in LOCAL_DATA_DIR, so that links survive a restart
         this.keys = o.keysFile == null ? KeyRing.generate(LocalServices.freshKid()) : keptKeys(o.keysFile);
-        this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock);
+        this.idp = new LocalIdentityProvider(o.issuerBase + "/local-idp", IDP_AUDIENCE, clock,
+                o.identityKey != null ? o.identityKey : LocalIdentityProvider.newKey());
 
         App.Parts parts = new App.Parts();
         parts.store = o.storeDecorator == null ? store : o.storeDecorator.apply(store);

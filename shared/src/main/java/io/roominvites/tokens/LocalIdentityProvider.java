@@ -40,23 +40,36 @@ public final class LocalIdentityProvider {
     private final String publicJwksJson;
 
     public LocalIdentityProvider(String issuer, String audience, Clock clock) {
+        this(issuer, audience, clock, newKey());
+    }
+
+    /** With a key made by {@link #newKey()} (tests that start many providers share one: a key takes ~100 ms). */
+    public LocalIdentityProvider(String issuer, String audience, Clock clock, RSAKey key) {
         this.issuer = Jws.requireText(issuer, "issuer");
         this.audience = Jws.requireText(audience, "audience");
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            RSAKey key = new RSAKeyGenerator(2048)
+            this.signer = new RSASSASigner(Objects.requireNonNull(key, "key"));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the local identity provider's key cannot sign");
+        }
+        this.publicKey = key.toPublicJWK();
+        JWKSet publicSet = new JWKSet(publicKey);
+        this.jwkSource = new ImmutableJWKSet<>(publicSet);
+        this.publicJwksJson = publicSet.toString(true);
+    }
+
+    /** A new RSA 2048 signing key, kid {@code local-<uuid>}. */
+    public static RSAKey newKey() {
+        try {
+            return new RSAKeyGenerator(2048)
                     .keyID("local-" + UUID.randomUUID())
                     .keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.RS256)
                     .generate();
-            this.signer = new RSASSASigner(key);
-            this.publicKey = key.toPublicJWK();
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate the local identity provider's key");
         }
-        JWKSet publicSet = new JWKSet(publicKey);
-        this.jwkSource = new ImmutableJWKSet<>(publicSet);
-        this.publicJwksJson = publicSet.toString(true);
     }
 
     /**

@@ -31,16 +31,22 @@ final class Checks {
             throw new Violation("emails", sim.email.violations.getFirst());
         }
         Instant now = sim.now();
+        List<Model.Room> rooms = new ArrayList<>();
         for (Model.Room r : sim.model.rooms.values()) {
-            if (r.exists && sim.rawRoom(r.id) == null) {
+            if (r.exists) {
+                rooms.add(r);
+            }
+        }
+        List<Model.Invite> living = sim.model.living();
+        Map<String, Map<String, AttributeValue>> stored = read(sim, rooms, living);
+        for (Model.Room r : rooms) {
+            if (!stored.containsKey("ROOM#" + r.id)) {
                 if (now.isBefore(r.retire)) {
                     throw new Violation("invite-kept-until-retire", "room " + r.id + " is gone before it retires (" + r.retire + ")");
                 }
                 r.exists = false; // retired: its invites went first
             }
         }
-        List<Model.Invite> living = sim.model.living();
-        Map<String, Map<String, AttributeValue>> stored = read(sim, living);
         for (Model.Invite inv : living) {
             Map<String, AttributeValue> item = stored.get(inv.id);
             Model.Room r = sim.model.rooms.get(inv.room);
@@ -91,21 +97,28 @@ final class Checks {
         }
     }
 
-    /** The living invites as stored, by id (consistent BatchGetItem, 100 keys a call). */
-    private static Map<String, Map<String, AttributeValue>> read(Simulation sim, List<Model.Invite> invites) {
+    /**
+     * The rooms and the living invites as stored, by room pk and invite id: one consistent BatchGetItem (100 keys a
+     * call) for all of them, a step's check is one call or two.
+     */
+    private static Map<String, Map<String, AttributeValue>> read(Simulation sim, List<Model.Room> rooms, List<Model.Invite> invites) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (Model.Room r : rooms) {
+            keys.add(Map.of(TableSchema.PK, AttributeValue.fromS("ROOM#" + r.id), TableSchema.SK, AttributeValue.fromS("#ROOM")));
+        }
+        for (Model.Invite inv : invites) {
+            keys.add(Map.of(TableSchema.PK, AttributeValue.fromS("INVITE#" + inv.room + "#" + inv.id),
+                    TableSchema.SK, AttributeValue.fromS("#INVITE")));
+        }
         Map<String, Map<String, AttributeValue>> out = new HashMap<>();
-        for (int from = 0; from < invites.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (Model.Invite inv : invites.subList(from, Math.min(invites.size(), from + 100))) {
-                keys.add(Map.of(TableSchema.PK, AttributeValue.fromS("INVITE#" + inv.room + "#" + inv.id),
-                        TableSchema.SK, AttributeValue.fromS("#INVITE")));
-            }
-            List<Map<String, AttributeValue>> pending = keys;
+        for (int from = 0; from < keys.size(); from += 100) {
+            List<Map<String, AttributeValue>> pending = keys.subList(from, Math.min(keys.size(), from + 100));
             while (!pending.isEmpty()) {
                 Map<String, KeysAndAttributes> req = Map.of(sim.table, KeysAndAttributes.builder().keys(pending).consistentRead(true).build());
                 BatchGetItemResponse r = sim.infra().raw.batchGetItem(b -> b.requestItems(req));
                 for (Map<String, AttributeValue> item : r.responses().getOrDefault(sim.table, List.of())) {
-                    out.put(item.get("inviteId").s(), item);
+                    String pk = item.get(TableSchema.PK).s();
+                    out.put(pk.startsWith("ROOM#") ? pk : item.get("inviteId").s(), item);
                 }
                 KeysAndAttributes left = r.hasUnprocessedKeys() ? r.unprocessedKeys().get(sim.table) : null;
                 pending = left == null || !left.hasKeys() ? List.of() : left.keys();

@@ -21,6 +21,8 @@ import java.net.URI;
 final class SimInfra implements AutoCloseable {
     /** DynamoDB Local keeps a deleted table's stream in its metadata and reads it on every write: a fresh one now and then. */
     static final int TABLES_PER_SERVER = 20;
+    /** One identity provider key for every seed (a new RSA key per seed took a sixth of a seed's time). */
+    final com.nimbusds.jose.jwk.RSAKey identityKey = io.roominvites.tokens.LocalIdentityProvider.newKey();
     URI endpoint;
     SdkHttpClient http;
     DynamoDbClient raw;
