@@ -99,11 +99,9 @@ class SamContractTest {
     private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
             Operation.OPENID_CONFIGURATION, Operation.DEV_TOKEN, Operation.DEV_CLOCK, Operation.DEV_EVENTS,
             Operation.DEV_SES_EVENT));
-    private static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.BULK_CREATE_INVITES, Operation.RESEND_INVITE,
-            Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
-            Operation.JWKS);
-    private static final Set<Operation> EMAIL = EnumSet.of(Operation.INVITE_OPTIONS, Operation.CREATE_INVITE,
-            Operation.BULK_CREATE_INVITES, Operation.RESEND_INVITE, Operation.REISSUE_INVITE);
+    /** What Operation declares: the routes that need the signing keys, and the ones that need the email gateway. */
+    private static final Set<Operation> SIGNING = needing(Operation.Needs.KEYS);
+    private static final Set<Operation> EMAIL = needing(Operation.Needs.EMAIL);
 
     /**
      * Which operations read each variable of {@link Config#ALL} (App.fromConfig, SesEmailGateway.fromConfig): a
@@ -116,6 +114,16 @@ class SamContractTest {
      * SesEmailGateway (it reads all three). CORS_ALLOWED_ORIGINS and METRICS_NAMESPACE: the router of every function
      * (App.fromConfig reads both for every function).
      */
+    private static Set<Operation> needing(Operation.Needs what) {
+        Set<Operation> out = EnumSet.noneOf(Operation.class);
+        for (Operation op : Operation.values()) {
+            if (op.needs(what)) {
+                out.add(op);
+            }
+        }
+        return out;
+    }
+
     static final Map<String, Set<Operation>> VARIABLE_READERS = Map.ofEntries(
             Map.entry(Config.TABLE_NAME, ALL_BUT_JWKS),
             Map.entry(Config.SIGNING_KEY_SECRET_ID, SIGNING),
@@ -393,6 +401,11 @@ class SamContractTest {
         for (String fn : template.functions()) {
             for (String route : template.httpApiRoutes(fn)) {
                 String other = owner.put(route, fn);
+            for (Operation op : Operation.values()) {
+                if (op.routeKey().equals(route) && !fn.equals(op.function().logicalId())) {
+                    problems.add(route + " is wired to " + fn + "; Operation." + op + " says " + op.function().logicalId());
+                }
+            }
                 if (other != null) {
                     problems.add(route + " is wired to both " + other + " and " + fn);
                 }

@@ -42,12 +42,8 @@ import java.util.function.Function;
  * clients, keys, identity provider and clock through {@link Parts}.
  */
 public final class App {
-    /** Operations that sign or verify link and access tokens (and the list's sealed cursors). */
-    static final Set<Operation> SIGNING = EnumSet.of(Operation.CREATE_INVITE, Operation.BULK_CREATE_INVITES, Operation.RESEND_INVITE,
-            Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
-            Operation.JWKS);
     /** Operations that need neither the table nor the callers' identity provider: the public key documents. */
-    static final Set<Operation> KEY_DOCUMENTS = EnumSet.of(Operation.JWKS, Operation.OPENID_CONFIGURATION);
+    static final Set<Operation> KEY_DOCUMENTS = Operation.servedBy(Operation.Function.JWKS);
 
     private final Router router;
     private final Parts parts;
@@ -145,7 +141,7 @@ public final class App {
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
                                  Function<Config, EmailQueue> queueFactory) {
         boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
-        boolean needsKeys = operations.stream().anyMatch(SIGNING::contains);
+        boolean needsKeys = Operation.anyNeeds(operations, Operation.Needs.KEYS);
         boolean needsCallers = needsStore;
         String table = needsStore ? config.required(Config.TABLE_NAME, "the DynamoDB table") : null;
         String issuer = config.optional(Config.TOKEN_ISSUER, "room-invites");
@@ -178,7 +174,8 @@ public final class App {
         Set<String> origins = config.list(Config.CORS_ALLOWED_ORIGINS);
         String metricsNamespace = metricsNamespace(config);
         // the email gateway reads and validates its own variables here, so one message names every problem
-        EmailGateway email = emailFactory == null ? EmailGateway.NONE : emailFactory.apply(config);
+        EmailGateway email = emailFactory == null || !Operation.anyNeeds(operations, Operation.Needs.EMAIL)
+                ? EmailGateway.NONE : emailFactory.apply(config);
         EmailQueue emailQueue = queueFactory == null || !operations.contains(Operation.BULK_CREATE_INVITES)
                 ? null : queueFactory.apply(config);
         config.validate();

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class Router {
     /** Bodies larger than this are refused with INVALID_REQUEST (a bulk create takes more: {@link Operation#maxBodyBytes}). */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
+    public static final int MAX_BODY_BYTES = Operation.DEFAULT_MAX_BODY_BYTES;
 
     /** One operation's logic. */
     @FunctionalInterface

@@ -8,10 +8,9 @@ import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: INVITE_OPTIONS, INVITEE_SUGGESTIONS, LIST_INVITES, HISTORY. Built once per container, at init; primed before a SnapStart snapshot. */
+/** Lambda handler for the routes {@link Operation} declares for Function.MANAGER_READS. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class ManagerReadsHandler extends LambdaApi {
-    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.INVITE_OPTIONS, Operation.INVITEE_SUGGESTIONS, Operation.LIST_INVITES,
-            Operation.HISTORY);
+    static final EnumSet<Operation> OPERATIONS = Operation.servedBy(Operation.Function.MANAGER_READS);
     private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, SesEmailGateway::fromConfig)));
 
     public ManagerReadsHandler() {

@@ -7,9 +7,9 @@ import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: PREVIEW_INVITE, REDEEM_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
+/** Lambda handler for the routes {@link Operation} declares for Function.REDEEM_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class RedeemInviteHandler extends LambdaApi {
-    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE);
+    static final EnumSet<Operation> OPERATIONS = Operation.servedBy(Operation.Function.REDEEM_INVITE);
     private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null)));
 
     public RedeemInviteHandler() {

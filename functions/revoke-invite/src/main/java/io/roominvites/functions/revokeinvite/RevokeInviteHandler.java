@@ -7,9 +7,9 @@ import io.roominvites.lambda.SnapStartPriming;
 
 import java.util.EnumSet;
 
-/** Lambda handler for: REVOKE_INVITE, RELEASE_DEVICE. Built once per container, at init; primed before a SnapStart snapshot. */
+/** Lambda handler for the routes {@link Operation} declares for Function.REVOKE_INVITE. Built once per container, at init; primed before a SnapStart snapshot. */
 public final class RevokeInviteHandler extends LambdaApi {
-    static final EnumSet<Operation> OPERATIONS = EnumSet.of(Operation.REVOKE_INVITE, Operation.RELEASE_DEVICE);
+    static final EnumSet<Operation> OPERATIONS = Operation.servedBy(Operation.Function.REVOKE_INVITE);
     private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS, null)));
 
     public RevokeInviteHandler() {
