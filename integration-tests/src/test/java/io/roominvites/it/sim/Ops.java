@@ -761,7 +761,8 @@ final class Ops {
             }
         }
         if (held == null) {
-            return redeem(sim, gen, fallback);
+            // no invite at all yet (seed 56 of the first long run): make one
+            return fallback != null ? redeem(sim, gen, fallback) : create(sim, gen, sim.model.rooms.values().iterator().next());
         }
         Model.Room r = sim.model.rooms.get(held.room);
         String first = promote(sim, gen, held);
