@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,19 +16,27 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import java.net.URI;
 
 /**
- * What every seed shares: one embedded DynamoDB Local (each seed has a table of its own, deleted after it), one HTTP
- * client, a DynamoDB client without faults (the checks read the store as it is) and a streams client.
+ * What every seed shares: one DynamoDB Local (each seed has a table of its own, deleted after it), the service's
+ * transport to it, a DynamoDB client without faults (the checks read the store as it is) and a streams client.
+ *
+ * <p>By default DynamoDB Local runs embedded ({@link EmbeddedDynamo}: the service's SDK client keeps its whole
+ * pipeline, the call skips HTTP); {@code -Dsim.transport=http} runs it as a server on a loopback port, as the rest of
+ * the suite does (about 3x slower a seed).
  */
 final class SimInfra implements AutoCloseable {
     /** DynamoDB Local keeps a deleted table's stream in its metadata and reads it on every write: a fresh one now and then. */
     static final int TABLES_PER_SERVER = 20;
+    static final boolean HTTP = "http".equals(System.getProperty("sim.transport"));
     /** One identity provider key for every seed (a new RSA key per seed took a sixth of a seed's time). */
     final com.nimbusds.jose.jwk.RSAKey identityKey = io.roominvites.tokens.LocalIdentityProvider.newKey();
     URI endpoint;
     SdkHttpClient http;
     DynamoDbClient raw;
     DynamoDbStreamsClient streams;
+    /** The interceptor the service's client must have last (embedded only), else null. */
+    ExecutionInterceptor transport;
     private DynamoDbLocalServer server;
+    private EmbeddedDynamo embedded;
     private int tables;
 
     SimInfra() {
@@ -35,6 +44,15 @@ final class SimInfra implements AutoCloseable {
     }
 
     private void start() {
+        if (!HTTP) {
+            embedded = new EmbeddedDynamo();
+            endpoint = EmbeddedDynamo.ENDPOINT;
+            http = embedded;
+            transport = embedded;
+            raw = embedded.direct;
+            streams = embedded.streams;
+            return;
+        }
         this.server = DynamoDbLocalServer.launch();
         this.endpoint = server.endpoint();
         this.http = ApacheHttpClient.builder().maxConnections(16).build();
@@ -65,6 +83,11 @@ final class SimInfra implements AutoCloseable {
 
     @Override
     public void close() {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+            return;
+        }
         streams.close();
         raw.close();
         http.close();

@@ -218,6 +218,9 @@ final class Simulation {
         o.tableName = table;
         o.email = email;
         o.interceptors.add(dynamo);
+        if (infra.transport != null) {
+            o.interceptors.add(infra.transport); // last: it makes the call, after every fault was decided
+        }
         o.dynamoOverrides = SimInfra::quickRetries;
         o.clock = clock;
         o.tableStream = true;
