@@ -162,7 +162,8 @@ class ServiceSimulationTest {
     @Test
     @EnabledIfSystemProperty(named = "sim.many", matches = "true")
     void many() throws Exception {
-        SimulationReport.run(infra, Integer.getInteger("sim.seeds", 10_000), Long.getLong("sim.from", 1),
+        SimulationReport.run(Integer.getInteger("sim.workers", Runtime.getRuntime().availableProcessors()),
+                Integer.getInteger("sim.seeds", 10_000), Long.getLong("sim.from", 1),
                 Integer.getInteger("sim.defectSeeds", 200),
                 Path.of(System.getProperty("project.root", ".."), "bench", "results",
                         System.getProperty("sim.results", "simulation.md")));
