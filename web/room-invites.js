@@ -75,7 +75,8 @@ export const CLIENT_CODES = Object.freeze({
 export class ApiError extends Error {
   /**
    * @param {{code: string, message: string, requestId?: string|null, status?: number, fields?: FieldProblem[],
-   *          attemptsLeft?: number, startsAt?: string, retryAfterSeconds?: number|null}} e
+   *          attemptsLeft?: number, startsAt?: string, retryAfterSeconds?: number|null,
+   *          details?: {limit?: string, retryAfterSeconds?: number}}} e
    */
   constructor(e) {
     super(e.message);
@@ -87,6 +88,8 @@ export class ApiError extends Error {
     /** @type {number|undefined} */ this.attemptsLeft = e.attemptsLeft;
     /** @type {string|undefined} */ this.startsAt = e.startsAt;
     /** @type {number|null} */ this.retryAfterSeconds = e.retryAfterSeconds ?? null;
+    /** RATE_LIMITED by a send limit: {limit: 'perManagerPerDay'|'perRoomPerDay'|'resendCooldown', retryAfterSeconds}. */
+    this.details = e.details;
   }
 
   /** The contract's body: {error: {code, message, requestId, fields?, ...}}. */
@@ -95,6 +98,7 @@ export class ApiError extends Error {
     if (this.fields.length) error.fields = this.fields;
     if (this.attemptsLeft !== undefined) error.attemptsLeft = this.attemptsLeft;
     if (this.startsAt !== undefined) error.startsAt = this.startsAt;
+    if (this.details !== undefined) error.details = this.details;
     return { error };
   }
 }
@@ -127,7 +131,7 @@ export function errorFromAnswer(status, body, headers) {
     return new ApiError({
       code: e.code, message: typeof e.message === 'string' ? e.message : e.code, requestId: e.requestId ?? requestId,
       status, fields: Array.isArray(e.fields) ? e.fields : [], attemptsLeft: e.attemptsLeft, startsAt: e.startsAt,
-      retryAfterSeconds: retryAfter,
+      retryAfterSeconds: retryAfter, details: e.details && typeof e.details === 'object' ? e.details : undefined,
     });
   }
   const known = GATEWAY_ANSWERS[status] || (status >= 500
@@ -153,7 +157,8 @@ function parseRetryAfter(v) {
  * @param {ApiError} e @param {boolean} idempotent
  */
 export function isRetryable(e, idempotent) {
-  if (e.status === 429) return true; // throttled before any work (API Gateway, or the service's RATE_LIMITED)
+  // a send limit (details.limit) is no passing throttle: it lasts minutes or hours, and the person decides
+  if (e.status === 429) return !(e.details && e.details.limit); // throttled before any work (API Gateway, the service)
   if (e.status === 503 && e.code === 'SERVICE_UNAVAILABLE' && e.requestId) return true; // the service: nothing written
   if (!idempotent) return false;
   return e.code === CLIENT_CODES.NETWORK_ERROR || e.code === CLIENT_CODES.TIMEOUT || e.status === 502 || e.status === 503;

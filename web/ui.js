@@ -118,6 +118,10 @@ export function explain(e) {
     INTERNAL: ['Something went wrong on our side.', 'Try again; if it keeps happening, report the reference below.'],
   }[e.code];
   if (!m) return { title: e.message || 'Something went wrong.', remedy: 'Try again in a moment.' };
+  if (e.code === 'RATE_LIMITED' && e.details && e.details.limit) {
+    // a send limit: the service's message says which limit and how long to wait
+    return { title: e.message, remedy: 'The limits are set by the site administrator.' };
+  }
   let title = m[0];
   if (e.code === 'EMAIL_MISMATCH' && typeof e.attemptsLeft === 'number') {
     title += e.attemptsLeft === 1 ? ' 1 attempt left.' : ` ${e.attemptsLeft} attempts left.`;

@@ -11,9 +11,11 @@ import java.util.List;
  * @param linkTtlMinutes       how long a new link stays redeemable (5 to 43200)
  * @param linkBaseUrl          the front end's join page; links are {@code linkBaseUrl#invite=token}
  * @param linkMaxDevices       the most devices one invite may allow (1 to 50; Kaltura calls it link reusability)
+ * @param sendLimits           how many invites and resent emails a manager and a room may send a day, and the resend
+ *                             cool-down
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
-                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices) {
+                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -22,6 +24,14 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
 
     public SiteSettings {
         blockedDomains = List.copyOf(blockedDomains);
+        sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
+    }
+
+    /** Settings with the default send limits. */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
+                SendLimits.defaults());
     }
 
     /** Settings with single-device links (the default). */

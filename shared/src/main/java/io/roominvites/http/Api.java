@@ -9,6 +9,8 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
 import io.roominvites.domain.RoomDetails;
+import io.roominvites.domain.FieldError;
+import io.roominvites.domain.SendLimits;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.InviteChanges;
@@ -163,10 +165,33 @@ public final class Api {
         }
         Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
                 (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
+        SendLimits limits = sendLimits(b);
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue());
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits);
         return ok(Views.settings(admin.saveSettings(c, s)));
+    }
+
+    /** The settings' {@code sendLimits} object (each member optional, its default otherwise); problems go to {@code b}. */
+    @SuppressWarnings("unchecked")
+    private static SendLimits sendLimits(Body b) {
+        Object raw = b.raw("sendLimits");
+        if (raw == null) {
+            return SendLimits.defaults();
+        }
+        if (!(raw instanceof Map<?, ?> object)) {
+            b.problem("sendLimits", "must be an object with perManagerPerDay, perRoomPerDay and resendCooldownSeconds");
+            return SendLimits.defaults();
+        }
+        Body in = Body.of((Map<String, Object>) object);
+        long perManager = in.integer("perManagerPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_MANAGER_PER_DAY);
+        long perRoom = in.integer("perRoomPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_ROOM_PER_DAY);
+        long cooldown = in.integer("resendCooldownSeconds", false, 0, SendLimits.MAX_RESEND_COOLDOWN_SECONDS,
+                (long) SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS);
+        for (FieldError f : in.problems()) {
+            b.problem("sendLimits." + f.field(), f.problem());
+        }
+        return new SendLimits((int) perManager, (int) perRoom, (int) cooldown);
     }
 
     private static boolean isLinkBase(String url) {

@@ -166,7 +166,8 @@ public final class Router {
         Map<String, String> headers = baseHeaders(request);
         headers.put("Content-Type", "application/json; charset=utf-8");
         if (status == 503 || status == 429) {
-            headers.put("Retry-After", "2");
+            Object wait = details.get("details") instanceof Map<?, ?> d ? d.get("retryAfterSeconds") : null;
+            headers.put("Retry-After", wait instanceof Number n ? Long.toString(n.longValue()) : "2");
         }
         return new HttpResponse(status, headers, Json.write(Map.of("error", err)));
     }

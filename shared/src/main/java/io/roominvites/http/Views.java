@@ -155,6 +155,11 @@ final class Views {
         m.put("linkTtlMinutes", s.linkTtlMinutes());
         m.put("linkBaseUrl", s.linkBaseUrl());
         m.put("linkMaxDevices", s.linkMaxDevices());
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("perManagerPerDay", s.sendLimits().perManagerPerDay());
+        limits.put("perRoomPerDay", s.sendLimits().perRoomPerDay());
+        limits.put("resendCooldownSeconds", s.sendLimits().resendCooldownSeconds());
+        m.put("sendLimits", limits);
         return m;
     }
 

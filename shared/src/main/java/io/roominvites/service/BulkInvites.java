@@ -104,7 +104,7 @@ public final class BulkInvites {
                     + " invitations per request here (no email queue is configured): send smaller batches, or create"
                     + " these without email and share the links");
         }
-        Plan plan = plan(rows, s, now);
+        Plan plan = limit(plan(rows, s, now), caller, roomId, s, now);
         if (key != null) {
             BatchRecord earlier = store.claimBatch(new BatchRecord(key.scope(), key.key(), hash, roomId, now,
                     plan.toJson(), false));
@@ -180,6 +180,29 @@ public final class BulkInvites {
             planned.add(error != null ? new PlannedRow(r.row(), null, error) : new PlannedRow(r.row(), ids.newInviteId(now), null));
         }
         return new Plan(now, expiresAt, planned);
+    }
+
+    /**
+     * Books the planned invites against the send limits in one step; the rows past what the limits allow (the last
+     * ones) fail alone with RATE_LIMITED.
+     */
+    private Plan limit(Plan plan, Caller caller, String roomId, SiteSettings s, Instant now) {
+        int wanted = (int) plan.rows.stream().filter(p -> p.inviteId != null).count();
+        SendLimiter.Booking booking = invites.limiter.book(caller, roomId, wanted, false, s.sendLimits(), now);
+        if (booking.booked() == wanted) {
+            return plan;
+        }
+        InviteException refusal = booking.refusal();
+        List<PlannedRow> rows = new ArrayList<>(plan.rows.size());
+        int kept = 0;
+        for (PlannedRow p : plan.rows) {
+            if (p.inviteId != null && kept++ >= booking.booked()) {
+                rows.add(new PlannedRow(p.row, null, refusal));
+            } else {
+                rows.add(p);
+            }
+        }
+        return new Plan(plan.createdAt, plan.expiresAt, rows);
     }
 
     private BulkResult carryOut(Plan plan, List<Row> rows, Room room, Caller caller, boolean sendEmail, BatchRecord key,

@@ -53,11 +53,13 @@ public final class InviteService {
     private final Clock clock;
     private final Ids ids;
     private final Duration accessTokenTtl;
+    final SendLimiter limiter;
 
     public InviteService(InviteStore store, SettingsCache settings, LinkTokens links, AccessTokens access,
                          EmailGateway email, Clock clock, Ids ids, Duration accessTokenTtl) {
         this.store = store;
         this.settings = settings;
+        this.limiter = new SendLimiter(store);
         this.links = links;
         this.access = access;
         this.email = email;
@@ -122,6 +124,10 @@ public final class InviteService {
         InviteException tooMany = CreatePolicy.tooManyDevices(request, s);
         if (tooMany != null) {
             throw tooMany;
+        }
+        SendLimiter.Booking booking = limiter.book(caller, roomId, 1, true, s.sendLimits(), now);
+        if (booking.booked() == 0) {
+            throw booking.refusal();
         }
         String inviteId = ids.newInviteId(now);
         Invite invite = CreatePolicy.newInvite(inviteId, roomId, request, caller, now, CreatePolicy.expiresAt(s, now),
@@ -260,6 +266,16 @@ public final class InviteService {
             if (invite.emailDelivery() != null && invite.emailDelivery().attempts() >= Invite.MAX_EMAIL_SENDS) {
                 throw new InviteException(ErrorCode.RATE_LIMITED, "This invitation was already emailed "
                         + Invite.MAX_EMAIL_SENDS + " times. Copy the link and share it yourself, or create a new invitation.");
+            }
+            if (invite.emailDelivery() != null && invite.emailDelivery().at() != null) {
+                Instant calm = invite.emailDelivery().at().plusSeconds(s.sendLimits().resendCooldownSeconds());
+                if (now.isBefore(calm)) {
+                    throw SendLimiter.coolingDown(Duration.between(now, calm), s.sendLimits().resendCooldownSeconds());
+                }
+            }
+            SendLimiter.Booking booking = limiter.book(caller, roomId, 1, true, s.sendLimits(), now);
+            if (booking.booked() == 0) {
+                throw booking.refusal();
             }
             Invite next = invite.withEmailDelivery(Invite.EmailDelivery.queue(invite.emailDelivery(), now))
                     .by(actor(caller), now);

@@ -25,14 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  * <li>redeem (happy path, the same device coming back, every refusal) and preview: one DynamoDB call each, held
  * by {@code it.invitee.InviteeRoundTripBudgetTest} with the invitee's own helpers, along with the cold settings read;</li>
- * <li>create: at most two DynamoDB calls (the room read, the transactional write), plus exactly one SES call
- * (SendEmail) when sendEmail is asked;</li>
- * <li>resend: exactly one DynamoDB read, the BatchGetItem of the room and the invite together, then the SES call
- * (SendEmail) and the one UpdateItem that records its outcome; a refused resend is that one read alone.</li>
+ * <li>create: the room read, the send limits' two calls (the manager's and the room's ledgers read in one
+ * BatchGetItem, booked in one optimistic TransactWriteItems: issue 20), the transactional write of the invite, plus
+ * exactly one SES call (SendEmail) when sendEmail is asked;</li>
+ * <li>resend: one DynamoDB read, the BatchGetItem of the room and the invite together, the send ledgers' read and
+ * booking, then the reservation, the SES call (SendEmail) and the write that records its outcome; a refused resend is
+ * that one read alone.</li>
  * <li>reissue: the BatchGetItem, one TransactWriteItems (the room's gate and the invite); with email, SendEmail and
  * a PutItem of its outcome. Release-device: the BatchGetItem and one TransactWriteItems.</li>
- * <li>bulk create: the room read (a BatchGetItem with the key's record when an Idempotency-Key is sent), one
- * TransactWriteItems per 99 invites (with the room's ConditionCheck), and with a key a PutItem claiming it before
+ * <li>bulk create: the room read (a BatchGetItem with the key's record when an Idempotency-Key is sent), the send
+ * ledgers' read and one booking for all its rows, one TransactWriteItems per 99 invites (with the room's ConditionCheck), and with a key a PutItem claiming it before
  * and one marking it done after; a replay is the read and a BatchGetItem of the invites per 100. Each email sent
  * (within the request for up to 20, else by the queue's consumer, which first reads the invite with its room) is a
  * PutItem claiming it, SendEmail, and a PutItem of its outcome.</li>
@@ -99,22 +101,22 @@ class RoundTripBudgetTest extends ServiceTest {
     }
 
     @Test
-    void aCreateIsAtMostTwoDynamoDbCalls() {
+    void aCreateIsTheRoomReadTheSendBookingAndOneWrite() {
         service.room("budget-create", Duration.ofMinutes(30));
         warm();
         service.call("POST", "/rooms/budget-create/invites", service.token(Service.OWNER),
                 Service.inviteBody("create@example.org", "VIEWER")).expect(201);
-        assertEquals(List.of(GET, TRANSACT), service.calls().calls());
+        assertEquals(List.of(GET, BATCH_GET, TRANSACT, TRANSACT), service.calls().calls());
         assertEquals(List.of(), sesCalls.calls());
     }
 
     @Test
-    void aCreateWithAnIdempotencyKeyIsStillTwoDynamoDbCalls() {
+    void aCreateWithAnIdempotencyKeyReadsTheKeyWithTheRoom() {
         service.room("budget-idem", Duration.ofMinutes(30));
         warm();
         service.call("POST", "/rooms/budget-idem/invites", service.token(Service.OWNER),
                 Service.inviteBody("idem@example.org", "VIEWER"), Map.of("Idempotency-Key", "budget-key-1")).expect(201);
-        assertEquals(List.of(BATCH_GET, TRANSACT), service.calls().calls());
+        assertEquals(List.of(BATCH_GET, BATCH_GET, TRANSACT, TRANSACT), service.calls().calls());
 
         service.calls().reset();
         service.call("POST", "/rooms/budget-idem/invites", service.token(Service.OWNER),
@@ -135,8 +137,8 @@ class RoundTripBudgetTest extends ServiceTest {
         Service.Response created = service.call("POST", "/rooms/budget-email/invites", service.token(Service.OWNER), body)
                 .expect(201);
         assertEquals("SENT", created.obj("email").get("status"), created.body());
-        assertEquals(List.of(GET, TRANSACT, PUT), service.calls().calls(),
-                "the room; the invite (email QUEUED) before the email; the email's outcome after it");
+        assertEquals(List.of(GET, BATCH_GET, TRANSACT, TRANSACT, PUT), service.calls().calls(),
+                "the room; the send ledgers booked; the invite (email QUEUED) before the email; the email's outcome after it");
         assertEquals(List.of(SEND), sesCalls.calls());
     }
 
@@ -156,8 +158,8 @@ class RoundTripBudgetTest extends ServiceTest {
 
         Service.Response resent = resend("budget-resend", id).expect(200);
         assertEquals("SENT", resent.obj("email").get("status"), resent.body());
-        assertEquals(List.of(BATCH_GET, PUT, PUT), service.calls().calls(),
-                "room and invite in one read, the attempt reserved (so racing resends can't pass the cap), the outcome");
+        assertEquals(List.of(BATCH_GET, BATCH_GET, TRANSACT, PUT, PUT), service.calls().calls(),
+                "room and invite in one read, the send ledgers booked, the attempt reserved (so racing resends can't pass the cap), the outcome");
         assertEquals(List.of(SEND), sesCalls.calls());
     }
 
@@ -268,14 +270,14 @@ class RoundTripBudgetTest extends ServiceTest {
         service.room("budget-bulk", Duration.ofMinutes(30));
         warm();
         service.bulk("budget-bulk", bulkBody("bulk", 150, false), Map.of()).expect(200);
-        assertEquals(List.of(GET, TRANSACT, TRANSACT), service.calls().calls(),
-                "the room, then 99 + 51 invites, each transaction with the room's ConditionCheck");
+        assertEquals(List.of(GET, BATCH_GET, TRANSACT, TRANSACT, TRANSACT), service.calls().calls(),
+                "the room, the send ledgers booked for all rows at once, then 99 + 51 invites, each transaction with the room's ConditionCheck");
         assertEquals(List.of(), sesCalls.calls());
 
         warm();
         service.bulk("budget-bulk", bulkBody("bulk-key", 10, false), Map.of("Idempotency-Key", "budget-bulk-1")).expect(200);
-        assertEquals(List.of(BATCH_GET, PUT, TRANSACT, PUT), service.calls().calls(),
-                "the room and the key in one read; the plan claims the key; the invites; the plan marked done");
+        assertEquals(List.of(BATCH_GET, BATCH_GET, TRANSACT, PUT, TRANSACT, PUT), service.calls().calls(),
+                "the room and the key in one read; the send ledgers booked; the plan claims the key; the invites; the plan marked done");
         warm();
         service.bulk("budget-bulk", bulkBody("bulk-key", 10, false), Map.of("Idempotency-Key", "budget-bulk-1")).expect(200);
         assertEquals(List.of(BATCH_GET, BATCH_GET), service.calls().calls(),
@@ -290,8 +292,8 @@ class RoundTripBudgetTest extends ServiceTest {
                 Service.inviteBody("bulk-first@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
         warm();
         service.bulk("budget-bulk-mail", bulkBody("bulk-mail", 3, true), Map.of()).expect(200);
-        assertEquals(List.of(GET, TRANSACT, PUT, PUT, PUT, PUT, PUT, PUT), service.calls().calls(),
-                "the room, the invites (QUEUED), then per email: the claim (a conditional write) and its outcome");
+        assertEquals(List.of(GET, BATCH_GET, TRANSACT, TRANSACT, PUT, PUT, PUT, PUT, PUT, PUT), service.calls().calls(),
+                "the room, the send ledgers, the invites (QUEUED), then per email: the claim (a conditional write) and its outcome");
         assertEquals(List.of(SEND, SEND, SEND), sesCalls.calls());
     }
 
@@ -302,7 +304,8 @@ class RoundTripBudgetTest extends ServiceTest {
                 Service.inviteBody("queue-first@example.org", "Gia", "Guest", "VIEWER", true)).expect(201);
         warm();
         service.bulk("budget-queue", bulkBody("queued", 25, true), Map.of()).expect(200);
-        assertEquals(List.of(GET, TRANSACT), service.calls().calls(), "more than 20 emails: queued, none sent within");
+        assertEquals(List.of(GET, BATCH_GET, TRANSACT, TRANSACT), service.calls().calls(),
+                "the room, the send ledgers, the invites; more than 20 emails: queued, none sent within");
         assertEquals(List.of(), sesCalls.calls());
         List<String> messages = service.services().emailQueue().pending();
         warm();

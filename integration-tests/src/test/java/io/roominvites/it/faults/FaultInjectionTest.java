@@ -565,6 +565,7 @@ class FaultInjectionTest {
                 body.put("blockedDomains", List.of());
                 body.put("linkTtlMinutes", 1440);
                 body.put("linkBaseUrl", "https://events.example.com/join");
+                body.put("sendLimits", Service.UNLIMITED_SENDS);
                 return t.service.call("PUT", "/admin/settings", t.service.adminToken(), body);
             }
 

@@ -598,6 +598,8 @@ final class Simulation {
         s.put("linkTtlMinutes", model.ttlMinutes);
         s.put("linkBaseUrl", "https://events.example.com/join");
         s.put("linkMaxDevices", model.maxDevicesLimit);
+        // the model has no send limits yet (issue 20): none a seed can reach
+        s.put("sendLimits", Map.of("perManagerPerDay", 1_000_000, "perRoomPerDay", 1_000_000, "resendCooldownSeconds", 0));
         return s;
     }
 

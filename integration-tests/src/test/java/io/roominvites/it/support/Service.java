@@ -162,6 +162,14 @@ public final class Service implements AutoCloseable {
         return prefix + "-" + ROOMS.incrementAndGet();
     }
 
+    /**
+     * Send limits that no test of another rule reaches (a million a day, no resend cool-down): the settings helpers
+     * here send them, so that a test that creates thousands of invites or resends at once tests its own rule;
+     * SendLimitsTest tests the limits, and SettingsDefaultsTest their defaults.
+     */
+    public static final Map<String, Object> UNLIMITED_SENDS = Map.of("perManagerPerDay", 1_000_000,
+            "perRoomPerDay", 1_000_000, "resendCooldownSeconds", 0);
+
     /** Enables invitations with these blocked domains and template name. */
     public Response settings(boolean enabled, String template, List<String> blocked, int ttlMinutes) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -170,6 +178,7 @@ public final class Service implements AutoCloseable {
         body.put("blockedDomains", blocked);
         body.put("linkTtlMinutes", ttlMinutes);
         body.put("linkBaseUrl", "https://events.example.com/join");
+        body.put("sendLimits", UNLIMITED_SENDS);
         return call("PUT", "/admin/settings", adminToken(), body).expect(200);
     }
 
@@ -181,6 +190,7 @@ public final class Service implements AutoCloseable {
         body.put("linkTtlMinutes", 1440);
         body.put("linkBaseUrl", "https://events.example.com/join");
         body.put("linkMaxDevices", linkMaxDevices);
+        body.put("sendLimits", UNLIMITED_SENDS);
         return call("PUT", "/admin/settings", adminToken(), body).expect(200);
     }
 

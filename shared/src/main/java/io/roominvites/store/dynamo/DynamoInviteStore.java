@@ -32,6 +32,7 @@ public final class DynamoInviteStore implements InviteStore {
     private final DynamoInviteListing listing;
     private final DynamoHistory history;
     private final DynamoIdempotency idempotency;
+    private final DynamoSendQuota quota;
 
     public DynamoInviteStore(DynamoDbClient db, String tableName) {
         this.table = new Table(db, tableName);
@@ -42,6 +43,7 @@ public final class DynamoInviteStore implements InviteStore {
         this.listing = new DynamoInviteListing(table);
         this.history = new DynamoHistory(table);
         this.idempotency = new DynamoIdempotency(table);
+        this.quota = new DynamoSendQuota(table);
     }
 
     public String tableName() {
@@ -102,6 +104,16 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     // ---------------------------------------------------------------- each entity's own store
+
+    @Override
+    public List<Stored> loadLedgers(List<String> keys) {
+        return quota.loadLedgers(keys);
+    }
+
+    @Override
+    public boolean saveLedgers(List<Stored> read, List<io.roominvites.domain.SendLedger> next, java.time.Instant now) {
+        return quota.saveLedgers(read, next, now);
+    }
 
     @Override
     public Optional<SiteSettings> loadSettings() {

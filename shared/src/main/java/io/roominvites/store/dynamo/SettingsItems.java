@@ -1,5 +1,6 @@
 package io.roominvites.store.dynamo;
 
+import io.roominvites.domain.SendLimits;
 import io.roominvites.domain.SiteSettings;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -34,6 +35,9 @@ final class SettingsItems {
             item.put("linkBaseUrl", s(s.linkBaseUrl()));
         }
         item.put("linkMaxDevices", Attr.n(s.linkMaxDevices()));
+        item.put("perManagerPerDay", Attr.n(s.sendLimits().perManagerPerDay()));
+        item.put("perRoomPerDay", Attr.n(s.sendLimits().perRoomPerDay()));
+        item.put("resendCooldownSeconds", Attr.n(s.sendLimits().resendCooldownSeconds()));
         return item;
     }
 
@@ -41,6 +45,9 @@ final class SettingsItems {
         return new SiteSettings(bool(item, "inviteToMediaEnabled"), str(item, "emailTemplateName"),
                 strings(item, "blockedDomains"),
                 (int) num(item, "linkTtlMinutes", SiteSettings.DEFAULT_LINK_TTL_MINUTES), str(item, "linkBaseUrl"),
-                (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES));
+                (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES),
+                new SendLimits((int) num(item, "perManagerPerDay", SendLimits.DEFAULT_PER_MANAGER_PER_DAY),
+                        (int) num(item, "perRoomPerDay", SendLimits.DEFAULT_PER_ROOM_PER_DAY),
+                        (int) num(item, "resendCooldownSeconds", SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS)));
     }
 }
