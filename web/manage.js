@@ -422,8 +422,32 @@ let nextCursor = null;
 function setUpList() {
   $('status-filter').addEventListener('change', () => { cursors = [null]; loadInvites(); });
   $('reload').addEventListener('click', () => loadInvites());
+  $('download').addEventListener('click', download);
   $('next-page').addEventListener('click', () => { if (nextCursor) { cursors.push(nextCursor); loadInvites(true); } });
   $('prev-page').addEventListener('click', () => { if (cursors.length > 1) { cursors.pop(); loadInvites(true); } });
+}
+
+/** Every invite of the room as one CSV file (the export's pages, fetched in turn), saved by the browser. */
+async function download() {
+  const button = $('download');
+  const status = $('list-status');
+  button.disabled = true;
+  replace(status, 'Preparing the file…');
+  try {
+    const csv = await api.exportInvites(roomId, 'csv');
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const a = h('a', { href: url, download: `invites-${roomId}.csv`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    const rows = Math.max(0, csv.split('\r\n').filter((l) => l).length - 1);
+    replace(status, rows === 1 ? 'Downloaded 1 invite.' : `Downloaded ${rows} invites.`);
+  } catch (e) {
+    replace(status, ...errorContent(e));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function loadInvites(focusList = false) {

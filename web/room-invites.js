@@ -231,6 +231,23 @@ export class RoomInvitesClient {
     return this.request('GET', `/rooms/${seg(roomId)}/invites${qs ? '?' + qs : ''}`, { ...o, idempotent: true });
   }
 
+  /**
+   * (v3) Every invite of the room as one file, following the export's pages (`Link: <…>; rel="next"`).
+   * @param {string} roomId @param {'csv'|'jsonl'} [format]
+   * @returns {Promise<string>} the whole CSV (one header line) or JSON Lines
+   */
+  async exportInvites(roomId, format = 'csv', o = {}) {
+    let path = `/rooms/${seg(roomId)}/invites/export?format=${format}`;
+    let out = '';
+    for (let pages = 0; path && pages < 10000; pages++) {
+      const page = await this.request('GET', path, { ...o, idempotent: true, asText: true });
+      out += page.text;
+      const next = page.link && /<([^>]+)>;\s*rel="next"/.exec(page.link);
+      path = next ? next[1] : null;
+    }
+    return out;
+  }
+
   /** Revoking again is not an error, so this is safe to repeat. @returns {Promise<{invite: Invite}>} */
   revokeInvite(roomId, inviteId, o = {}) {
     return this.request('DELETE', `/rooms/${seg(roomId)}/invites/${seg(inviteId)}`, { ...o, idempotent: true });
@@ -407,6 +424,7 @@ export class RoomInvitesClient {
       try { json = JSON.parse(text); } catch { json = null; }
     }
     if (!response.ok) throw errorFromAnswer(response.status, json, response.headers);
+    if (o.asText) return { text, link: response.headers.get('link') };
     if (json === null && text) throw errorFromAnswer(response.status, null, response.headers);
     return json;
   }

@@ -129,8 +129,8 @@ class SamContractTest {
             Map.entry(Config.SIGNING_KEY_SECRET_ID, SIGNING),
             Map.entry(Config.SIGNING_KEYS_JSON, SIGNING),
             Map.entry(Config.TOKEN_ISSUER, EnumSet.of(Operation.CREATE_INVITE, Operation.BULK_CREATE_INVITES, Operation.RESEND_INVITE,
-                    Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.PREVIEW_INVITE, Operation.REDEEM_INVITE,
-                    Operation.OPENID_CONFIGURATION)),
+                    Operation.REISSUE_INVITE, Operation.LIST_INVITES, Operation.EXPORT_INVITES, Operation.PREVIEW_INVITE,
+                    Operation.REDEEM_INVITE, Operation.OPENID_CONFIGURATION)),
             Map.entry(Config.ACCESS_TOKEN_AUDIENCE, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.ACCESS_TOKEN_TTL_MINUTES, EnumSet.of(Operation.REDEEM_INVITE)),
             Map.entry(Config.IDP_JWKS_URL, ALL_BUT_JWKS),
@@ -244,6 +244,8 @@ class SamContractTest {
         m.put(Operation.INVITE_OPTIONS, Set.of(get, "ses:GetEmailTemplate ses:template"));
         m.put(Operation.INVITEE_SUGGESTIONS, Set.of(get, query));
         m.put(Operation.LIST_INVITES, Set.of(get, batchGet, secret, "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
+                "dynamodb:Query index/" + TableSchema.STATUS_LIST_INDEX));
+        m.put(Operation.EXPORT_INVITES, Set.of(get, batchGet, secret, "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
                 "dynamodb:Query index/" + TableSchema.STATUS_LIST_INDEX));
         m.put(Operation.CREATE_INVITE, union(Set.of(get, batchGet, "dynamodb:ConditionCheckItem table tx",
                 "dynamodb:PutItem table tx", put, secret), send));
@@ -1066,6 +1068,14 @@ class SamContractTest {
     record Expected(int status, Expectation check) {
     }
 
+    /** An answer's body for an expectation: its JSON object, or {@code {text: body}} for a file (the export's CSV). */
+    static Map<String, Object> answerBody(String body) throws java.text.ParseException {
+        if (body == null || body.isEmpty()) {
+            return Map.of();
+        }
+        return body.startsWith("{") ? JSONObjectUtils.parse(body) : Map.of("text", body);
+    }
+
     static Map<String, Expected> expectations() {
         Map<String, Expected> x = new LinkedHashMap<>();
         x.put("01-admin-put-settings.json", new Expected(200, (b, v) -> {
@@ -1110,6 +1120,11 @@ class SamContractTest {
             v.put("LINK_TOKEN", link.substring(link.indexOf("#invite=") + 8));
         }));
         x.put("09-list-invites.json", new Expected(200, (b, v) -> assertTrue(String.valueOf(b.get("invites")).contains(v.get("INVITE_ID")), "pending invites: " + b)));
+        x.put("09b-export-invites.json", new Expected(200, (b, v) -> {
+            String csv = String.valueOf(b.get("text"));
+            assertTrue(csv.startsWith("inviteId,email,"), "a CSV with its header line: " + csv);
+            assertTrue(csv.contains(v.get("INVITE_ID")), "every invite of the room: " + csv);
+        }));
         x.put("10-preview-invite.json", new Expected(200, (b, v) -> {
             assertEquals("OPEN", b.get("state"));
             assertEquals("LOBBY", b.get("next"));
@@ -1209,7 +1224,7 @@ class SamContractTest {
             if (body != null && body.contains("stackTrace")) {
                 fail(name + ": a stack trace reached the caller: " + body);
             }
-            x.check().accept(body == null || body.isEmpty() ? Map.of() : JSONObjectUtils.parse(body), vars);
+            x.check().accept(SamContractTest.answerBody(body), vars);
         }
 
         // the invitation emails reached SES (the emulator) with the link

@@ -64,7 +64,8 @@ public final class App {
                 parts.ids);
         InviteeEntry entry = new InviteeEntry(parts.store, settings, links, access, parts.clock, parts.accessTokenTtl);
         InviteChanges changes = new InviteChanges(invites, parts.store, settings, parts.clock);
-        Api api = new Api(invites, changes, entry, bulk, admin, parts.callers, access, parts.clock, parts.issuer);
+        Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
+                admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);

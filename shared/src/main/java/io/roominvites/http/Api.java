@@ -54,9 +54,12 @@ public final class Api {
     private final AccessTokens accessTokens;
     private final Clock clock;
     private final String issuer;
+    private final io.roominvites.service.InviteExport export;
 
     public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
-               AdminService admin, CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
+               io.roominvites.service.InviteExport export, AdminService admin, CallerVerifier callers,
+               AccessTokens accessTokens, Clock clock, String issuer) {
+        this.export = export;
         this.invites = invites;
         this.entry = entry;
         this.changes = changes;
@@ -85,6 +88,7 @@ public final class Api {
         all.put(Operation.CREATE_INVITE, this::create);
         all.put(Operation.BULK_CREATE_INVITES, this::bulkCreate);
         all.put(Operation.LIST_INVITES, this::list);
+        all.put(Operation.EXPORT_INVITES, (r, p) -> ExportRoute.answer(export, caller(r), roomId(p), r, clock));
         all.put(Operation.REVOKE_INVITE, (r, p) -> {
             Caller c = caller(r);
             return ok(Map.of("invite", Views.invite(changes.revoke(c, roomId(p), inviteId(p)), clock.instant())));

@@ -26,7 +26,7 @@ public final class Cors {
         String origin = allowed(request);
         if (origin != null) {
             headers.put("Access-Control-Allow-Origin", origin);
-            headers.put("Access-Control-Expose-Headers", "x-request-id, retry-after, idempotent-replayed");
+            headers.put("Access-Control-Expose-Headers", "x-request-id, retry-after, idempotent-replayed, link, content-disposition");
             headers.put("Vary", "Origin");
         }
     }

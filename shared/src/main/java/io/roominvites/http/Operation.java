@@ -22,6 +22,7 @@ public enum Operation {
     CREATE_INVITE("POST", "/rooms/{roomId}/invites", Function.CREATE_INVITE, Needs.KEYS, Needs.EMAIL),
     BULK_CREATE_INVITES("POST", "/rooms/{roomId}/invites/bulk", Function.CREATE_INVITE, 512 * 1024, Needs.KEYS, Needs.EMAIL),
     LIST_INVITES("GET", "/rooms/{roomId}/invites", Function.MANAGER_READS, Needs.KEYS),
+    EXPORT_INVITES("GET", "/rooms/{roomId}/invites/export", Function.MANAGER_READS, Needs.KEYS),
     REVOKE_INVITE("DELETE", "/rooms/{roomId}/invites/{inviteId}", Function.REVOKE_INVITE),
     PROMOTE_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/promote", Function.PROMOTE_INVITE),
     RESEND_INVITE("POST", "/rooms/{roomId}/invites/{inviteId}/resend", Function.CREATE_INVITE, Needs.KEYS, Needs.EMAIL),

@@ -155,9 +155,12 @@ final class DynamoInviteListing {
             tableKeys.add(Map.of(TableSchema.PK, k.get(TableSchema.PK), TableSchema.SK, k.get(TableSchema.SK)));
         }
         Map<String, Invite> byId = new HashMap<>();
-        for (Map<String, AttributeValue> item : table.batchGet(tableKeys)) {
-            Invite i = InviteItems.invite(item);
-            byId.put(i.inviteId(), i);
+        for (int from = 0; from < tableKeys.size(); from += 100) {
+            // a BatchGetItem takes 100 keys (a page of the export asks for more)
+            for (Map<String, AttributeValue> item : table.batchGet(tableKeys.subList(from, Math.min(tableKeys.size(), from + 100)))) {
+                Invite i = InviteItems.invite(item);
+                byId.put(i.inviteId(), i);
+            }
         }
         List<Invite> out = new ArrayList<>(keys.size());
         for (Map<String, AttributeValue> k : keys) {
