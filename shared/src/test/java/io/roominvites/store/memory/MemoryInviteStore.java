@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *       store never gives: tests of that path need the table or a fault-injecting decorator;</li>
  *   <li>deleting a deleted room is no error (its tombstone takes the new version); a listing never stops short, so
  *       {@code searchLimitReached} is always false; a history has no 1,000-entry cap.</li>
+ *   <li>a page that ends the listing has a null {@code lastInviteId} here; the table may instead name the last invite
+ *       of a page that exactly fills {@code limit} (a shard's query stopped at its limit) and answer an empty, final
+ *       page after it. The contract allows both: a caller follows {@code lastInviteId} until it is null.</li>
  * </ul>
  * Instants are kept as given: the table keeps milliseconds, and the service only passes millisecond times.
  */
