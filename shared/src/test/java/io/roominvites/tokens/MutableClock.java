@@ -7,22 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A test clock that stands still until moved. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    static MutableClock at(String isoInstant) {
+    public static MutableClock at(String isoInstant) {
         return new MutableClock(Instant.parse(isoInstant));
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         this.now = instant;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         this.now = now.plus(d);
     }
 

@@ -1,0 +1,312 @@
+package io.roominvites.store.memory;
+
+import io.roominvites.domain.DirectoryUser;
+import io.roominvites.domain.Invite;
+import io.roominvites.domain.InviteStatus;
+import io.roominvites.domain.Room;
+import io.roominvites.domain.RoomDetails;
+import io.roominvites.domain.SiteSettings;
+import io.roominvites.events.HistoryEntry;
+import io.roominvites.events.LifecycleEvent;
+import io.roominvites.store.InviteStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@link InviteStore} in memory, for fast tests: plain Java, deterministic, thread-safe (every method holds the
+ * store's lock, so each call is atomic, as each DynamoDB call of the real store is). The same contract tests
+ * ({@code InviteStoreContract}) hold it and {@code DynamoInviteStore} to one behaviour; where the port's javadoc
+ * leaves a choice open, this store makes the one the table makes:
+ * <ul>
+ *   <li>an invite write that checks the room compares the room's stored version only (the table's gate): a room that
+ *       was never stored has no gate and passes, and so does a tombstone still at the version read;</li>
+ *   <li>{@link RoomCheck#UNKNOWN} is answered only where the room was not checked (a refused write without the room's
+ *       gate). The other UNKNOWN, a gate that gave no verdict (TransactionConflict, a throttle), is an AWS outcome this
+ *       store never gives: tests of that path need the table or a fault-injecting decorator;</li>
+ *   <li>deleting a deleted room is no error (its tombstone takes the new version); a listing never stops short, so
+ *       {@code searchLimitReached} is always false; a history has no 1,000-entry cap.</li>
+ *   <li>a page that ends the listing has a null {@code lastInviteId} here; the table may instead name the last invite
+ *       of a page that exactly fills {@code limit} (a shard's query stopped at its limit) and answer an empty, final
+ *       page after it. The contract allows both: a caller follows {@code lastInviteId} until it is null.</li>
+ * </ul>
+ * Instants are kept as given: the table keeps milliseconds, and the service only passes millisecond times.
+ */
+public final class MemoryInviteStore implements InviteStore {
+    /** How long an Idempotency-Key's record is in force. */
+    private static final Duration KEY_LIFETIME = Duration.ofHours(24);
+
+    private SiteSettings settings;
+    private final Map<String, Room> rooms = new HashMap<>();
+    private final Map<String, DirectoryUser> users = new TreeMap<>();
+    private final Map<InviteKey, Invite> invites = new HashMap<>();
+    private final Map<InviteKey, TreeMap<String, HistoryEntry>> histories = new HashMap<>();
+    /** Idempotency-Keys by scope and key: a single create's record or a batch's. */
+    private final Map<List<String>, KeyRecord> keys = new HashMap<>();
+
+    /** What one Idempotency-Key holds: a single create's record ({@code batch} null) or a batch's. */
+    private record KeyRecord(IdempotencyRecord single, BatchRecord batch) {
+        Instant createdAt() {
+            return single != null ? single.createdAt() : batch.createdAt();
+        }
+
+        boolean inForceAt(Instant now) {
+            return createdAt().plus(KEY_LIFETIME).isAfter(now);
+        }
+    }
+
+    // ---------------------------------------------------------------- settings and directory
+
+    @Override
+    public synchronized Optional<SiteSettings> loadSettings() {
+        return Optional.ofNullable(settings);
+    }
+
+    @Override
+    public synchronized void saveSettings(SiteSettings s) {
+        settings = s;
+    }
+
+    @Override
+    public synchronized void putUser(DirectoryUser user) {
+        users.put(user.email(), user);
+    }
+
+    @Override
+    public synchronized List<DirectoryUser> suggestUsers(String prefix, int limit) {
+        return DirectorySearch.suggest(users.values(), prefix, limit);
+    }
+
+    // ---------------------------------------------------------------- rooms
+
+    @Override
+    public synchronized Optional<Room> findRoom(String roomId) {
+        return Optional.ofNullable(rooms.get(roomId));
+    }
+
+    @Override
+    public synchronized Optional<Room> putRoom(RoomDetails room, long version, Instant now) {
+        Room existing = rooms.get(room.roomId());
+        if (existing != null && existing.deleted()) {
+            return Optional.empty();
+        }
+        Room stored = room.stored(version, now);
+        rooms.put(room.roomId(), stored);
+        return Optional.of(stored);
+    }
+
+    @Override
+    public synchronized boolean deleteRoom(String roomId, long version, Instant now) {
+        Room r = rooms.get(roomId);
+        if (r == null) {
+            return false;
+        }
+        // as the table's update: the tombstone keeps the details and updatedAt, and takes the new version
+        rooms.put(roomId, new Room(r.roomId(), r.title(), r.description(), r.startsAt(), r.endsAt(),
+                r.chatAndCollaborationEnabled(), r.owner(), r.coOwners(), r.coEditors(), r.coPublishers(), true, version,
+                r.updatedAt()));
+        return true;
+    }
+
+    /** The table's gate check: the room is at {@code version}, or was never stored (it has no gate). */
+    private boolean gatePasses(String roomId, long version) {
+        Room stored = rooms.get(roomId);
+        return stored == null || stored.version() == version;
+    }
+
+    // ---------------------------------------------------------------- reads of two entities
+
+    @Override
+    public synchronized Loaded load(String roomId, String inviteId) {
+        return new Loaded(findRoom(roomId), findInvite(roomId, inviteId));
+    }
+
+    @Override
+    public synchronized CreateContext loadForCreate(String roomId, IdempotencyRecord key) {
+        KeyRecord earlier = key == null ? null : inForce(key.scope(), key.key(), key.createdAt());
+        return new CreateContext(findRoom(roomId), earlier == null ? null : asSingle(key, earlier));
+    }
+
+    @Override
+    public synchronized BulkContext loadForBulk(String roomId, BatchRecord key) {
+        KeyRecord earlier = key == null ? null : inForce(key.scope(), key.key(), key.createdAt());
+        return new BulkContext(findRoom(roomId), earlier == null ? null : asBatch(key, earlier));
+    }
+
+    // ---------------------------------------------------------------- invites
+
+    @Override
+    public synchronized CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
+        if (idempotency != null) {
+            KeyRecord earlier = inForce(idempotency.scope(), idempotency.key(), idempotency.createdAt());
+            if (earlier != null) {
+                return new CreateResult.KeyUsed(asSingle(idempotency, earlier));
+            }
+        }
+        InviteKey key = keyOf(invite);
+        if (invites.containsKey(key)) {
+            return new CreateResult.Created(invite); // its id is taken by this very write (a retry): nothing written
+        }
+        if (!gatePasses(invite.roomId(), room.version())) {
+            return new CreateResult.RoomChanged();
+        }
+        invites.put(key, invite);
+        if (idempotency != null) {
+            keys.put(List.of(idempotency.scope(), idempotency.key()), new KeyRecord(idempotency, null));
+        }
+        return new CreateResult.Created(invite);
+    }
+
+    @Override
+    public synchronized Optional<Invite> findInvite(String roomId, String inviteId) {
+        return Optional.ofNullable(invites.get(new InviteKey(roomId, inviteId)));
+    }
+
+    @Override
+    public synchronized Replaced replaceInvite(Invite current, Invite next, Room room, boolean roomGate) {
+        InviteKey key = keyOf(current);
+        Invite stored = invites.get(key);
+        if (stored == null) {
+            return new Replaced.Gone();
+        }
+        boolean revision = stored.rev() == current.rev();
+        if (!roomGate) {
+            if (!revision) {
+                return new Replaced.Changed(stored, RoomCheck.UNKNOWN); // the room was not checked
+            }
+        } else {
+            boolean gate = gatePasses(current.roomId(), room.version());
+            if (!revision) {
+                return new Replaced.Changed(stored, gate ? RoomCheck.UNCHANGED : RoomCheck.CHANGED);
+            }
+            if (!gate) {
+                return new Replaced.Changed(null, RoomCheck.CHANGED);
+            }
+        }
+        invites.put(key, next);
+        return new Replaced.Applied(next);
+    }
+
+    @Override
+    public synchronized BulkWrite putInvites(Room room, List<Invite> list) {
+        int written = 0;
+        while (written < list.size()) {
+            Room stored = rooms.get(room.roomId());
+            if (stored == null || stored.deleted() || stored.version() != room.version()) {
+                return new BulkWrite(written, true);
+            }
+            int end = Math.min(list.size(), written + BULK_CHUNK);
+            for (Invite invite : list.subList(written, end)) {
+                invites.putIfAbsent(keyOf(invite), invite); // one stored already was written by an earlier run
+            }
+            written = end;
+        }
+        return new BulkWrite(written, false);
+    }
+
+    @Override
+    public synchronized List<Invite> findInvites(String roomId, List<String> inviteIds) {
+        List<Invite> out = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(inviteIds)) {
+            findInvite(roomId, id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Optional<InviteKey> findByEmailMessage(String messageId) {
+        return invites.values().stream()
+                .filter(i -> i.emailDelivery() != null && messageId.equals(i.emailDelivery().messageId()))
+                .map(MemoryInviteStore::keyOf)
+                .min(Comparator.comparing(InviteKey::roomId).thenComparing(InviteKey::inviteId));
+    }
+
+    @Override
+    public synchronized Page listInvites(String roomId, InviteStatus status, int limit, String afterInviteId,
+                                         Instant now) {
+        List<Invite> matches = invites.values().stream()
+                .filter(i -> i.roomId().equals(roomId))
+                .filter(i -> afterInviteId == null || i.inviteId().compareTo(afterInviteId) < 0)
+                .filter(i -> status == null || i.status(now) == status)
+                .sorted(Comparator.comparing(Invite::inviteId).reversed())
+                .toList();
+        if (matches.size() <= limit) {
+            return new Page(matches, null, false);
+        }
+        List<Invite> page = matches.subList(0, limit);
+        return new Page(List.copyOf(page), page.getLast().inviteId(), false);
+    }
+
+    private static InviteKey keyOf(Invite invite) {
+        return new InviteKey(invite.roomId(), invite.inviteId());
+    }
+
+    // ---------------------------------------------------------------- history
+
+    @Override
+    public synchronized boolean recordHistory(LifecycleEvent event) {
+        if (event.inviteId() == null) {
+            throw new IllegalArgumentException("only an invite's events have a history");
+        }
+        TreeMap<String, HistoryEntry> history = histories.computeIfAbsent(
+                new InviteKey(event.roomId(), event.inviteId()), k -> new TreeMap<>());
+        return history.putIfAbsent(HistoryOrder.key(event), HistoryOrder.entry(event)) == null;
+    }
+
+    @Override
+    public synchronized List<HistoryEntry> history(String roomId, String inviteId) {
+        TreeMap<String, HistoryEntry> history = histories.get(new InviteKey(roomId, inviteId));
+        return history == null ? List.of() : List.copyOf(history.values());
+    }
+
+    // ---------------------------------------------------------------- idempotency
+
+    @Override
+    public synchronized BatchRecord claimBatch(BatchRecord record) {
+        KeyRecord earlier = inForce(record.scope(), record.key(), record.createdAt());
+        if (earlier != null) {
+            return asBatch(record, earlier);
+        }
+        keys.put(List.of(record.scope(), record.key()), new KeyRecord(null, record));
+        return null;
+    }
+
+    @Override
+    public synchronized void finishBatch(BatchRecord record) {
+        keys.put(List.of(record.scope(), record.key()), new KeyRecord(null, record));
+    }
+
+    /** The record of this key still in force at {@code now} (used less than 24 hours before), else null. */
+    private KeyRecord inForce(String scope, String key, Instant now) {
+        KeyRecord r = keys.get(List.of(scope, key));
+        return r != null && r.inForceAt(now) ? r : null;
+    }
+
+    /** An earlier use as a single create sees it: a batch's record has its hash and no invite id. */
+    private static IdempotencyRecord asSingle(IdempotencyRecord key, KeyRecord r) {
+        if (r.single() != null) {
+            IdempotencyRecord s = r.single();
+            return new IdempotencyRecord(key.scope(), key.key(), s.requestHash(), s.roomId(), s.inviteId(), s.createdAt());
+        }
+        BatchRecord b = r.batch();
+        return new IdempotencyRecord(key.scope(), key.key(), b.requestHash(), b.roomId(), null, b.createdAt());
+    }
+
+    /** An earlier use as a batch sees it: a single create's record is a batch with no plan (never the same request). */
+    private static BatchRecord asBatch(BatchRecord key, KeyRecord r) {
+        if (r.batch() != null) {
+            BatchRecord b = r.batch();
+            return new BatchRecord(key.scope(), key.key(), b.requestHash(), b.roomId(), b.createdAt(), b.plan(), b.done());
+        }
+        IdempotencyRecord s = r.single();
+        return new BatchRecord(key.scope(), key.key(), "", s.roomId(), s.createdAt(), null, true);
+    }
+}
