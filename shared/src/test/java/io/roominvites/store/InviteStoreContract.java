@@ -6,6 +6,7 @@ import io.roominvites.store.contract.IdempotencyContract;
 import io.roominvites.store.contract.InviteListingContract;
 import io.roominvites.store.contract.InviteWritesContract;
 import io.roominvites.store.contract.RoomStoreContract;
+import io.roominvites.store.contract.SendQuotaContract;
 import io.roominvites.store.contract.SettingsAndDirectoryContract;
 import io.roominvites.store.contract.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
  * not one to test the service on.
  */
 public abstract class InviteStoreContract implements StoreContract, SettingsAndDirectoryContract, RoomStoreContract,
-        InviteWritesContract, InviteListingContract, BulkWritesContract, IdempotencyContract, HistoryContract {
+        InviteWritesContract, InviteListingContract, BulkWritesContract, IdempotencyContract, HistoryContract,
+        SendQuotaContract {
     private InviteStore store;
 
     /** A new, empty store (each test gets its own). */

@@ -63,6 +63,35 @@ public final class MemoryInviteStore implements InviteStore {
         }
     }
 
+    /** The send ledgers by key, with their versions. */
+    private final Map<String, Stored> ledgers = new HashMap<>();
+
+    // ---------------------------------------------------------------- send ledgers
+
+    @Override
+    public synchronized List<Stored> loadLedgers(List<String> keys) {
+        List<Stored> out = new java.util.ArrayList<>(keys.size());
+        for (String k : keys) {
+            out.add(ledgers.getOrDefault(k, new Stored(k, io.roominvites.domain.SendLedger.empty(), 0)));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean saveLedgers(List<Stored> read, List<io.roominvites.domain.SendLedger> next, Instant now) {
+        for (Stored was : read) {
+            Stored now0 = ledgers.get(was.key());
+            if ((now0 == null ? 0 : now0.version()) != was.version()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < read.size(); i++) {
+            Stored was = read.get(i);
+            ledgers.put(was.key(), new Stored(was.key(), next.get(i), was.version() + 1));
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- settings and directory
 
     @Override

@@ -1,0 +1,63 @@
+package io.roominvites.store.contract;
+
+import io.roominvites.domain.SendLedger;
+import io.roominvites.domain.SendLimits;
+import io.roominvites.store.SendQuotaStore.Stored;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link io.roominvites.store.SendQuotaStore}: the send ledgers, changed only by an optimistic write of all at once. */
+public interface SendQuotaContract extends StoreContract {
+    Instant AT = Instant.parse("2030-05-01T12:00:00Z");
+
+    @Test
+    default void aLedgerNeverWrittenIsEmptyAtVersionZeroInTheOrderAsked() {
+        List<Stored> read = store().loadLedgers(List.of("MANAGER#m1", "ROOM#r1"));
+        assertEquals(List.of("MANAGER#m1", "ROOM#r1"), read.stream().map(Stored::key).toList());
+        for (Stored s : read) {
+            assertEquals(0, s.version());
+            assertEquals(0, s.ledger().used(AT));
+        }
+    }
+
+    @Test
+    default void aSaveWritesAllTheLedgersAndAnotherOnTheSameReadIsRefused() {
+        List<Stored> read = store().loadLedgers(List.of("MANAGER#m2", "ROOM#r2"));
+        assertTrue(store().saveLedgers(read, List.of(SendLedger.empty().book(2, AT), SendLedger.empty().book(3, AT)), AT));
+        List<Stored> after = store().loadLedgers(List.of("MANAGER#m2", "ROOM#r2"));
+        assertEquals(2, after.get(0).ledger().used(AT));
+        assertEquals(3, after.get(1).ledger().used(AT));
+        assertTrue(after.get(0).version() > 0 && after.get(1).version() > 0);
+
+        // a racer that read before the save: refused whole, nothing of it written
+        assertFalse(store().saveLedgers(read, List.of(SendLedger.empty().book(9, AT), SendLedger.empty().book(9, AT)), AT));
+        List<Stored> still = store().loadLedgers(List.of("MANAGER#m2", "ROOM#r2"));
+        assertEquals(2, still.get(0).ledger().used(AT));
+        assertEquals(3, still.get(1).ledger().used(AT));
+
+        // one ledger changed since (a booking in the room by another manager): the pair is refused
+        List<Stored> other = store().loadLedgers(List.of("MANAGER#m3", "ROOM#r2"));
+        assertTrue(store().saveLedgers(other, List.of(SendLedger.empty().book(1, AT),
+                other.get(1).ledger().book(1, AT)), AT));
+        List<Stored> stale = List.of(store().loadLedgers(List.of("MANAGER#m2")).getFirst(), still.get(1));
+        assertFalse(store().saveLedgers(stale, List.of(SendLedger.empty().book(1, AT), SendLedger.empty().book(1, AT)), AT));
+        assertEquals(4, store().loadLedgers(List.of("ROOM#r2")).getFirst().ledger().used(AT));
+    }
+
+    @Test
+    default void theLedgerKeepsItsMinutesAndWaits() {
+        List<Stored> read = store().loadLedgers(List.of("MANAGER#m4"));
+        SendLedger booked = SendLedger.empty().book(1, AT).book(2, AT.plusSeconds(3600));
+        assertTrue(store().saveLedgers(read, List.of(booked), AT.plusSeconds(3600)));
+        SendLedger back = store().loadLedgers(List.of("MANAGER#m4")).getFirst().ledger();
+        assertEquals(booked.perMinute(), back.perMinute());
+        SendLimits limits = new SendLimits(3, 10, 0);
+        assertEquals(0, back.room(limits.perManagerPerDay(), AT.plusSeconds(3600)));
+    }
+}
