@@ -54,6 +54,8 @@ final class EmbeddedDynamo implements ExecutionInterceptor, SdkHttpClient {
     static final URI ENDPOINT = URI.create("http://embedded-dynamodb.invalid");
     private static final ExecutionAttribute<SdkResponse> ANSWER = new ExecutionAttribute<>("embedded-answer");
     private static final ExecutionAttribute<RuntimeException> ERROR = new ExecutionAttribute<>("embedded-error");
+    private static final ExecutionAttribute<String> TOKEN = new ExecutionAttribute<>("embedded-client-token");
+    private final java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
 
     private final AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
@@ -61,12 +63,26 @@ final class EmbeddedDynamo implements ExecutionInterceptor, SdkHttpClient {
     final DynamoDbClient direct = local.dynamoDbClient();
     final DynamoDbStreamsClient streams = local.dynamoDbStreamsClient();
 
+    /**
+     * The SDK gives a TransactWriteItems without a ClientRequestToken one when it marshals it, the same on every attempt
+     * of one call: DynamoDB then answers a retry of a transaction that landed as a success. The request object has no
+     * token, so one is given here, once a call.
+     */
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(TOKEN, "sim-" + tokens.incrementAndGet());
+    }
+
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         attributes.putAttribute(ANSWER, null);
         attributes.putAttribute(ERROR, null);
+        SdkRequest request = context.request();
+        if (request instanceof TransactWriteItemsRequest t && t.clientRequestToken() == null) {
+            request = t.toBuilder().clientRequestToken(attributes.getAttribute(TOKEN)).build();
+        }
         try {
-            attributes.putAttribute(ANSWER, call(context.request()));
+            attributes.putAttribute(ANSWER, call(request));
         } catch (RuntimeException e) {
             attributes.putAttribute(ERROR, e);
         }
