@@ -256,12 +256,18 @@ public record Invite(String inviteId, String roomId, String email, String firstN
             return new EmailDelivery(messageId, List.of(new Attempt(status, at, error)), null);
         }
 
-        /** {@code delivery} (null for none yet) with one more attempt, QUEUED: reserved before the email is sent. */
+        /**
+         * {@code delivery} (null for none yet) with one more attempt, QUEUED: reserved before the email is sent. Its
+         * time is {@code at}, or just after the delivery's latest attempt time when that is not earlier: a QUEUED
+         * attempt is known by its time, so no two attempts of one invite share one (the simulation's seed 133: a bulk's
+         * queued email and a resend in the same millisecond, then the queue's sender took the resend's attempt for its
+         * own and the invite was emailed three times for two attempts).
+         */
         public static EmailDelivery queue(EmailDelivery delivery, Instant at) {
-            Attempt queued = new Attempt(QUEUED, at, null);
             if (delivery == null) {
-                return new EmailDelivery(null, List.of(queued), null);
+                return new EmailDelivery(null, List.of(new Attempt(QUEUED, at, null)), null);
             }
+            Attempt queued = new Attempt(QUEUED, delivery.after(at), null);
             List<Attempt> h = new ArrayList<>(delivery.history);
             h.add(queued);
             return new EmailDelivery(delivery.messageId, h, delivery.lastEvent);
@@ -289,6 +295,17 @@ public record Invite(String inviteId, String roomId, String email, String firstN
             }
             boolean sent = newMessageId != null;
             return new EmailDelivery(sent ? newMessageId : messageId, h, sent ? null : lastEvent);
+        }
+
+        /** {@code at}, or 1 ms after the latest time of any attempt when that is not earlier: a time no attempt has. */
+        public Instant after(Instant at) {
+            Instant t = at;
+            for (Attempt a : history) {
+                if (a.at() != null && !t.isAfter(a.at())) {
+                    t = a.at().plusMillis(1);
+                }
+            }
+            return t;
         }
 
         /** True when the attempt reserved at {@code queuedAt} is still QUEUED (not yet claimed by a sender or settled). */

@@ -58,7 +58,8 @@ public final class QueuedEmails {
                 return current; // claimed or settled by another sender
             }
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Instant claimAt = now.isAfter(queuedAt) ? now : queuedAt.plusMillis(1);
+            // a time no other attempt has (an attempt is known by its time)
+            Instant claimAt = current.emailDelivery().after(now.isAfter(queuedAt) ? now : queuedAt.plusMillis(1));
             String cancelled = cancelReason(current, room, now);
             Invite.EmailDelivery claimed = current.emailDelivery().reclaim(queuedAt, claimAt);
             Invite next = current.withEmailDelivery(claimed);
