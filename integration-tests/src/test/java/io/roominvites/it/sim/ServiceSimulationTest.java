@@ -123,10 +123,13 @@ class ServiceSimulationTest {
         assertTrue(missed.isEmpty(), "defects not seen: " + missed + "\n" + table);
     }
 
-    /** A seed that found each defect when measured (10 seeds from seed 1 each, 2026-12-06). */
+    /**
+     * A seed that found each defect when measured (2026-12-06; the stale-room grant again on 2026-12-07, after the send
+     * limits' two calls changed which answers each seed's calls draw: seeds 3-25 then did not find it, 26 did).
+     */
     private static final java.util.Map<Defect, Long> FIRST_FINDING = java.util.Map.of(
             Defect.INVITE_OLD_TTL, 1L, Defect.HISTORY_OLD_TTL, 1L, Defect.LATEST_ATTEMPT_EVENTS, 10L,
-            Defect.STALE_ROOM_GRANT, 3L);
+            Defect.STALE_ROOM_GRANT, 26L);
 
     /** How a defect was found: in how many of the seeds run, and after how many steps each time. */
     record Detection(int found, int run, List<Long> seeds, List<Integer> steps, List<String> checks, long millis) {
