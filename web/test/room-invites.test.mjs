@@ -182,3 +182,22 @@ test('204 answers resolve to null; a non-JSON success is a BAD_RESPONSE', async 
   const e = await client([{ status: 200, body: '<html>proxy page</html>' }]).c.getSettings().catch((x) => x);
   assert.equal(e.code, 'BAD_RESPONSE');
 });
+
+test('an export follows its pages by the Link header and answers one file', async () => {
+  const { c, calls } = client([
+    { status: 200, headers: { 'content-type': 'text/csv', link: '</rooms/r/invites/export?format=csv&cursor=abc%2Bd>; rel="next"' },
+      body: 'inviteId,email\r\ni2,b@example.org\r\n' },
+    { status: 200, headers: { 'content-type': 'text/csv' }, body: 'i1,a@example.org\r\n' },
+  ]);
+  const csv = await c.exportInvites('r');
+  assert.equal(csv, 'inviteId,email\r\ni2,b@example.org\r\ni1,a@example.org\r\n');
+  assert.deepEqual(calls.map((x) => `${x.init.method} ${x.url.replace('https://api.example.com', '')}`),
+    ['GET /rooms/r/invites/export?format=csv', 'GET /rooms/r/invites/export?format=csv&cursor=abc%2Bd']);
+});
+
+test('a send limit (429 with details) is not retried, and keeps its details', async () => {
+  const { c, calls } = client([contractError(429, 'RATE_LIMITED', { details: { limit: 'perManagerPerDay', retryAfterSeconds: 7200 } })]);
+  await assert.rejects(c.resendInvite('r', 'i'), (e) => e instanceof ApiError && e.code === 'RATE_LIMITED'
+    && e.details.limit === 'perManagerPerDay' && e.details.retryAfterSeconds === 7200);
+  assert.equal(calls.length, 1, 'a send limit lasts: the person decides when to try again');
+});
