@@ -109,7 +109,8 @@ public final class InviteService {
             key = new IdempotencyRecord(caller.subject() + "|" + roomId, idempotencyKey, request.fingerprint(), roomId,
                     null, now);
         }
-        InviteStore.CreateContext context = store.loadForCreate(roomId, key);
+        List<String> ledgerKeys = limiter.keys(caller, roomId);
+        InviteStore.CreateContext context = store.loadForCreate(roomId, key, ledgerKeys);
         Room room = requireManagedRoom(caller, context.room());
         if (context.earlierUse() != null) {
             return replay(context.earlierUse(), key);
@@ -125,17 +126,18 @@ public final class InviteService {
         if (tooMany != null) {
             throw tooMany;
         }
-        SendLimiter.Booking booking = limiter.book(caller, roomId, 1, true, s.sendLimits(), now);
-        if (booking.booked() == 0) {
-            throw booking.refusal();
+        // the send limits: decided on the ledgers read with the room, booked in the invite's own transaction
+        SendLimiter.Decision sends = limiter.decide(context.ledgers(), 1, true, s.sendLimits(), now);
+        if (sends.outcome().booked() == 0) {
+            throw sends.outcome().refusal();
         }
         String inviteId = ids.newInviteId(now);
         Invite invite = CreatePolicy.newInvite(inviteId, roomId, request, caller, now, CreatePolicy.expiresAt(s, now),
                 request.sendEmail());
         IdempotencyRecord record = key == null ? null
                 : new IdempotencyRecord(key.scope(), key.key(), key.requestHash(), roomId, inviteId, now);
-        for (int attempt = 0; ; attempt++) {
-            CreateResult result = store.createInvite(invite, room, record);
+        for (int attempt = 0, raced = 0; ; attempt++) {
+            CreateResult result = store.createInvite(invite, room, record, sends.write());
             if (result instanceof CreateResult.Created created) {
                 Invite stored = created.invite();
                 String link = link(s, stored, now);
@@ -146,6 +148,19 @@ public final class InviteService {
             }
             if (result instanceof CreateResult.KeyUsed used) {
                 return replay(used.existing(), key);
+            }
+            if (result instanceof CreateResult.LedgersChanged) {
+                // another send was booked meanwhile: decide again on the ledgers as they are now
+                if (++raced >= SendLimiter.attempts()) {
+                    throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+                }
+                SendLimiter.pause(raced);
+                sends = limiter.decide(store.loadLedgers(ledgerKeys), 1, true, settings.get().sendLimits(), now);
+                if (sends.outcome().booked() == 0) {
+                    throw sends.outcome().refusal();
+                }
+                attempt--;
+                continue;
             }
             // the room changed since it was read: check the rules against it again
             if (attempt == 3) {

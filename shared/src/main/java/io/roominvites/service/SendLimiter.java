@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * The send limits (settings' {@code sendLimits}): books invites created and emails resent against the manager's and
  * the room's rolling 24 hours, by an optimistic write of both ledgers at once, so racing requests never book past a
- * limit. A booking is made before the invite is written or the email reserved and is not given back when that write
- * then fails (rare: a room changed, a lost race): a limit may be met a little early, never passed.
+ * limit. A single create decides on the ledgers read with its room ({@link #decide}) and books them in the invite's
+ * own transaction; a bulk and a resend {@link #book} first, and such a booking is not given back when the write it
+ * was for then fails (rare: a room changed, a lost race): a limit may be met a little early, never passed.
  */
 final class SendLimiter {
     private static final int ATTEMPTS = 60;
@@ -42,47 +43,70 @@ final class SendLimiter {
         }
     }
 
+    /** The ledger keys of {@code caller} in {@code roomId}: the manager's, then the room's (none without a store). */
+    List<String> keys(Caller caller, String roomId) {
+        return store == null ? List.of() : List.of(managerKey(caller), "ROOM#" + roomId);
+    }
+
     /**
-     * Books {@code wanted} sends of {@code caller} in {@code roomId} at {@code now}: all of them, or as many as both
-     * limits still allow (none when {@code allOrNothing} and not all fit).
+     * What the ledgers {@code read} (as {@link #keys}) allow: how many of {@code wanted} sends fit (none when
+     * {@code allOrNothing} and not all fit), the booking to write for them, and, when fewer than wanted fit, the limit
+     * that stopped it and how long until one more fits. No ledgers (no store): everything fits, nothing to write.
+     */
+    Decision decide(List<SendQuotaStore.Stored> read, int wanted, boolean allOrNothing, SendLimits limits, Instant now) {
+        if (read.isEmpty() || wanted <= 0) {
+            return new Decision(new Booking(wanted, null, Duration.ZERO, 0), null);
+        }
+        SendLedger manager = read.get(0).ledger();
+        SendLedger room = read.get(1).ledger();
+        int managerRoom = manager.room(limits.perManagerPerDay(), now);
+        int roomRoom = room.room(limits.perRoomPerDay(), now);
+        int fits = Math.min(wanted, Math.min(managerRoom, roomRoom));
+        if (allOrNothing && fits < wanted) {
+            fits = 0;
+        }
+        SendLedger managerAfter = manager.book(fits, now);
+        SendLedger roomAfter = room.book(fits, now);
+        Booking outcome = new Booking(fits, null, Duration.ZERO, 0);
+        if (fits < wanted) {
+            // the limit with less room stops it; one more fits when enough of its bookings (these included) left
+            boolean byManager = managerRoom <= roomRoom;
+            int need = allOrNothing ? wanted : 1;
+            outcome = byManager
+                    ? new Booking(fits, SendLimits.Limit.PER_MANAGER_PER_DAY,
+                    managerAfter.waitFor(need, limits.perManagerPerDay(), now), limits.perManagerPerDay())
+                    : new Booking(fits, SendLimits.Limit.PER_ROOM_PER_DAY,
+                    roomAfter.waitFor(need, limits.perRoomPerDay(), now), limits.perRoomPerDay());
+        }
+        return new Decision(outcome, fits == 0 ? null : new SendQuotaStore.Booking(read, List.of(managerAfter, roomAfter)));
+    }
+
+    /** A decision: its outcome, and the ledgers to write for it (null when nothing is booked). */
+    record Decision(Booking outcome, SendQuotaStore.Booking write) {
+    }
+
+    /**
+     * Books {@code wanted} sends of {@code caller} in {@code roomId} at {@code now} in a write of their own: all of
+     * them, or as many as both limits still allow (none when {@code allOrNothing} and not all fit).
      */
     Booking book(Caller caller, String roomId, int wanted, boolean allOrNothing, SendLimits limits, Instant now) {
-        if (store == null || wanted <= 0) {
+        List<String> keys = keys(caller, roomId);
+        if (keys.isEmpty() || wanted <= 0) {
             return new Booking(wanted, null, Duration.ZERO, 0);
         }
-        List<String> keys = List.of(managerKey(caller), "ROOM#" + roomId);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            List<SendQuotaStore.Stored> read = store.loadLedgers(keys);
-            SendLedger manager = read.get(0).ledger();
-            SendLedger room = read.get(1).ledger();
-            int managerRoom = manager.room(limits.perManagerPerDay(), now);
-            int roomRoom = room.room(limits.perRoomPerDay(), now);
-            int fits = Math.min(wanted, Math.min(managerRoom, roomRoom));
-            if (allOrNothing && fits < wanted) {
-                fits = 0;
-            }
-            SendLedger managerAfter = manager.book(fits, now);
-            SendLedger roomAfter = room.book(fits, now);
-            Booking shortOf = null;
-            if (fits < wanted) {
-                // the limit with less room stops it; one more fits when enough of its bookings (these included) left
-                boolean byManager = managerRoom <= roomRoom;
-                int need = allOrNothing ? wanted : 1;
-                shortOf = byManager
-                        ? new Booking(fits, SendLimits.Limit.PER_MANAGER_PER_DAY,
-                        managerAfter.waitFor(need, limits.perManagerPerDay(), now), limits.perManagerPerDay())
-                        : new Booking(fits, SendLimits.Limit.PER_ROOM_PER_DAY,
-                        roomAfter.waitFor(need, limits.perRoomPerDay(), now), limits.perRoomPerDay());
-            }
-            if (fits == 0) {
-                return shortOf;
-            }
-            if (store.saveLedgers(read, List.of(managerAfter, roomAfter), now)) {
-                return shortOf != null ? shortOf : new Booking(fits, null, Duration.ZERO, 0);
+            Decision d = decide(store.loadLedgers(keys), wanted, allOrNothing, limits, now);
+            if (d.write() == null || store.saveLedgers(d.write().read(), d.write().next(), now)) {
+                return d.outcome();
             }
             pause(attempt);
         }
         throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+    }
+
+    /** How many times a write that lost a race to another booking is decided again. */
+    static int attempts() {
+        return ATTEMPTS;
     }
 
     /** RATE_LIMITED for a resend within the cool-down after the invite's previous email. */
@@ -127,7 +151,7 @@ final class SendLimiter {
         }
     }
 
-    private static void pause(int attempt) {
+    static void pause(int attempt) {
         try {
             Thread.sleep(Math.min(40, 2L * (attempt + 1)) + java.util.concurrent.ThreadLocalRandom.current().nextInt(8));
         } catch (InterruptedException e) {

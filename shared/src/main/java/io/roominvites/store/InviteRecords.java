@@ -23,7 +23,16 @@ public interface InviteRecords {
      * Writes a new invite, only if the room is still at {@code roomVersion} and not deleted. With an idempotency
      * record, the record is written in the same transaction.
      */
-    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency);
+    default CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
+        return createInvite(invite, room, idempotency, null);
+    }
+
+    /**
+     * {@link #createInvite(Invite, Room, IdempotencyRecord)} that also books the send ledgers in the same transaction:
+     * each of {@code booking.read()} is replaced by its {@code booking.next()} only if it was not changed since it was
+     * read, else nothing is written ({@link CreateResult.LedgersChanged}). A null booking books nothing.
+     */
+    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency, SendQuotaStore.Booking booking);
 
     Optional<Invite> findInvite(String roomId, String inviteId);
 
@@ -92,6 +101,10 @@ public interface InviteRecords {
 
         /** The room changed since it was read: read it again and retry. */
         record RoomChanged() implements CreateResult {
+        }
+
+        /** A send ledger changed since it was read: read the ledgers again, decide again. Nothing was written. */
+        record LedgersChanged() implements CreateResult {
         }
 
         /** The idempotency key was used before; {@code existing} is its record. */

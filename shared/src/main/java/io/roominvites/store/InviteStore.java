@@ -5,6 +5,7 @@ import io.roominvites.domain.Room;
 import io.roominvites.store.IdempotencyStore.BatchRecord;
 import io.roominvites.store.IdempotencyStore.IdempotencyRecord;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,14 +19,27 @@ public interface InviteStore extends SettingsStore, RoomStore, DirectoryStore, I
         SendQuotaStore {
 
     /**
-     * What creating an invite needs to read, in one call: the room and, when an Idempotency-Key was sent,
-     * the record of an earlier use of that key in the 24 hours before {@code idempotency.createdAt()} (an older
-     * record is ignored and may be replaced, whether or not TTL removed it yet).
+     * What creating an invite needs to read, in one call: the room, the send ledgers of {@code ledgerKeys} (the
+     * manager's and the room's: {@link SendQuotaStore}) and, when an Idempotency-Key was sent, the record of an earlier
+     * use of that key in the 24 hours before {@code idempotency.createdAt()} (an older record is ignored and may be
+     * replaced, whether or not TTL removed it yet).
      */
-    CreateContext loadForCreate(String roomId, IdempotencyRecord idempotency);
+    CreateContext loadForCreate(String roomId, IdempotencyRecord idempotency, List<String> ledgerKeys);
 
-    /** The room (empty when there is none) and the earlier use of the idempotency key (null when none). */
-    record CreateContext(Optional<Room> room, IdempotencyRecord earlierUse) {
+    /** {@link #loadForCreate(String, IdempotencyRecord, List)} without ledgers. */
+    default CreateContext loadForCreate(String roomId, IdempotencyRecord idempotency) {
+        return loadForCreate(roomId, idempotency, List.of());
+    }
+
+    /** The room (empty when there is none), the earlier use of the idempotency key (null when none), the ledgers. */
+    record CreateContext(Optional<Room> room, IdempotencyRecord earlierUse, List<Stored> ledgers) {
+        public CreateContext {
+            ledgers = List.copyOf(ledgers);
+        }
+
+        public CreateContext(Optional<Room> room, IdempotencyRecord earlierUse) {
+            this(room, earlierUse, List.of());
+        }
     }
 
     /** The invite and its room, read together in one consistent call. */

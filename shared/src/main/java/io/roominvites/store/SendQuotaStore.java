@@ -15,6 +15,17 @@ public interface SendQuotaStore {
     record Stored(String key, SendLedger ledger, long version) {
     }
 
+    /** Ledgers as read and what to write in their place: a booking made in the same write as what it books. */
+    record Booking(List<Stored> read, List<SendLedger> next) {
+        public Booking {
+            read = List.copyOf(read);
+            next = List.copyOf(next);
+            if (read.size() != next.size()) {
+                throw new IllegalArgumentException("a ledger to write for each read");
+            }
+        }
+    }
+
     /** The ledgers of {@code keys}, in that order, read together in one consistent call. */
     List<Stored> loadLedgers(List<String> keys);
 

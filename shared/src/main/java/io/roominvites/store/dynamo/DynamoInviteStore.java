@@ -69,12 +69,39 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public CreateContext loadForCreate(String roomId, IdempotencyRecord key) {
-        if (key == null) {
+    public CreateContext loadForCreate(String roomId, IdempotencyRecord key, List<String> ledgerKeys) {
+        if (key == null && ledgerKeys.isEmpty()) {
             return new CreateContext(findRoom(roomId), null);
         }
-        RoomAnd read = roomAnd(roomId, IdempotencyItems.key(key.scope(), key.key()));
-        return new CreateContext(read.room(), read.other() == null ? null : IdempotencyItems.earlierUse(key, read.other()));
+        // the room, the key's record and the send ledgers: one consistent BatchGetItem
+        List<Map<String, AttributeValue>> keys = new java.util.ArrayList<>();
+        keys.add(RoomItems.roomKey(roomId));
+        Map<String, AttributeValue> idemKey = key == null ? null : IdempotencyItems.key(key.scope(), key.key());
+        if (idemKey != null) {
+            keys.add(idemKey);
+        }
+        for (String k : ledgerKeys) {
+            keys.add(SendQuotaItems.key(k));
+        }
+        Room room = null;
+        Map<String, AttributeValue> earlier = null;
+        Map<String, Map<String, AttributeValue>> ledgers = new java.util.HashMap<>();
+        for (Map<String, AttributeValue> item : table.batchGet(keys)) {
+            String pk = Attr.str(item, TableSchema.PK);
+            if (RoomItems.ROOM_SK.equals(Attr.str(item, TableSchema.SK))) {
+                room = RoomItems.room(item);
+            } else if (idemKey != null && pk.equals(idemKey.get(TableSchema.PK).s())) {
+                earlier = item;
+            } else {
+                ledgers.put(pk, item);
+            }
+        }
+        List<Stored> read = new java.util.ArrayList<>(ledgerKeys.size());
+        for (String k : ledgerKeys) {
+            read.add(SendQuotaItems.stored(k, ledgers.get(SendQuotaItems.key(k).get(TableSchema.PK).s())));
+        }
+        return new CreateContext(Optional.ofNullable(room),
+                earlier == null ? null : IdempotencyItems.earlierUse(key, earlier), read);
     }
 
     @Override
@@ -151,8 +178,8 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
-    public CreateResult createInvite(Invite invite, Room room, IdempotencyRecord key) {
-        return invites.createInvite(invite, room, key);
+    public CreateResult createInvite(Invite invite, Room room, IdempotencyRecord key, Booking booking) {
+        return invites.createInvite(invite, room, key, booking);
     }
 
     @Override

@@ -45,8 +45,9 @@ final class DynamoInvites {
         this.table = table;
     }
 
-    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
-        List<TransactWriteItem> items = new ArrayList<>(3);
+    CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency,
+                              io.roominvites.store.SendQuotaStore.Booking booking) {
+        List<TransactWriteItem> items = new ArrayList<>(5);
         // the room unchanged since it was read: checked on the invite's gate, so that a burst of creates in one room
         // spreads over the room's gates instead of all writing to the room's own partition
         items.add(RoomItems.gateCheck(table.name, invite.roomId(), invite.inviteId(), room.version()));
@@ -61,6 +62,11 @@ final class DynamoInvites {
                     .expressionAttributeValues(Map.of(":staleBefore", IdempotencyItems.staleBefore(idempotency.createdAt())))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         }
+        int ledgersFrom = items.size();
+        if (booking != null) {
+            // the send ledgers booked in the same transaction: the invite is written iff its send is counted
+            items.addAll(DynamoSendQuota.puts(table, booking.read(), booking.next(), invite.createdAt()));
+        }
         List<CancellationReason> reasons = table.transact(items, 3);
         if (reasons == null) {
             return new CreateResult.Created(stored);
@@ -72,6 +78,11 @@ final class DynamoInvites {
             // the invite's id (80 random bits) is taken: by this very write, landed on an earlier attempt whose answer
             // was lost (the SDK sent it again)
             return new CreateResult.Created(stored);
+        }
+        for (int i = ledgersFrom; i < reasons.size(); i++) {
+            if (Table.failed(reasons.get(i))) {
+                return new CreateResult.LedgersChanged();
+            }
         }
         return new CreateResult.RoomChanged(); // the gate's check failed: the room changed since it was read
     }

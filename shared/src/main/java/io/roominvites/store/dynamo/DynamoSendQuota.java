@@ -38,6 +38,11 @@ final class DynamoSendQuota implements SendQuotaStore {
 
     @Override
     public boolean saveLedgers(List<Stored> read, List<SendLedger> next, Instant now) {
+        return table.transact(puts(table, read, next, now), 3) == null;
+    }
+
+    /** The conditional Puts that write {@code next} in place of {@code read}, each only if unchanged since. */
+    static List<TransactWriteItem> puts(Table table, List<Stored> read, List<SendLedger> next, Instant now) {
         List<TransactWriteItem> items = new ArrayList<>(read.size());
         for (int i = 0; i < read.size(); i++) {
             Stored was = read.get(i);
@@ -51,6 +56,6 @@ final class DynamoSendQuota implements SendQuotaStore {
                 }
             }).build());
         }
-        return table.transact(items, 3) == null;
+        return items;
     }
 }

@@ -60,4 +60,28 @@ public interface SendQuotaContract extends StoreContract {
         SendLimits limits = new SendLimits(3, 10, 0);
         assertEquals(0, back.room(limits.perManagerPerDay(), AT.plusSeconds(3600)));
     }
+
+    @Test
+    default void aCreateReadsTheLedgersWithTheRoomAndBooksThemInItsOwnWrite() {
+        io.roominvites.domain.Room room = room("quota-room", 1);
+        List<String> keys = List.of("MANAGER#m5", "ROOM#quota-room");
+        var context = store().loadForCreate("quota-room", null, keys);
+        assertEquals(java.util.Optional.of(room), context.room());
+        assertEquals(keys, context.ledgers().stream().map(Stored::key).toList());
+        var booking = new io.roominvites.store.SendQuotaStore.Booking(context.ledgers(),
+                List.of(SendLedger.empty().book(1, AT), SendLedger.empty().book(1, AT)));
+        io.roominvites.domain.Invite first = StoreContract.invite("quota-room", StoreContract.inviteId(1), "a@example.org");
+        assertEquals(new io.roominvites.store.InviteRecords.CreateResult.Created(first),
+                store().createInvite(first, room, null, booking));
+        List<Stored> after = store().loadLedgers(keys);
+        assertEquals(1, after.get(0).ledger().used(AT));
+        assertEquals(1, after.get(1).ledger().used(AT));
+
+        // a second create decided on the same (now stale) ledgers: refused whole, the invite not written
+        io.roominvites.domain.Invite second = StoreContract.invite("quota-room", StoreContract.inviteId(2), "b@example.org");
+        assertEquals(new io.roominvites.store.InviteRecords.CreateResult.LedgersChanged(),
+                store().createInvite(second, room, null, booking));
+        assertEquals(java.util.Optional.empty(), store().findInvite("quota-room", second.inviteId()));
+        assertEquals(1, store().loadLedgers(keys).get(0).ledger().used(AT));
+    }
 }

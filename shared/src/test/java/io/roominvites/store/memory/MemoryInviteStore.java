@@ -77,13 +77,20 @@ public final class MemoryInviteStore implements InviteStore {
         return out;
     }
 
-    @Override
-    public synchronized boolean saveLedgers(List<Stored> read, List<io.roominvites.domain.SendLedger> next, Instant now) {
+    private boolean unchanged(List<Stored> read) {
         for (Stored was : read) {
-            Stored now0 = ledgers.get(was.key());
-            if ((now0 == null ? 0 : now0.version()) != was.version()) {
+            Stored stored = ledgers.get(was.key());
+            if ((stored == null ? 0 : stored.version()) != was.version()) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean saveLedgers(List<Stored> read, List<io.roominvites.domain.SendLedger> next, Instant now) {
+        if (!unchanged(read)) {
+            return false;
         }
         for (int i = 0; i < read.size(); i++) {
             Stored was = read.get(i);
@@ -159,9 +166,9 @@ public final class MemoryInviteStore implements InviteStore {
     }
 
     @Override
-    public synchronized CreateContext loadForCreate(String roomId, IdempotencyRecord key) {
+    public synchronized CreateContext loadForCreate(String roomId, IdempotencyRecord key, List<String> ledgerKeys) {
         KeyRecord earlier = key == null ? null : inForce(key.scope(), key.key(), key.createdAt());
-        return new CreateContext(findRoom(roomId), earlier == null ? null : asSingle(key, earlier));
+        return new CreateContext(findRoom(roomId), earlier == null ? null : asSingle(key, earlier), loadLedgers(ledgerKeys));
     }
 
     @Override
@@ -173,7 +180,8 @@ public final class MemoryInviteStore implements InviteStore {
     // ---------------------------------------------------------------- invites
 
     @Override
-    public synchronized CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency) {
+    public synchronized CreateResult createInvite(Invite invite, Room room, IdempotencyRecord idempotency,
+                                                  Booking booking) {
         if (idempotency != null) {
             KeyRecord earlier = inForce(idempotency.scope(), idempotency.key(), idempotency.createdAt());
             if (earlier != null) {
@@ -184,8 +192,14 @@ public final class MemoryInviteStore implements InviteStore {
         if (invites.containsKey(key)) {
             return new CreateResult.Created(invite); // its id is taken by this very write (a retry): nothing written
         }
+        if (booking != null && !unchanged(booking.read())) {
+            return new CreateResult.LedgersChanged(); // as the table tells it when both a ledger and the room changed
+        }
         if (!gatePasses(invite.roomId(), room.version())) {
             return new CreateResult.RoomChanged();
+        }
+        if (booking != null) {
+            saveLedgers(booking.read(), booking.next(), invite.createdAt());
         }
         invites.put(key, invite);
         if (idempotency != null) {
