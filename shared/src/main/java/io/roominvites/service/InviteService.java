@@ -40,6 +40,11 @@ import java.util.Optional;
  * The managers' invite use cases: options, suggestions, create (its rules in {@link CreatePolicy}), resend and the
  * email's outcome, list, history. A manager's changes are {@link InviteChanges}, the invitee's entry
  * {@link InviteeEntry}. Plain Java over the {@link InviteStore} port; every time comes from the injected {@link Clock}.
+ *
+ * <p>Why over 400 lines: create and resend each carry their loop over the store's outcomes (created, key used, room
+ * changed, ledgers changed; applied, changed, gone) with the send limits and the email's reservation, and the email's
+ * outcome is recorded here for both (and for bulk and the queue); the next split, when it grows, is resend with
+ * {@link #sendAndRecord} and {@link #recordOutcome} into a use case of its own.
  */
 public final class InviteService {
     private static final DateTimeFormatter READABLE =
