@@ -36,6 +36,35 @@ class LocalRunnerHttpTest {
     static void start() throws Exception {
         runner = LocalRunnerProcessTest.start(Map.of());
         owner = runner.token("owner@example.com", false);
+        // two bulks of 500 by one manager: past the demo site's default of 500 a day (the send limits are not
+        // what this class tests: SendLimitsTest does)
+        String admin = runner.token("admin@example.com", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = new LinkedHashMap<>(Json.parseObject(
+                call("GET", "/admin/settings", admin, null).body()));
+        settings.put("sendLimits", Map.of("perManagerPerDay", 10_000, "perRoomPerDay", 10_000, "resendCooldownSeconds", 0));
+        assertEquals(200, call("PUT", "/admin/settings", admin, Json.write(settings)).statusCode());
+    }
+
+    /**
+     * Each request on a connection of its own: a test here may make the runner close its connection (a body past the
+     * limit is not read), and a pooled connection the server closed answers a client nothing (connection reuse is
+     * tested on a raw socket: {@link #aConnectionIsKeptAliveForTheNextRequest}).
+     */
+    private static HttpResponse<String> call(String method, String path, String bearer, String body) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(runner.base() + path))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("authorization", "Bearer " + bearer);
+        }
+        return send(b.build());
+    }
+
+    private static HttpResponse<String> send(java.net.http.HttpRequest request) throws Exception {
+        try (java.net.http.HttpClient fresh = java.net.http.HttpClient.newHttpClient()) {
+            return fresh.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @AfterAll
@@ -59,10 +88,10 @@ class LocalRunnerHttpTest {
     }
 
     private static HttpResponse<String> bulk(String contentType, String query, String body) throws Exception {
-        return LocalRunnerProcessTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
+        return send(java.net.http.HttpRequest.newBuilder(
                         URI.create(runner.base() + "/rooms/next-level-growth/invites/bulk" + query))
                 .header("authorization", "Bearer " + owner).header("content-type", contentType)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     @Test
@@ -101,8 +130,11 @@ class LocalRunnerHttpTest {
     @Test
     void aBodyOverTheRoutesLimitIsTheFunctions400AndOverTheGatewaysIs413() throws Exception {
         // 16 KB for a single invite, 512 KB for a bulk (Operation.maxBodyBytes): the deployed function's 400
-        HttpResponse<String> one = runner.call("POST", "/rooms/next-level-growth/invites", owner,
-                "{\"email\":\"big@example.org\",\"padding\":\"" + "p".repeat(17 * 1024) + "\"}");
+        HttpResponse<String> one = send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(runner.base() + "/rooms/next-level-growth/invites"))
+                .header("authorization", "Bearer " + owner).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"email\":\"big@example.org\",\"padding\":\"" + "p".repeat(17 * 1024) + "\"}")).build());
         Map<String, Object> e = errorShape(400, "INVALID_REQUEST", one.statusCode(), one.body(),
                 one.headers().firstValue("x-request-id").orElse(null));
         assertTrue(((String) e.get("message")).contains("16 KB"), e.toString());
@@ -123,7 +155,7 @@ class LocalRunnerHttpTest {
             assertTrue(answer.contains("\"code\":\"INVALID_REQUEST\"") && answer.contains("\"requestId\""), answer);
         }
         // and the runner still answers
-        assertEquals(200, runner.call("GET", "/.well-known/jwks.json", null, null).statusCode());
+        assertEquals(200, call("GET", "/.well-known/jwks.json", null, null).statusCode());
     }
 
     @Test
@@ -131,14 +163,14 @@ class LocalRunnerHttpTest {
         Raw answer = Raw.exchange(port(), "GET /rooms/next-level-growth/invites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                 + "t".repeat(100 * 1024) + "\r\nConnection: close\r\n\r\n");
         errorShape(431, "INVALID_REQUEST", answer.status, answer.body, answer.header("x-request-id"));
-        assertEquals(200, runner.call("GET", "/.well-known/jwks.json", null, null).statusCode());
+        assertEquals(200, call("GET", "/.well-known/jwks.json", null, null).statusCode());
     }
 
     @Test
     void otherMethodsOnThePagesAre405InTheErrorShape() throws Exception {
         for (String method : List.of("POST", "PUT", "DELETE")) {
             for (String path : List.of("/", "/manage", "/styles.css")) {
-                HttpResponse<String> r = runner.call(method, path, null, method.equals("DELETE") ? null : "{}");
+                HttpResponse<String> r = call(method, path, null, method.equals("DELETE") ? null : "{}");
                 errorShape(405, "METHOD_NOT_ALLOWED", r.statusCode(), r.body(), r.headers().firstValue("x-request-id").orElse(null));
                 assertEquals("GET, HEAD", r.headers().firstValue("allow").orElse(""), method + " " + path);
             }
