@@ -9,8 +9,6 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
 import io.roominvites.domain.RoomDetails;
-import io.roominvites.domain.FieldError;
-import io.roominvites.domain.SendLimits;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
 import io.roominvites.service.InviteChanges;
@@ -19,12 +17,10 @@ import io.roominvites.service.InviteeEntry;
 import io.roominvites.tokens.AccessTokens;
 import io.roominvites.tokens.CallerVerifier;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,14 +30,14 @@ import java.util.regex.Pattern;
 /**
  * The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose.
  *
- * <p>Why over 400 lines: one short method per route (24 routes), each only parsing and validating its body with
+ * <p>Why over 400 lines: one short method per route (25 routes; the settings body in {@link SettingsBody}, the export in
+ * {@link ExportRoute}), each only parsing and validating its body with
  * {@link Body} (the field rules and their messages are the contract's) and answering through {@link Views}; splitting
  * it by audience would spread one table of routes over several files that change together.
  */
 public final class Api {
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
-    private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
     static final int MAX_NAME = 100;
 
@@ -143,72 +139,7 @@ public final class Api {
 
     private HttpResponse putSettings(HttpRequest r, Map<String, String> p) {
         Caller c = adminCaller(r);
-        Body b = Body.parse(r.body());
-        Boolean enabled = b.bool("inviteToMediaEnabled", true, null);
-        String template = b.string("emailTemplateName", false, 64);
-        if (template != null && !template.isEmpty() && !TEMPLATE_NAME.matcher(template).matches()) {
-            b.problem("emailTemplateName", "may contain only letters, digits, '-' and '_' (at most 64)");
-        }
-        List<String> domains = b.strings("blockedDomains", 500, 253);
-        Set<String> blocked = new LinkedHashSet<>();
-        for (String d : domains) {
-            String norm = d.toLowerCase(Locale.ROOT);
-            if (norm.startsWith("@")) {
-                norm = norm.substring(1);
-            }
-            if (!Emails.isValidDomain(norm)) {
-                b.problem("blockedDomains", "'" + d + "' is not a domain like example.com");
-            }
-            blocked.add(norm);
-        }
-        Long ttl = b.integer("linkTtlMinutes", false, SiteSettings.MIN_LINK_TTL_MINUTES, SiteSettings.MAX_LINK_TTL_MINUTES,
-                (long) SiteSettings.DEFAULT_LINK_TTL_MINUTES);
-        String base = b.string("linkBaseUrl", true, 512);
-        if (base != null && !isLinkBase(base)) {
-            b.problem("linkBaseUrl", "must be an https URL without a fragment (http only for localhost)");
-        }
-        Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
-                (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
-        SendLimits limits = sendLimits(b);
-        b.check();
-        SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits);
-        return ok(Views.settings(admin.saveSettings(c, s)));
-    }
-
-    /** The settings' {@code sendLimits} object (each member optional, its default otherwise); problems go to {@code b}. */
-    @SuppressWarnings("unchecked")
-    private static SendLimits sendLimits(Body b) {
-        Object raw = b.raw("sendLimits");
-        if (raw == null) {
-            return SendLimits.defaults();
-        }
-        if (!(raw instanceof Map<?, ?> object)) {
-            b.problem("sendLimits", "must be an object with perManagerPerDay, perRoomPerDay and resendCooldownSeconds");
-            return SendLimits.defaults();
-        }
-        Body in = Body.of((Map<String, Object>) object);
-        long perManager = in.integer("perManagerPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_MANAGER_PER_DAY);
-        long perRoom = in.integer("perRoomPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_ROOM_PER_DAY);
-        long cooldown = in.integer("resendCooldownSeconds", false, 0, SendLimits.MAX_RESEND_COOLDOWN_SECONDS,
-                (long) SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS);
-        for (FieldError f : in.problems()) {
-            b.problem("sendLimits." + f.field(), f.problem());
-        }
-        return new SendLimits((int) perManager, (int) perRoom, (int) cooldown);
-    }
-
-    private static boolean isLinkBase(String url) {
-        try {
-            URI u = URI.create(url);
-            if (u.getFragment() != null || u.getHost() == null) {
-                return false;
-            }
-            return "https".equals(u.getScheme()) || ("http".equals(u.getScheme())
-                    && ("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost())));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return ok(Views.settings(admin.saveSettings(c, SettingsBody.parse(Body.parse(r.body())))));
     }
 
     private HttpResponse putRoom(HttpRequest r, Map<String, String> p) {

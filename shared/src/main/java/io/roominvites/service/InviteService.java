@@ -159,7 +159,7 @@ public final class InviteService {
                 if (++raced >= SendLimiter.attempts()) {
                     throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
                 }
-                SendLimiter.pause(raced);
+                pause(raced);
                 sends = limiter.decide(store.loadLedgers(ledgerKeys), 1, true, settings.get().sendLimits(), now);
                 if (sends.outcome().booked() == 0) {
                     throw sends.outcome().refusal();
@@ -230,7 +230,7 @@ public final class InviteService {
     }
 
     /** A short, growing, jittered pause between retries of a write that lost a race. */
-    private static void pause(int attempt) {
+    static void pause(int attempt) {
         try {
             Thread.sleep(Math.min(50, 2L * (attempt + 1)) + java.util.concurrent.ThreadLocalRandom.current().nextInt(5));
         } catch (InterruptedException e) {

@@ -99,7 +99,7 @@ final class SendLimiter {
             if (d.write() == null || store.saveLedgers(d.write().read(), d.write().next(), now)) {
                 return d.outcome();
             }
-            pause(attempt);
+            InviteService.pause(attempt);
         }
         throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
@@ -148,14 +148,6 @@ final class SendLimiter {
             return "MANAGER#" + HexFormat.of().formatHex(h, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void pause(int attempt) {
-        try {
-            Thread.sleep(Math.min(40, 2L * (attempt + 1)) + java.util.concurrent.ThreadLocalRandom.current().nextInt(8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

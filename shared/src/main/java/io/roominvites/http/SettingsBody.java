@@ -1,0 +1,92 @@
+package io.roominvites.http;
+
+import io.roominvites.domain.Emails;
+import io.roominvites.domain.FieldError;
+import io.roominvites.domain.SendLimits;
+import io.roominvites.domain.SiteSettings;
+
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The body of {@code PUT /admin/settings}: every field's rule and message (the contract's), all problems at once. */
+final class SettingsBody {
+    private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private SettingsBody() {
+    }
+
+    /** The settings {@code b} asks for; INVALID_REQUEST naming every field at fault. */
+    static SiteSettings parse(Body b) {
+        Boolean enabled = b.bool("inviteToMediaEnabled", true, null);
+        String template = b.string("emailTemplateName", false, 64);
+        if (template != null && !template.isEmpty() && !TEMPLATE_NAME.matcher(template).matches()) {
+            b.problem("emailTemplateName", "may contain only letters, digits, '-' and '_' (at most 64)");
+        }
+        List<String> domains = b.strings("blockedDomains", 500, 253);
+        Set<String> blocked = new LinkedHashSet<>();
+        for (String d : domains) {
+            String norm = d.toLowerCase(Locale.ROOT);
+            if (norm.startsWith("@")) {
+                norm = norm.substring(1);
+            }
+            if (!Emails.isValidDomain(norm)) {
+                b.problem("blockedDomains", "'" + d + "' is not a domain like example.com");
+            }
+            blocked.add(norm);
+        }
+        Long ttl = b.integer("linkTtlMinutes", false, SiteSettings.MIN_LINK_TTL_MINUTES, SiteSettings.MAX_LINK_TTL_MINUTES,
+                (long) SiteSettings.DEFAULT_LINK_TTL_MINUTES);
+        String base = b.string("linkBaseUrl", true, 512);
+        if (base != null && !isLinkBase(base)) {
+            b.problem("linkBaseUrl", "must be an https URL without a fragment (http only for localhost)");
+        }
+        Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
+                (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
+        SendLimits limits = sendLimits(b);
+        b.check();
+        SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits);
+        return s;
+    }
+
+    /** The settings' {@code sendLimits} object (each member optional, its default otherwise); problems go to {@code b}. */
+    @SuppressWarnings("unchecked")
+    private static SendLimits sendLimits(Body b) {
+        Object raw = b.raw("sendLimits");
+        if (raw == null) {
+            return SendLimits.defaults();
+        }
+        if (!(raw instanceof Map<?, ?> object)) {
+            b.problem("sendLimits", "must be an object with perManagerPerDay, perRoomPerDay and resendCooldownSeconds");
+            return SendLimits.defaults();
+        }
+        Body in = Body.of((Map<String, Object>) object);
+        long perManager = in.integer("perManagerPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_MANAGER_PER_DAY);
+        long perRoom = in.integer("perRoomPerDay", false, 1, SendLimits.MAX_PER_DAY, (long) SendLimits.DEFAULT_PER_ROOM_PER_DAY);
+        long cooldown = in.integer("resendCooldownSeconds", false, 0, SendLimits.MAX_RESEND_COOLDOWN_SECONDS,
+                (long) SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS);
+        for (FieldError f : in.problems()) {
+            b.problem("sendLimits." + f.field(), f.problem());
+        }
+        return new SendLimits((int) perManager, (int) perRoom, (int) cooldown);
+    }
+
+    private static boolean isLinkBase(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getFragment() != null || u.getHost() == null) {
+                return false;
+            }
+            return "https".equals(u.getScheme()) || ("http".equals(u.getScheme())
+                    && ("localhost".equals(u.getHost()) || "127.0.0.1".equals(u.getHost())));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+}
