@@ -148,11 +148,11 @@ class SqsEmailQueueTest {
 
     @Test
     void aMessageStillRefusedAfterItsAttemptsIsServiceUnavailable() {
-        refuse.put("1", new AtomicInteger(SqsEmailQueue.MAX_ATTEMPTS));
+        refuse.put("1", new AtomicInteger(SqsMessages.MAX_ATTEMPTS));
         InviteException e = assertThrows(InviteException.class,
                 () -> queue().enqueue(messages(3, 1)));
         assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
-        assertEquals(SqsEmailQueue.MAX_ATTEMPTS, calls.size());
+        assertEquals(SqsMessages.MAX_ATTEMPTS, calls.size());
         assertEquals(2, taken.size());
     }
 

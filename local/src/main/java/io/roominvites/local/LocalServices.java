@@ -49,6 +49,7 @@ public final class LocalServices implements AutoCloseable {
     private final LocalEvents events;
     private final io.roominvites.service.EmailFeedback emailFeedback;
     private final InMemoryEmailQueue emailQueue;
+    private final InMemoryErasureQueue erasureQueue;
     private final TtlSweeper ttl;
     private java.util.concurrent.ScheduledExecutorService ttlTimer;
 
@@ -106,6 +107,8 @@ public final class LocalServices implements AutoCloseable {
         public Duration ttlSweepInterval;
         /** Bulk emails go here to be sent after the answer (consumed in-process); null sends them within the request. */
         public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
+        /** Erasures' jobs go here (consumed in-process); null: erasure is not offered. */
+        public InMemoryErasureQueue erasureQueue = new InMemoryErasureQueue();
     }
 
     private LocalServices(Options o) throws Exception {
@@ -162,6 +165,8 @@ public final class LocalServices implements AutoCloseable {
         parts.email = o.email;
         this.emailQueue = o.emailQueue;
         parts.emailQueue = o.emailQueue;
+        this.erasureQueue = o.erasureQueue;
+        parts.erasureQueue = o.erasureQueue;
         parts.clock = clock;
         parts.issuer = o.issuerBase;
         parts.settingsMaxAge = o.settingsMaxAge;
@@ -321,6 +326,18 @@ public final class LocalServices implements AutoCloseable {
         }
     }
 
+    /** The in-memory erasure queue (null when erasure is not offered). */
+    public InMemoryErasureQueue erasureQueue() {
+        return erasureQueue;
+    }
+
+    /** Runs the erasure queue in the background, as the erasure function does in AWS (the local runner). */
+    public void startErasureConsumer() {
+        if (erasureQueue != null) {
+            erasureQueue.startConsumer(app.erasures(), 250);
+        }
+    }
+
     /** DynamoDB's TTL on the dev clock (null when off). */
     public TtlSweeper ttl() {
         return ttl;
@@ -348,6 +365,9 @@ public final class LocalServices implements AutoCloseable {
         }
         if (emailQueue != null) {
             emailQueue.close();
+        }
+        if (erasureQueue != null) {
+            erasureQueue.close();
         }
         db.close();
         if (embedded != null) {

@@ -50,6 +50,7 @@ public final class App {
     private final InviteService invites;
     private final SettingsCache settings;
     private final QueuedEmails queuedEmails;
+    private final io.roominvites.service.Erasures erasures;
 
     private App(Parts parts, Set<Operation> operations) {
         this.parts = parts;
@@ -64,8 +65,10 @@ public final class App {
                 parts.ids);
         InviteeEntry entry = new InviteeEntry(parts.store, settings, links, access, parts.clock, parts.accessTokenTtl);
         InviteChanges changes = new InviteChanges(invites, parts.store, settings, parts.clock);
+        this.erasures = new io.roominvites.service.Erasures(parts.store, parts.erasureQueue, parts.clock, parts.ids,
+                parts.erasureBudget);
         Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
-                admin, parts.callers, access, parts.clock, parts.issuer);
+                erasures, admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);
@@ -122,6 +125,24 @@ public final class App {
     }
 
     /**
+     * The erasure queue's consumer: erasures over the table, handing a job that ran out of its budget back to the same
+     * queue; no keys, no identity provider, no email. Fails fast like {@link #fromConfig}.
+     */
+    public static io.roominvites.service.Erasures erasuresFromConfig(Config config,
+                                                                     Function<Config, io.roominvites.service.Erasures.Queue> queues) {
+        String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
+        config.required(Config.ERASURE_QUEUE_URL, "the erasure queue's URL");
+        String metricsNamespace = metricsNamespace(config);
+        io.roominvites.service.Erasures.Queue queue = queues.apply(config);
+        config.validate();
+        Metrics.enable(metricsNamespace);
+        Parts parts = new Parts();
+        parts.store = new DynamoInviteStore(AwsClients.dynamoDb(), table);
+        parts.erasureQueue = queue;
+        return new App(parts, EnumSet.noneOf(Operation.class)).erasures();
+    }
+
+    /**
      * The CloudWatch namespace of this function's metrics (METRICS_NAMESPACE, default {@link Metrics#DEFAULT_NAMESPACE});
      * a malformed one is noted as a problem of {@code config}. Functions not behind the API (stream and event
      * consumers) call it too, then {@link Metrics#enable} once their configuration validated.
@@ -141,6 +162,16 @@ public final class App {
 
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
                                  Function<Config, EmailQueue> queueFactory) {
+        return fromConfig(config, operations, emailFactory, queueFactory, null);
+    }
+
+    /**
+     * As {@link #fromConfig(Config, Set, Function, Function)}, with the queue erasures' jobs go to ({@code erasureQueues}
+     * reads {@link Config#ERASURE_QUEUE_URL}; built only for the operations that need it).
+     */
+    public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
+                                 Function<Config, EmailQueue> queueFactory,
+                                 Function<Config, io.roominvites.service.Erasures.Queue> erasureQueues) {
         boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
         boolean needsKeys = Operation.anyNeeds(operations, Operation.Needs.KEYS);
         boolean needsCallers = needsStore;
@@ -179,6 +210,8 @@ public final class App {
                 ? EmailGateway.NONE : emailFactory.apply(config);
         EmailQueue emailQueue = queueFactory == null || !operations.contains(Operation.BULK_CREATE_INVITES)
                 ? null : queueFactory.apply(config);
+        io.roominvites.service.Erasures.Queue erasureQueue = erasureQueues == null
+                || !Operation.anyNeeds(operations, Operation.Needs.ERASURE_QUEUE) ? null : erasureQueues.apply(config);
         config.validate();
 
         Metrics.enable(metricsNamespace);
@@ -209,6 +242,7 @@ public final class App {
         }
         parts.email = email;
         parts.emailQueue = emailQueue;
+        parts.erasureQueue = erasureQueue;
         return new App(parts, operations);
     }
 
@@ -238,6 +272,11 @@ public final class App {
         return invites;
     }
 
+    /** Erasures of a person's data: the admin routes start them, the erasure queue's consumer runs them. */
+    public io.roominvites.service.Erasures erasures() {
+        return erasures;
+    }
+
     /** The sender of queued emails (the email queue's consumer). */
     public QueuedEmails queuedEmails() {
         return queuedEmails;
@@ -261,6 +300,10 @@ public final class App {
         public EmailGateway email = EmailGateway.NONE;
         /** Where bulk emails go to be sent after the answer; null sends them all within the request. */
         public EmailQueue emailQueue;
+        /** Where erasures' jobs go; null: erasure is not offered here (503 with a sentence). */
+        public io.roominvites.service.Erasures.Queue erasureQueue;
+        /** How long one run of an erasure's job goes on before it hands the rest over again. */
+        public Duration erasureBudget = Duration.ofSeconds(60);
         public Clock clock = Clock.systemUTC();
         public Ids ids = new Ids();
         public String issuer = "room-invites";

@@ -33,12 +33,14 @@ public final class Config {
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** The SQS queue bulk invitation emails are handed to (its URL); unset, a bulk batch sends at most 20 emails (set, a batch creating more hands all its emails to it). */
     public static final String EMAIL_QUEUE_URL = "EMAIL_QUEUE_URL";
+    /** The SQS queue erasures' jobs are handed to (its URL): the admin function starts them, the erasure function runs them. */
+    public static final String ERASURE_QUEUE_URL = "ERASURE_QUEUE_URL";
 
     /** Every variable any function reads (the contract test compares this with template.yaml). */
     public static final List<String> ALL = List.of(TABLE_NAME, SIGNING_KEY_SECRET_ID, SIGNING_KEYS_JSON, TOKEN_ISSUER,
             ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TTL_MINUTES, IDP_JWKS_URL, IDP_ISSUER, IDP_AUDIENCE, IDP_ALGORITHMS,
             CORS_ALLOWED_ORIGINS, SETTINGS_CACHE_SECONDS, EMAIL_FROM, EMAIL_CONFIGURATION_SET, EMAIL_TEMPLATE_CACHE_SECONDS,
-            METRICS_NAMESPACE, EVENT_BUS_NAME, EMAIL_QUEUE_URL);
+            METRICS_NAMESPACE, EVENT_BUS_NAME, EMAIL_QUEUE_URL, ERASURE_QUEUE_URL);
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();

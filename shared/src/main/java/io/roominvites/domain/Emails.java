@@ -81,6 +81,23 @@ public final class Emails {
         return out;
     }
 
+    /**
+     * The key under which the store finds every item that holds this (normalised) address, to erase it: SHA-256 of a
+     * fixed prefix and the address, 32 hex digits (128 bits). Not keyed with a secret: the items it indexes hold the
+     * address itself until they are erased, so a secret would hide nothing they do not show, and a key that must
+     * never change (or the index forgets every older item) is a secret no one can rotate. Erasure removes it with the
+     * address, so nothing derived from the address is left behind.
+     */
+    public static String erasureKey(String email) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("room-invites/erasure/v1\n" + normalize(email)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** For logs: the first character of the local part and the domain, {@code a***@example.com}. */
     public static String mask(String email) {
         if (email == null) {

@@ -68,6 +68,42 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         return storedStatus;
     }
 
+    /**
+     * True when the invitee's personal data was erased (a data-protection erasure): no email, no names. Its link
+     * answers INVITE_REVOKED, and nothing can be done with it any more.
+     */
+    public boolean erased() {
+        return email == null;
+    }
+
+    /**
+     * This invite with its invitee's personal data erased: email and names gone, revoked where it was still active
+     * (pending and unexpired, or redeemed), the email provider's error texts and report details (which may quote the
+     * address) dropped. Who changed it is no one in particular (an erasure), stamped at {@code now}.
+     */
+    public Invite erasedAt(Instant now) {
+        InviteStatus st = storedStatus;
+        Instant revoked = revokedAt;
+        InviteStatus shown = status(now);
+        if (shown == InviteStatus.PENDING || shown == InviteStatus.REDEEMED) {
+            st = InviteStatus.REVOKED;
+            revoked = revokedAt == null ? now : revokedAt;
+        }
+        EmailDelivery delivery = null;
+        if (emailDelivery != null) {
+            List<Attempt> attempts = new ArrayList<>(emailDelivery.history().size());
+            for (Attempt a : emailDelivery.history()) {
+                attempts.add(new Attempt(a.status(), a.at(), null));
+            }
+            DeliveryEvent e = emailDelivery.lastEvent();
+            delivery = new EmailDelivery(emailDelivery.messageId(), attempts,
+                    e == null ? null : new DeliveryEvent(e.type(), e.at(), null));
+        }
+        return new Invite(inviteId, roomId, null, null, null, role, st, createdAt, createdBy, createdByName, expiresAt,
+                redeemedAt, revoked, promotedAt, devices, maxDevices, failedEmailAttempts, linkVersion, releasedAt,
+                entries, delivery, rev + 1, null, now);
+    }
+
     /** Wrong emails the lobby still takes before the invite locks (0 once locked). */
     public int lobbyAttemptsLeft() {
         return Math.max(0, MAX_EMAIL_ATTEMPTS - failedEmailAttempts);

@@ -25,7 +25,7 @@ public final class InviteRules {
         if (room == null || room.deleted()) {
             return ErrorCode.ROOM_DELETED;
         }
-        if (invite.storedStatus() == InviteStatus.REVOKED) {
+        if (invite.storedStatus() == InviteStatus.REVOKED || invite.erased()) {
             return ErrorCode.INVITE_REVOKED;
         }
         if (linkVersion != invite.linkVersion()) {
@@ -79,7 +79,7 @@ public final class InviteRules {
             return ErrorCode.ROOM_DELETED;
         }
         InviteStatus status = invite.status(now);
-        if (status == InviteStatus.REVOKED || status == InviteStatus.EXPIRED || invite.locked()) {
+        if (status == InviteStatus.REVOKED || status == InviteStatus.EXPIRED || invite.locked() || invite.erased()) {
             return ErrorCode.INVITE_NOT_ACTIVE;
         }
         if (room.state(now) == SessionState.ENDED) {
@@ -99,7 +99,7 @@ public final class InviteRules {
         if (room == null || room.deleted()) {
             return ErrorCode.ROOM_DELETED;
         }
-        if (invite.storedStatus() != InviteStatus.PENDING) {
+        if (invite.storedStatus() != InviteStatus.PENDING || invite.erased()) {
             return ErrorCode.INVITE_NOT_ACTIVE;
         }
         if (room.state(now) == SessionState.ENDED) {

@@ -48,7 +48,7 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
 
     /** True when the email's domain, or a parent of it, is blocked. */
     public boolean isBlocked(String email) {
-        if (blockedDomains.isEmpty()) {
+        if (blockedDomains.isEmpty() || email == null) {
             return false;
         }
         for (String d : Emails.domainAndParents(email)) {

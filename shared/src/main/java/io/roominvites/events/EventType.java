@@ -15,6 +15,8 @@ public enum EventType {
     INVITE_REISSUED("Invite Reissued"),
     INVITE_LOCKED("Invite Locked"),
     INVITE_DEVICE_RELEASED("Invite Device Released"),
+    /** The invitee's personal data was erased (no email, masked or not, in it or after it). */
+    INVITEE_ERASED("Invitee Erased"),
     ROOM_CHANGED("Room Changed"),
     ROOM_DELETED("Room Deleted");
 

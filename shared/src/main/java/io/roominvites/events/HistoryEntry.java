@@ -13,4 +13,19 @@ public record HistoryEntry(EventType type, Instant at, String actor, Map<String,
     public HistoryEntry {
         details = details == null ? Map.of() : details;
     }
+
+    /** What a history entry's details may hold that tells of the invitee: their masked email, a provider's reason. */
+    private static final java.util.Set<String> PERSONAL = java.util.Set.of("invitee", "reason");
+
+    /**
+     * This entry as the history of an erased invitee keeps it: its type, time and counts, without the invitee's
+     * masked email, without the email provider's reason (which may quote the address), and without an actor when the
+     * actor was the invitee (an entry or re-entry). A manager who acted stays named: that is the manager's record.
+     */
+    public HistoryEntry withoutPersonalData() {
+        Map<String, Object> kept = new java.util.LinkedHashMap<>(details);
+        kept.keySet().removeAll(PERSONAL);
+        boolean inviteeActed = type == EventType.INVITE_REDEEMED || type == EventType.INVITE_REENTERED;
+        return new HistoryEntry(type, at, inviteeActed ? null : actor, kept);
+    }
 }

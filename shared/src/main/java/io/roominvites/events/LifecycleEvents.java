@@ -77,6 +77,10 @@ public final class LifecycleEvents {
         }
         emailOutcome(before, after, manager, out);
         deliveryReport(before, after, out);
+        if (before != null && !before.erased() && after.erased()) {
+            // no one's email in it: the erasure is told by no one in particular, of an invitee with no address
+            out.add(event(EventType.INVITEE_ERASED, after, null, null, stamped, Map.of()));
+        }
         return out;
     }
 

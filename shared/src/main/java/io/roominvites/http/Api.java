@@ -51,11 +51,13 @@ public final class Api {
     private final Clock clock;
     private final String issuer;
     private final io.roominvites.service.InviteExport export;
+    private final io.roominvites.service.Erasures erasures;
 
     public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
-               io.roominvites.service.InviteExport export, AdminService admin, CallerVerifier callers,
-               AccessTokens accessTokens, Clock clock, String issuer) {
+               io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures, AdminService admin,
+               CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
         this.export = export;
+        this.erasures = erasures;
         this.invites = invites;
         this.entry = entry;
         this.changes = changes;
@@ -79,6 +81,15 @@ public final class Api {
             return new HttpResponse(204, Map.of(), null);
         });
         all.put(Operation.PUT_USER, this::putUser);
+        all.put(Operation.START_ERASURE, (r, p) -> {
+            Caller c = adminCaller(r);
+            Body b = Body.parse(r.body());
+            String email = b.string("email", true, 254);
+            b.check();
+            return new HttpResponse(202, Map.of("Content-Type", "application/json"),
+                    Json.write(Views.startedErasure(erasures.start(c, email), Emails.normalize(email))));
+        });
+        all.put(Operation.GET_ERASURE, (r, p) -> ok(Views.erasure(erasures.find(adminCaller(r), p.get("erasureId")))));
         all.put(Operation.INVITE_OPTIONS, this::inviteOptions);
         all.put(Operation.INVITEE_SUGGESTIONS, this::suggestions);
         all.put(Operation.CREATE_INVITE, this::create);

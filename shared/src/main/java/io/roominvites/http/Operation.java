@@ -17,6 +17,8 @@ public enum Operation {
     PUT_ROOM("PUT", "/admin/rooms/{roomId}", Function.ADMIN),
     DELETE_ROOM("DELETE", "/admin/rooms/{roomId}", Function.ADMIN),
     PUT_USER("PUT", "/admin/users/{email}", Function.ADMIN),
+    START_ERASURE("POST", "/admin/erasures", Function.ADMIN, Needs.ERASURE_QUEUE),
+    GET_ERASURE("GET", "/admin/erasures/{erasureId}", Function.ADMIN),
     INVITE_OPTIONS("GET", "/rooms/{roomId}/invite-options", Function.MANAGER_READS, Needs.EMAIL),
     INVITEE_SUGGESTIONS("GET", "/rooms/{roomId}/invitee-suggestions", Function.MANAGER_READS),
     CREATE_INVITE("POST", "/rooms/{roomId}/invites", Function.CREATE_INVITE, Needs.KEYS, Needs.EMAIL),
@@ -66,7 +68,9 @@ public enum Operation {
         /** The signing keys: it signs or verifies link and access tokens (or the list's sealed cursors). */
         KEYS,
         /** The email gateway (SES v2): it sends, or tells whether the configured template exists. */
-        EMAIL
+        EMAIL,
+        /** The erasure queue (SQS): it hands an erasure's job over. */
+        ERASURE_QUEUE
     }
 
     /** The body limit of every route but the ones that say otherwise. */

@@ -43,6 +43,7 @@ final class Views {
         m.put("email", i.email());
         m.put("firstName", i.firstName());
         m.put("lastName", i.lastName());
+        m.put("erased", i.erased());
         m.put("role", i.role().name());
         m.put("status", i.status(now).name());
         m.put("createdAt", time(i.createdAt()));
@@ -182,5 +183,28 @@ final class Views {
             out.add(m);
         }
         return out;
+    }
+
+    /** An erasure as the admin routes answer it: never the address (the record keeps none). */
+    static Map<String, Object> erasure(io.roominvites.domain.Erasure e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("erasureId", e.erasureId());
+        m.put("status", e.status().name());
+        m.put("invitesErased", e.invitesErased());
+        m.put("roomsTouched", e.roomsTouched());
+        m.put("startedAt", time(e.startedAt()));
+        if (e.finishedAt() != null) {
+            m.put("finishedAt", time(e.finishedAt()));
+        }
+        return m;
+    }
+
+    /** The answer to a started erasure: the erasure and the address it erases (the caller's own input, echoed once). */
+    static Map<String, Object> startedErasure(io.roominvites.domain.Erasure e, String email) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("erasureId", e.erasureId());
+        m.put("status", e.status().name());
+        m.put("email", email);
+        return m;
     }
 }

@@ -104,6 +104,11 @@ public final class EventRelay {
             }
             try {
                 for (LifecycleEvent e : events) {
+                    if (e.type() == io.roominvites.events.EventType.INVITEE_ERASED) {
+                        // every earlier change of this invite was relayed before this one (a stream keeps an item's
+                        // changes in order): whatever history they added since the erasure's own scrub goes now
+                        store.scrubHistory(e.roomId(), e.inviteId());
+                    }
                     if (e.inviteId() != null) {
                         store.recordHistory(e);
                     }

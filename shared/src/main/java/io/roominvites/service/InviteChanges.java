@@ -51,6 +51,9 @@ public final class InviteChanges {
                 throw new InviteException(code, "The invitee is already a " + invite.role().label()
                         + ". An invitee can only be promoted to a higher role.");
             }
+            if (code == ErrorCode.INVITE_NOT_ACTIVE && invite.erased()) {
+                throw InviteService.erasedInvite();
+            }
             if (code == ErrorCode.INVITE_NOT_ACTIVE) {
                 throw new InviteException(code, invite.status(now) == InviteStatus.REVOKED
                         ? "This invitation was revoked, so its role can't be changed. Create a new invitation instead."
@@ -90,6 +93,9 @@ public final class InviteChanges {
                 throw CreatePolicy.refused(refusal);
             }
             ErrorCode code = InviteRules.reissueRefusal(invite, room, now);
+            if (code == ErrorCode.INVITE_NOT_ACTIVE && invite.erased()) {
+                throw InviteService.erasedInvite();
+            }
             if (code == ErrorCode.INVITE_NOT_ACTIVE) {
                 throw new InviteException(code, invite.storedStatus() == InviteStatus.REVOKED
                         ? "This invitation was revoked, so it can't get a new link. Create a new invitation instead."
@@ -124,6 +130,9 @@ public final class InviteChanges {
     public Invite releaseDevices(Caller caller, String roomId, String inviteId) {
         return change(caller, roomId, inviteId, true, (invite, room, now) -> {
             ErrorCode code = InviteRules.releaseRefusal(invite, room, now);
+            if (code == ErrorCode.INVITE_NOT_ACTIVE && invite.erased()) {
+                throw InviteService.erasedInvite();
+            }
             if (code == ErrorCode.INVITE_NOT_ACTIVE) {
                 throw new InviteException(code, invite.storedStatus() == InviteStatus.REVOKED
                         ? "This invitation was revoked, so its devices can't be released. Create a new invitation instead."

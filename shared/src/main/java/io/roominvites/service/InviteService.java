@@ -266,6 +266,9 @@ public final class InviteService {
                 throw createRefused(refusal);
             }
             Invite invite = loaded.invite().orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND));
+            if (invite.erased()) {
+                throw erasedInvite();
+            }
             if (invite.status(now) != InviteStatus.PENDING) {
                 throw new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
                         "Only a pending invitation can be emailed again; this one is " + invite.status(now).name().toLowerCase(Locale.ROOT)
@@ -444,4 +447,10 @@ public final class InviteService {
         }
     }
 
+
+    /** INVITE_NOT_ACTIVE for an invite whose invitee's data was erased: nothing can be done with it any more. */
+    static InviteException erasedInvite() {
+        return new InviteException(ErrorCode.INVITE_NOT_ACTIVE,
+                "This invitee's data was erased at their request, so this invitation can't be used or changed. Create a new invitation if they ask to join again.");
+    }
 }

@@ -94,6 +94,9 @@ public final class QueuedEmails {
         if (room == null || room.deleted()) {
             return "Not sent: the room was deleted first.";
         }
+        if (invite.erased()) {
+            return "Not sent: the invitee's data was erased first.";
+        }
         if (invite.storedStatus() == InviteStatus.REVOKED) {
             return "Not sent: the invitation was revoked first.";
         }

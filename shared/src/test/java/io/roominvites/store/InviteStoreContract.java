@@ -1,6 +1,7 @@
 package io.roominvites.store;
 
 import io.roominvites.store.contract.BulkWritesContract;
+import io.roominvites.store.contract.ErasureContract;
 import io.roominvites.store.contract.HistoryContract;
 import io.roominvites.store.contract.IdempotencyContract;
 import io.roominvites.store.contract.InviteListingContract;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class InviteStoreContract implements StoreContract, SettingsAndDirectoryContract, RoomStoreContract,
         InviteWritesContract, InviteListingContract, BulkWritesContract, IdempotencyContract, HistoryContract,
-        SendQuotaContract {
+        SendQuotaContract, ErasureContract {
     private InviteStore store;
 
     /** A new, empty store (each test gets its own). */

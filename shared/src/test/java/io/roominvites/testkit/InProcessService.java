@@ -60,9 +60,26 @@ public final class InProcessService {
             clock, IDENTITY_KEY);
     private final App app;
 
+    /** Erasures' jobs handed over and not run yet ({@link #runErasureJobs}), in order. */
+    public final java.util.concurrent.ConcurrentLinkedQueue<String> erasureJobs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Runs after each erasure job is handed over (a test's fault: it may throw, as a queue that took the job and then failed). */
+    public volatile Runnable afterEnqueue;
+
     public InProcessService() {
+        this(s -> s);
+    }
+
+    /** A service whose app uses {@code decorate(store)}: a test's fault-injecting decorator. */
+    public InProcessService(java.util.function.UnaryOperator<io.roominvites.store.InviteStore> decorate) {
         App.Parts parts = new App.Parts();
-        parts.store = store;
+        parts.store = decorate.apply(store);
+        parts.erasureQueue = id -> {
+            erasureJobs.add(id);
+            Runnable hook = afterEnqueue;
+            if (hook != null) {
+                hook.run();
+            }
+        };
         parts.keys = KEYS;
         parts.callers = identity.verifier(clock);
         parts.email = email;
@@ -73,6 +90,17 @@ public final class InProcessService {
         EnumSet<Operation> served = EnumSet.allOf(Operation.class);
         served.removeIf(Operation::localOnly);
         this.app = App.create(parts, served);
+    }
+
+    /** Runs the erasure jobs waiting (and those they hand over again), as the erasure function does; answers how many runs. */
+    public int runErasureJobs() {
+        int runs = 0;
+        String id;
+        while ((id = erasureJobs.poll()) != null) {
+            app.erasures().run(id);
+            runs++;
+        }
+        return runs;
     }
 
     /** A service with invitations on and {@link #room(String, Duration) a room} {@code roomId}. */

@@ -49,6 +49,22 @@ final class DynamoDirectory implements DirectoryStore {
     }
 
     @Override
+    public void removeUser(String email) {
+        Map<String, AttributeValue> old = table.get(UserItems.userKey(email));
+        if (old == null) {
+            return;
+        }
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name)
+                .key(UserItems.userKey(email)).build()).build());
+        for (String term : UserItems.searchTerms(UserItems.user(old))) {
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name)
+                    .key(UserItems.searchKey(term, email)).build()).build());
+        }
+        Calls.write(() -> table.db.transactWriteItems(b -> b.transactItems(writes)));
+    }
+
+    @Override
     public List<DirectoryUser> suggestUsers(String prefix, int limit) {
         String p = prefix.trim().toLowerCase(Locale.ROOT);
         if (p.isEmpty()) {

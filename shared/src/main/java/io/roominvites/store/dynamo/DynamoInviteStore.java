@@ -33,6 +33,7 @@ public final class DynamoInviteStore implements InviteStore {
     private final DynamoHistory history;
     private final DynamoIdempotency idempotency;
     private final DynamoSendQuota quota;
+    private final DynamoErasures erasures;
 
     public DynamoInviteStore(DynamoDbClient db, String tableName) {
         this.table = new Table(db, tableName);
@@ -44,6 +45,7 @@ public final class DynamoInviteStore implements InviteStore {
         this.history = new DynamoHistory(table);
         this.idempotency = new DynamoIdempotency(table);
         this.quota = new DynamoSendQuota(table);
+        this.erasures = new DynamoErasures(table);
     }
 
     public String tableName() {
@@ -173,6 +175,11 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
+    public void removeUser(String email) {
+        directory.removeUser(email);
+    }
+
+    @Override
     public List<DirectoryUser> suggestUsers(String prefix, int limit) {
         return directory.suggestUsers(prefix, limit);
     }
@@ -230,5 +237,40 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public void finishBatch(BatchRecord record) {
         idempotency.finishBatch(record);
+    }
+
+    @Override
+    public io.roominvites.domain.Erasure startErasure(io.roominvites.domain.Erasure fresh) {
+        return erasures.startErasure(fresh);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.Erasure> findErasure(String erasureId) {
+        return erasures.findErasure(erasureId);
+    }
+
+    @Override
+    public HolderPage holders(String emailKey, int limit, String after) {
+        return erasures.holders(emailKey, limit, after);
+    }
+
+    @Override
+    public Replaced eraseInvite(Invite current, Invite erased, String erasureId) {
+        return erasures.eraseInvite(current, erased, erasureId);
+    }
+
+    @Override
+    public int scrubHistory(String roomId, String inviteId) {
+        return erasures.scrubHistory(roomId, inviteId);
+    }
+
+    @Override
+    public void deleteKeyRecord(KeyRecordHolder record) {
+        erasures.deleteKeyRecord(record);
+    }
+
+    @Override
+    public void finishErasure(io.roominvites.domain.Erasure erasure, Instant finishedAt) {
+        erasures.finishErasure(erasure, finishedAt);
     }
 }

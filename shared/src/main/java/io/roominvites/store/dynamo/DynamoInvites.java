@@ -56,8 +56,13 @@ final class DynamoInvites {
                 .conditionExpression("attribute_not_exists(pk)")).build());
         if (idempotency != null) {
             // a record past its 24 h window is a stale leftover that TTL has not removed yet: it may be replaced
+            // the record names the invite, so it is found (and deleted) with the invitee's other items by an erasure
+            Map<String, AttributeValue> record = new HashMap<>(IdempotencyItems.createItem(idempotency));
+            if (invite.email() != null) {
+                record.put(TableSchema.EMAIL_KEY, s(io.roominvites.domain.Emails.erasureKey(invite.email())));
+            }
             items.add(TransactWriteItem.builder().put(p -> p.tableName(table.name)
-                    .item(IdempotencyItems.createItem(idempotency))
+                    .item(record)
                     .conditionExpression("attribute_not_exists(pk) OR createdAt <= :staleBefore")
                     .expressionAttributeValues(Map.of(":staleBefore", IdempotencyItems.staleBefore(idempotency.createdAt())))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());

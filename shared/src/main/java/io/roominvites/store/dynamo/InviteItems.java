@@ -55,9 +55,17 @@ final class InviteItems {
         item.put("type", s("INVITE"));
         item.put("inviteId", s(inv.inviteId()));
         item.put("roomId", s(inv.roomId()));
-        item.put("email", s(inv.email()));
-        item.put("firstName", s(inv.firstName()));
-        item.put("lastName", s(inv.lastName()));
+        if (inv.email() != null) {
+            item.put("email", s(inv.email()));
+            // where an erasure finds it; an erased invite has neither, and so leaves the index
+            item.put(TableSchema.EMAIL_KEY, s(io.roominvites.domain.Emails.erasureKey(inv.email())));
+        }
+        if (inv.firstName() != null) {
+            item.put("firstName", s(inv.firstName()));
+        }
+        if (inv.lastName() != null) {
+            item.put("lastName", s(inv.lastName()));
+        }
         item.put("role", s(inv.role().name()));
         item.put("st", s(inv.storedStatus().name()));
         item.put("createdAt", time(inv.createdAt()));

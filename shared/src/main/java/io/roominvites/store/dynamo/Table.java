@@ -85,6 +85,29 @@ final class Table {
         }
     }
 
+    /**
+     * Puts and deletes {@code writes} (none conditional) with BatchWriteItem, 25 a call; what DynamoDB leaves unprocessed
+     * is sent again after a short backoff, at most five more times, then SERVICE_UNAVAILABLE.
+     */
+    void batchWrite(List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes) {
+        for (int from = 0; from < writes.size(); from += 25) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending =
+                    writes.subList(from, Math.min(writes.size(), from + 25));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 5) {
+                    throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
+                }
+                if (attempt > 0) {
+                    Calls.backoff(attempt);
+                }
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> request = Map.of(name, pending);
+                var response = Calls.write(() -> db.batchWriteItem(b -> b.requestItems(request)));
+                var left = response.hasUnprocessedItems() ? response.unprocessedItems().get(name) : null;
+                pending = left == null ? List.of() : left;
+            }
+        }
+    }
+
     static boolean refusedByACondition(List<CancellationReason> reasons) {
         for (CancellationReason r : reasons) {
             if (failed(r)) {

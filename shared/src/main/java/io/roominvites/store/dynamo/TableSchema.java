@@ -15,7 +15,9 @@ package io.roominvites.store.dynamo;
  *                                                        lsk = inviteId; s = 0..LIST_SHARDS-1 (by invite id)
  * user          USER#{email}                #USER
  * user search   DIR#{first char}            {term}#{email}   term: email, first name, last name, "first last"
- * idempotency   IDEM#{sha256(scope,key)}    #IDEM       ttl 24 h
+ * idempotency   IDEM#{sha256(scope,key)}    #IDEM       ttl 24 h; ek = the invitee's erasure key (a single create's)
+ * erasure       ERASURE#{erasureId}         #ERASURE    ek while RUNNING; ttl a year after DONE
+ * erasure lock  ERASURE#EMAIL#{ek}          #RUNNING    while an erasure of that address runs
  * </pre>
  *
  * Every invite has a partition of its own, so a join storm spreads over as many partitions as there are invitees.
@@ -45,6 +47,14 @@ public final class TableSchema {
      */
     public static final String EMAIL_MESSAGE_INDEX = "byEmailMessage";
     public static final String EMAIL_MESSAGE_PK = "emailMessageId";
+
+    /**
+     * Items by the erasure key of the address they hold ({@code io.roominvites.domain.Emails#erasureKey}), KEYS_ONLY,
+     * sparse: invites with an email and single creates' idempotency records. Where an erasure finds every item of one
+     * person without a scan; an erased item loses the key with the address, and so leaves the index.
+     */
+    public static final String EMAIL_KEY_INDEX = "byEmailKey";
+    public static final String EMAIL_KEY = "ek";
 
     /** How many ways each room's list index partitions are split. */
     public static final int LIST_SHARDS = 4;

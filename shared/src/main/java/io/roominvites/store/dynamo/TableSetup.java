@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * Creates the table as template.yaml declares it (keys, the two list indexes, the stream, TTL). For the local runner,
+ * Creates the table as template.yaml declares it (keys, the indexes, the stream, TTL). For the local runner,
  * tests and the benchmark; in AWS the SAM template creates it.
  */
 public final class TableSetup {
@@ -34,7 +34,8 @@ public final class TableSetup {
             db.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attr(TableSchema.PK), attr(TableSchema.SK), attr(TableSchema.ROOM_LIST_PK),
-                            attr(TableSchema.STATUS_LIST_PK), attr(TableSchema.LIST_SK), attr(TableSchema.EMAIL_MESSAGE_PK))
+                            attr(TableSchema.STATUS_LIST_PK), attr(TableSchema.LIST_SK), attr(TableSchema.EMAIL_MESSAGE_PK),
+                            attr(TableSchema.EMAIL_KEY))
                     .keySchema(key(TableSchema.PK, KeyType.HASH), key(TableSchema.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(
                             GlobalSecondaryIndex.builder().indexName(TableSchema.ROOM_LIST_INDEX)
@@ -46,6 +47,9 @@ public final class TableSetup {
                                             .nonKeyAttributes(TableSchema.STATUS_LIST_PROJECTED)).build(),
                             GlobalSecondaryIndex.builder().indexName(TableSchema.EMAIL_MESSAGE_INDEX)
                                     .keySchema(key(TableSchema.EMAIL_MESSAGE_PK, KeyType.HASH))
+                                    .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build(),
+                            GlobalSecondaryIndex.builder().indexName(TableSchema.EMAIL_KEY_INDEX)
+                                    .keySchema(key(TableSchema.EMAIL_KEY, KeyType.HASH))
                                     .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build())
                     .applyMutation(b2 -> {
                         if (stream) {

@@ -53,7 +53,11 @@ public final class MemoryInviteStore implements InviteStore {
     private final Map<List<String>, KeyRecord> keys = new HashMap<>();
 
     /** What one Idempotency-Key holds: a single create's record ({@code batch} null) or a batch's. */
-    private record KeyRecord(IdempotencyRecord single, BatchRecord batch) {
+    private record KeyRecord(IdempotencyRecord single, BatchRecord batch, String emailKey) {
+        KeyRecord(IdempotencyRecord single, BatchRecord batch) {
+            this(single, batch, null);
+        }
+
         Instant createdAt() {
             return single != null ? single.createdAt() : batch.createdAt();
         }
@@ -114,6 +118,11 @@ public final class MemoryInviteStore implements InviteStore {
     @Override
     public synchronized void putUser(DirectoryUser user) {
         users.put(user.email(), user);
+    }
+
+    @Override
+    public synchronized void removeUser(String email) {
+        users.remove(email);
     }
 
     @Override
@@ -203,7 +212,8 @@ public final class MemoryInviteStore implements InviteStore {
         }
         invites.put(key, invite);
         if (idempotency != null) {
-            keys.put(List.of(idempotency.scope(), idempotency.key()), new KeyRecord(idempotency, null));
+            keys.put(List.of(idempotency.scope(), idempotency.key()), new KeyRecord(idempotency, null,
+                    invite.email() == null ? null : io.roominvites.domain.Emails.erasureKey(invite.email())));
         }
         return new CreateResult.Created(invite);
     }
@@ -351,5 +361,109 @@ public final class MemoryInviteStore implements InviteStore {
         }
         IdempotencyRecord s = r.single();
         return new BatchRecord(key.scope(), key.key(), "", s.roomId(), s.createdAt(), null, true);
+    }
+
+    // ---------------------------------------------------------------- erasures
+
+    private final Map<String, io.roominvites.domain.Erasure> erasures = new HashMap<>();
+    private final Map<String, java.util.Set<String>> erasureRooms = new HashMap<>();
+    private final Map<String, String> erasureLocks = new HashMap<>();
+
+    @Override
+    public synchronized io.roominvites.domain.Erasure startErasure(io.roominvites.domain.Erasure fresh) {
+        String running = erasureLocks.get(fresh.emailKey());
+        if (running != null) {
+            return erasures.get(running);
+        }
+        erasures.put(fresh.erasureId(), fresh);
+        erasureRooms.put(fresh.erasureId(), new java.util.TreeSet<>());
+        erasureLocks.put(fresh.emailKey(), fresh.erasureId());
+        return fresh;
+    }
+
+    @Override
+    public synchronized Optional<io.roominvites.domain.Erasure> findErasure(String erasureId) {
+        return Optional.ofNullable(erasures.get(erasureId));
+    }
+
+    @Override
+    public synchronized HolderPage holders(String emailKey, int limit, String after) {
+        TreeMap<String, Holder> all = new TreeMap<>();
+        for (Invite i : invites.values()) {
+            if (i.email() != null && io.roominvites.domain.Emails.erasureKey(i.email()).equals(emailKey)) {
+                all.put("INVITE\n" + i.roomId() + "\n" + i.inviteId(), new InviteHolder(i.roomId(), i.inviteId()));
+            }
+        }
+        keys.forEach((k, r) -> {
+            if (emailKey.equals(r.emailKey())) {
+                String ref = k.get(0) + "\n" + k.get(1);
+                all.put("KEY\n" + ref, new KeyRecordHolder(ref));
+            }
+        });
+        List<Holder> page = new ArrayList<>();
+        String last = null;
+        for (Map.Entry<String, Holder> e : (after == null ? all : all.tailMap(after, false)).entrySet()) {
+            if (page.size() == limit) {
+                return new HolderPage(page, last);
+            }
+            page.add(e.getValue());
+            last = e.getKey();
+        }
+        return new HolderPage(page, null);
+    }
+
+    @Override
+    public synchronized Replaced eraseInvite(Invite current, Invite erased, String erasureId) {
+        io.roominvites.domain.Erasure e = erasures.get(erasureId);
+        if (e == null) {
+            throw new io.roominvites.domain.InviteException(io.roominvites.domain.ErrorCode.SERVICE_UNAVAILABLE);
+        }
+        InviteKey key = keyOf(current);
+        Invite stored = invites.get(key);
+        if (stored == null) {
+            return new Replaced.Gone();
+        }
+        if (stored.rev() != current.rev()) {
+            return new Replaced.Changed(stored, RoomCheck.UNKNOWN);
+        }
+        invites.put(key, erased);
+        java.util.Set<String> rooms = erasureRooms.get(erasureId);
+        rooms.add(current.roomId());
+        erasures.put(erasureId, new io.roominvites.domain.Erasure(e.erasureId(), e.emailKey(), e.status(),
+                e.invitesErased() + 1, rooms.size(), e.startedAt(), e.finishedAt()));
+        return new Replaced.Applied(erased);
+    }
+
+    @Override
+    public synchronized int scrubHistory(String roomId, String inviteId) {
+        TreeMap<String, HistoryEntry> history = histories.get(new InviteKey(roomId, inviteId));
+        int changed = 0;
+        if (history != null) {
+            for (Map.Entry<String, HistoryEntry> e : history.entrySet()) {
+                HistoryEntry kept = e.getValue().withoutPersonalData();
+                if (!kept.equals(e.getValue())) {
+                    e.setValue(kept);
+                    changed++;
+                }
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public synchronized void deleteKeyRecord(KeyRecordHolder record) {
+        int cut = record.ref().indexOf('\n');
+        keys.remove(List.of(record.ref().substring(0, cut), record.ref().substring(cut + 1)));
+    }
+
+    @Override
+    public synchronized void finishErasure(io.roominvites.domain.Erasure erasure, Instant finishedAt) {
+        io.roominvites.domain.Erasure e = erasures.get(erasure.erasureId());
+        if (e == null || !e.running()) {
+            return;
+        }
+        erasures.put(e.erasureId(), new io.roominvites.domain.Erasure(e.erasureId(), null,
+                io.roominvites.domain.Erasure.Status.DONE, e.invitesErased(), e.roomsTouched(), e.startedAt(), finishedAt));
+        erasureLocks.remove(e.emailKey(), e.erasureId());
     }
 }

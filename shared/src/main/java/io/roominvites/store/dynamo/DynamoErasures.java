@@ -1,0 +1,175 @@
+package io.roominvites.store.dynamo;
+
+import io.roominvites.domain.Erasure;
+import io.roominvites.domain.ErrorCode;
+import io.roominvites.domain.Invite;
+import io.roominvites.domain.InviteException;
+import io.roominvites.events.HistoryEntry;
+import io.roominvites.json.Json;
+import io.roominvites.store.ErasureStore;
+import io.roominvites.store.InviteRecords.Replaced;
+import io.roominvites.store.InviteRecords.RoomCheck;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.roominvites.store.dynamo.Attr.n;
+import static io.roominvites.store.dynamo.Attr.s;
+
+/**
+ * {@link ErasureStore} on the table: the holders of an address through the {@link TableSchema#EMAIL_KEY_INDEX} index
+ * (one Query a page, no scan), each invite erased and counted in one transaction, an erasure started and finished with
+ * its lock in one transaction.
+ */
+final class DynamoErasures implements ErasureStore {
+    private final Table table;
+
+    DynamoErasures(Table table) {
+        this.table = table;
+    }
+
+    @Override
+    public Erasure startErasure(Erasure fresh) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table.name).item(ErasureItems.item(fresh))
+                        .conditionExpression("attribute_not_exists(pk)")).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table.name).item(ErasureItems.lockItem(fresh))
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
+        List<CancellationReason> reasons = table.transact(items, 3);
+        if (reasons == null) {
+            return fresh;
+        }
+        CancellationReason lock = reasons.size() > 1 ? reasons.get(1) : null;
+        String running = Table.failed(lock) && lock.item() != null ? Attr.str(lock.item(), "erasureId") : null;
+        if (running == null) {
+            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE); // an id taken by another erasure: 80 random bits
+        }
+        // this very start, landed on an earlier try of the SDK, or another erasure of the same address: that one
+        return findErasure(running).orElseThrow(() -> new InviteException(ErrorCode.SERVICE_UNAVAILABLE));
+    }
+
+    @Override
+    public Optional<Erasure> findErasure(String erasureId) {
+        return Optional.ofNullable(table.get(ErasureItems.key(erasureId))).map(ErasureItems::erasure);
+    }
+
+    @Override
+    public HolderPage holders(String emailKey, int limit, String after) {
+        Map<String, AttributeValue> start = null;
+        if (after != null) {
+            int cut = after.indexOf('\n');
+            start = Map.of(TableSchema.EMAIL_KEY, s(emailKey), TableSchema.PK, s(after.substring(0, cut)),
+                    TableSchema.SK, s(after.substring(cut + 1)));
+        }
+        Map<String, AttributeValue> exclusiveStart = start;
+        QueryResponse r = Calls.call(() -> table.db.query(QueryRequest.builder().tableName(table.name)
+                .indexName(TableSchema.EMAIL_KEY_INDEX)
+                .keyConditionExpression("#k = :k")
+                .expressionAttributeNames(Map.of("#k", TableSchema.EMAIL_KEY))
+                .expressionAttributeValues(Map.of(":k", s(emailKey)))
+                .limit(limit).exclusiveStartKey(exclusiveStart).build()));
+        List<Holder> out = new ArrayList<>(r.count());
+        for (Map<String, AttributeValue> k : r.items()) {
+            String pk = Attr.str(k, TableSchema.PK);
+            if (pk.startsWith("INVITE#")) {
+                String[] parts = pk.split("#");
+                out.add(new InviteHolder(parts[1], parts[2]));
+            } else if (pk.startsWith("IDEM#")) {
+                out.add(new KeyRecordHolder(pk));
+            }
+        }
+        Map<String, AttributeValue> last = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        String next = last == null ? null : Attr.str(last, TableSchema.PK) + "\n" + Attr.str(last, TableSchema.SK);
+        return new HolderPage(out, next);
+    }
+
+    @Override
+    public Replaced eraseInvite(Invite current, Invite erased, String erasureId) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table.name).item(InviteItems.inviteItem(erased))
+                        .conditionExpression("rev = :rev")
+                        .expressionAttributeValues(Map.of(":rev", n(current.rev())))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(table.name).key(ErasureItems.key(erasureId))
+                        .updateExpression("ADD erased :one, rooms :room")
+                        .conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":room", AttributeValue.fromSs(List.of(current.roomId())))))
+                        .build());
+        List<CancellationReason> reasons = table.transact(items, 5);
+        if (reasons == null) {
+            return new Replaced.Applied(erased);
+        }
+        CancellationReason invite = reasons.getFirst();
+        if (!Table.failed(invite)) {
+            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE); // the erasure's record is gone: nothing to count on
+        }
+        if (invite.item() == null || invite.item().isEmpty()) {
+            return new Replaced.Gone();
+        }
+        return new Replaced.Changed(InviteItems.invite(invite.item()), RoomCheck.UNKNOWN);
+    }
+
+    @Override
+    public int scrubHistory(String roomId, String inviteId) {
+        String pk = Attr.str(InviteItems.inviteKey(roomId, inviteId), TableSchema.PK);
+        List<WriteRequest> rewrites = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = Calls.call(() -> table.db.query(QueryRequest.builder().tableName(table.name)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
+                    .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(HistoryItems.HISTORY_SK_PREFIX)))
+                    .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
+            for (Map<String, AttributeValue> item : page.items()) {
+                HistoryEntry entry = HistoryItems.historyEntry(item);
+                HistoryEntry kept = entry.withoutPersonalData();
+                if (!kept.equals(entry)) {
+                    Map<String, AttributeValue> rewritten = new HashMap<>(item);
+                    rewritten.put("details", s(Json.write(kept.details())));
+                    if (kept.actor() == null) {
+                        rewritten.remove("actor");
+                    }
+                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(rewritten)).build());
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        table.batchWrite(rewrites);
+        return rewrites.size();
+    }
+
+    @Override
+    public void deleteKeyRecord(KeyRecordHolder record) {
+        Calls.write(() -> table.db.deleteItem(b -> b.tableName(table.name)
+                .key(Keys.key(record.ref(), IdempotencyItems.IDEM_SK))));
+    }
+
+    @Override
+    public void finishErasure(Erasure erasure, Instant finishedAt) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().update(u -> u.tableName(table.name).key(ErasureItems.key(erasure.erasureId()))
+                        .updateExpression("SET st = :done, finishedAt = :at, #ttl = :ttl REMOVE ekOf")
+                        .conditionExpression("st = :running")
+                        .expressionAttributeNames(Map.of("#ttl", TableSchema.TTL))
+                        .expressionAttributeValues(Map.of(":done", s(Erasure.Status.DONE.name()),
+                                ":running", s(Erasure.Status.RUNNING.name()), ":at", Attr.time(finishedAt),
+                                ":ttl", ErasureItems.ttlAfterDone(finishedAt)))).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table.name).key(ErasureItems.lockKey(erasure.emailKey()))
+                        .conditionExpression("erasureId = :id")
+                        .expressionAttributeValues(Map.of(":id", s(erasure.erasureId())))).build());
+        // refused: finished already (by another run of the same job, or an earlier try of this one): nothing to do
+        table.transact(items, 3);
+    }
+}
