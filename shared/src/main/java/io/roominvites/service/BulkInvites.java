@@ -165,7 +165,8 @@ public final class BulkInvites {
             if (n == null) {
                 error = InviteException.invalid(r.problems());
             } else if (firstRowOf.containsKey(n.email())) {
-                error = new InviteException(ErrorCode.INVALID_REQUEST, "Duplicate: " + n.email() + " is already invited by row "
+                // no address in the text: a batch's plan keeps its rows' errors for 24 h, and keeps no personal data
+                error = new InviteException(ErrorCode.INVALID_REQUEST, "Duplicate: the same email is already invited by row "
                         + firstRowOf.get(n.email()) + " of this batch, so this row was skipped.",
                         List.of(new FieldError("email", "duplicates row " + firstRowOf.get(n.email()))), Map.of());
             } else {
