@@ -511,8 +511,9 @@ function inviteItem(inv) {
 
   const actions = h('div', { class: 'actions' });
   const item = h('li', { class: `invite status-${inv.status.toLowerCase()}`, 'data-invite-id': id, 'aria-labelledby': `name-${id}` },
-    h('h3', { id: `name-${id}` }, `${inv.firstName} ${inv.lastName}`),
-    h('p', { class: 'muted small' }, inv.email),
+    // an erased invitee (a data-protection erasure) has no name or email left to show
+    h('h3', { id: `name-${id}` }, inv.erased ? 'Erased invitee' : `${inv.firstName} ${inv.lastName}`),
+    h('p', { class: 'muted small' }, inv.erased ? 'Their personal data was erased at their request.' : inv.email),
     h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', { 'data-fact': k }, v)])),
     actions, rowStatus);
 

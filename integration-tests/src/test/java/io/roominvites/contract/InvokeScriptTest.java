@@ -47,6 +47,8 @@ class InvokeScriptTest {
 
     private SamTemplate template;
     private SamLocalSupport idp;
+    /** The erasure queue a developer would point ERASURE_QUEUE_URL at (LocalStack's); here a stub. */
+    private SqsStub sqs;
     private Path envVars;
 
     @BeforeAll
@@ -66,6 +68,8 @@ class InvokeScriptTest {
         params.put("AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString());
         params.put("AWS_ENDPOINT_URL_SESV2", backend.sesEndpoint().toString());
         params.put(Config.IDP_JWKS_URL, idp.jwksUrl().toString());
+        sqs = new SqsStub();
+        params.put(Config.ERASURE_QUEUE_URL, sqs.queueUrl("room-invites-ErasureQueue"));
         Map<String, Object> file = new LinkedHashMap<>(envJson);
         file.put("Parameters", params);
         envVars = Files.createTempFile("invoke-env", ".json");
@@ -76,6 +80,9 @@ class InvokeScriptTest {
     void stop() throws IOException {
         if (idp != null) {
             idp.close();
+        }
+        if (sqs != null) {
+            sqs.close();
         }
         if (envVars != null) {
             Files.deleteIfExists(envVars);

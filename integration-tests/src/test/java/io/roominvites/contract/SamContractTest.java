@@ -93,7 +93,7 @@ class SamContractTest {
 
     /** Placeholders the events may hold; `envsubst` or this test fills them (docs/deploy.md). */
     static final Set<String> PLACEHOLDERS = Set.of("ADMIN_TOKEN", "OWNER_TOKEN", "INVITEE_TOKEN", "STARTS_AT", "ENDS_AT",
-            "INVITE_ID", "LINK_TOKEN");
+            "INVITE_ID", "LINK_TOKEN", "ERASURE_ID");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
     private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
@@ -150,7 +150,9 @@ class SamContractTest {
             // no HTTP operation: the stream consumer (EVENT_FUNCTIONS)
             Map.entry(Config.EVENT_BUS_NAME, EnumSet.noneOf(Operation.class)),
             // a bulk batch creating more than 20 invitations with email hands all its emails to the email queue (SqsEmailQueue)
-            Map.entry(Config.EMAIL_QUEUE_URL, EnumSet.of(Operation.BULK_CREATE_INVITES)));
+            Map.entry(Config.EMAIL_QUEUE_URL, EnumSet.of(Operation.BULK_CREATE_INVITES)),
+            // an erasure's job goes to the erasure queue (SqsErasureQueue); ErasureFunction reads it too (EVENT_FUNCTIONS)
+            Map.entry(Config.ERASURE_QUEUE_URL, EnumSet.of(Operation.START_ERASURE)));
 
     /**
      * A function the HTTP API does not invoke: the event and response types its handler takes, the variables its
@@ -180,7 +182,9 @@ class SamContractTest {
                     // a retired room (DynamoRoomRetirement): the room, its invites listed and each partition read,
                     // then deleted in transactions checking its gate
                     "dynamodb:GetItem table", "dynamodb:Query table", "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
-                    "dynamodb:ConditionCheckItem table tx", "dynamodb:DeleteItem table tx")),
+                    "dynamodb:ConditionCheckItem table tx", "dynamodb:DeleteItem table tx",
+                    // an erased invitee's history rewritten without personal data (Invitee Erased)
+                    "dynamodb:BatchWriteItem table")),
             // EmailFeedbackFunction (EmailFeedbackHandler, EmailFeedback): SES events from an EventBridge rule (a JSON
             // object); the invite of a message id (Query of the sparse index), the invite and its room
             // (BatchGetItem), the invite with the report at its revision (PutItem)
@@ -200,7 +204,21 @@ class SamContractTest {
                     Set.of("sqs:ReceiveMessage queue", "sqs:DeleteMessage queue", "sqs:GetQueueAttributes queue",
                             "dynamodb:GetItem table", "dynamodb:BatchGetItem table", "dynamodb:PutItem table",
                             "secretsmanager:GetSecretValue secret", "ses:GetEmailTemplate ses:template",
-                            "ses:SendEmail ses:identity", "ses:SendEmail ses:template", "ses:SendEmail ses:configuration-set")));
+                            "ses:SendEmail ses:identity", "ses:SendEmail ses:template", "ses:SendEmail ses:configuration-set")),
+            // ErasureFunction (ErasureHandler, Erasures.run): an SQS event (a JSON object) from the erasure queue, read
+            // and deleted by the event source mapping with the function's role; the erasure and an invite after a
+            // conflict (GetItem), the holders of an address (Query of the erasure-key index), a page's invites
+            // (BatchGetItem), each history (Query) rewritten (BatchWriteItem), a key's record deleted (DeleteItem),
+            // each invite erased and counted and the erasure finished in transactions (PutItem, UpdateItem, DeleteItem);
+            // a run out of its budget hands the rest back (SendMessage)
+            "ErasureFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
+                    "java.util.Map<java.lang.String, java.lang.Object>", Set.of(Config.TABLE_NAME, Config.ERASURE_QUEUE_URL),
+                    Set.of(Config.METRICS_NAMESPACE),
+                    Set.of("sqs:ReceiveMessage queue", "sqs:DeleteMessage queue", "sqs:GetQueueAttributes queue",
+                            "sqs:SendMessage queue", "dynamodb:Query index/" + TableSchema.EMAIL_KEY_INDEX,
+                            "dynamodb:GetItem table", "dynamodb:BatchGetItem table", "dynamodb:Query table",
+                            "dynamodb:BatchWriteItem table", "dynamodb:DeleteItem table", "dynamodb:PutItem table tx",
+                            "dynamodb:UpdateItem table tx", "dynamodb:DeleteItem table tx")));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -241,6 +259,11 @@ class SamContractTest {
         m.put(Operation.PUT_ROOM, roomTx);
         m.put(Operation.DELETE_ROOM, roomTx);
         m.put(Operation.PUT_USER, Set.of(put, "dynamodb:PutItem table tx", "dynamodb:DeleteItem table tx"));
+        // the directory entry (GetItem, deleted in a transaction), the erasure and its lock (a transaction of two
+        // Puts; the running one read when the lock is taken), its job handed to the erasure queue
+        m.put(Operation.START_ERASURE, Set.of(get, "dynamodb:PutItem table tx", "dynamodb:DeleteItem table tx",
+                "sqs:SendMessage queue"));
+        m.put(Operation.GET_ERASURE, Set.of(get));
         m.put(Operation.INVITE_OPTIONS, Set.of(get, "ses:GetEmailTemplate ses:template"));
         m.put(Operation.INVITEE_SUGGESTIONS, Set.of(get, query));
         m.put(Operation.LIST_INVITES, Set.of(get, batchGet, secret, "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
@@ -604,15 +627,18 @@ class SamContractTest {
         expect(problems, "GlobalSecondaryIndexes", Map.of(
                 TableSchema.ROOM_LIST_INDEX, Map.of(TableSchema.ROOM_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
                 TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
-                TableSchema.EMAIL_MESSAGE_INDEX, Map.of(TableSchema.EMAIL_MESSAGE_PK, "HASH")), gsis);
+                TableSchema.EMAIL_MESSAGE_INDEX, Map.of(TableSchema.EMAIL_MESSAGE_PK, "HASH"),
+                TableSchema.EMAIL_KEY_INDEX, Map.of(TableSchema.EMAIL_KEY, "HASH")), gsis);
         expect(problems, "index projection", Map.of(TableSchema.ROOM_LIST_INDEX, "KEYS_ONLY",
-                TableSchema.STATUS_LIST_INDEX, "INCLUDE", TableSchema.EMAIL_MESSAGE_INDEX, "KEYS_ONLY"), projections);
+                TableSchema.STATUS_LIST_INDEX, "INCLUDE", TableSchema.EMAIL_MESSAGE_INDEX, "KEYS_ONLY",
+                TableSchema.EMAIL_KEY_INDEX, "KEYS_ONLY"), projections);
         Map<String, String> attributes = new TreeMap<>();
         for (Object a : list(t.get("AttributeDefinitions"))) {
             attributes.put(String.valueOf(map(a).get("AttributeName")), String.valueOf(map(a).get("AttributeType")));
         }
         expect(problems, "AttributeDefinitions", Map.of(TableSchema.PK, "S", TableSchema.SK, "S", TableSchema.ROOM_LIST_PK, "S",
-                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S", TableSchema.EMAIL_MESSAGE_PK, "S"), attributes);
+                TableSchema.STATUS_LIST_PK, "S", TableSchema.LIST_SK, "S", TableSchema.EMAIL_MESSAGE_PK, "S",
+                TableSchema.EMAIL_KEY, "S"), attributes);
         Map<String, Object> ttl = map(t.getOrDefault("TimeToLiveSpecification", Map.of()));
         expect(problems, "TTL attribute", TableSchema.TTL, ttl.get("AttributeName"));
         expect(problems, "TTL enabled", true, ttl.get("Enabled"));
@@ -1173,6 +1199,17 @@ class SamContractTest {
             v.put("history", String.valueOf(b.get("events")));
         }));
         x.put("16-admin-delete-room.json", new Expected(204, (b, v) -> { }));
+        // the invitee's data erased (after the room's deletion: its invites are erased all the same); the job is
+        // handed to the erasure queue, whose consumer the flow invokes afterwards (the erasure is RUNNING till then)
+        x.put("17-admin-start-erasure.json", new Expected(202, (b, v) -> {
+            assertEquals("RUNNING", b.get("status"));
+            assertEquals(SamLocalSupport.INVITEE_EMAIL, b.get("email"));
+            v.put("ERASURE_ID", String.valueOf(b.get("erasureId")));
+        }));
+        x.put("17a-admin-get-erasure.json", new Expected(200, (b, v) -> {
+            assertEquals(v.get("ERASURE_ID"), b.get("erasureId"));
+            assertEquals("RUNNING", b.get("status"), "no job ran yet: " + b);
+        }));
         return x;
     }
 
@@ -1235,6 +1272,19 @@ class SamContractTest {
             assertEquals(List.of(SamLocalSupport.INVITEE_EMAIL), mail.to());
             assertTrue(String.valueOf(mail.text()).contains(vars.get(which[1])), "the email carries the answer's link: " + mail.text());
         }
+
+        // the erasure queue's consumer: the job the admin function handed over, as SQS delivers it; then the erasure
+        // is DONE and the invitee's invites are erased
+        assertEquals(List.of("{\"erasureId\":\"" + vars.get("ERASURE_ID") + "\"}"), d.sqs.bodies(), "the erasure's job");
+        Map<String, Object> erasureAnswer = JSONObjectUtils.parse(d.process("ErasureFunction").invoke(
+                substitute(Files.readString(EVENTS.resolve("queue/erasure-jobs.json")), vars, true).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), erasureAnswer.get("batchItemFailures"), "ErasureFunction's answer: " + erasureAnswer
+                + "\nIts stderr:\n" + d.process("ErasureFunction").stderrTail());
+        Map<String, Object> erased = JSONObjectUtils.parse(String.valueOf(JSONObjectUtils.parse(d.process("AdminFunction").invoke(
+                substitute(Files.readString(EVENTS.resolve("17a-admin-get-erasure.json")), vars, true)
+                        .getBytes(StandardCharsets.UTF_8))).get("body")));
+        assertEquals("DONE", erased.get("status"), "the erasure after its job ran: " + erased);
+        assertEquals(1, ((Number) erased.get("invitesErased")).intValue(), "the flow's invite of the invitee: " + erased);
 
         // the email queue's consumer: a recorded SQS event whose job names an attempt no invite has QUEUED sends
         // nothing and gives nothing back to the queue (EmailQueueConsumerTest covers sending, failures and redelivery)
@@ -1425,6 +1475,7 @@ class SamContractTest {
         final Path work;
         final String table;
         final EventBridgeStub eventBridge;
+        final SqsStub sqs;
 
         Deployment(SamTemplate template) throws Exception {
             work = Files.createTempDirectory("sam-contract");
@@ -1434,6 +1485,7 @@ class SamContractTest {
             table = Backends.uniqueName("sam-contract");
             SamLocalSupport.createTable(backend.dynamoDbEndpoint(), table);
             eventBridge = new EventBridgeStub();
+            sqs = new SqsStub();
             EmailTemplate emailTemplate = EmailTemplate.fromJson(Files.readString(EMAIL_TEMPLATE_FILE));
             assertEquals(EMAIL_TEMPLATE, emailTemplate.name(), "the settings event selects " + EMAIL_TEMPLATE_FILE);
             try (SesV2Client ses = backend.sesV2Client()) {
@@ -1451,7 +1503,8 @@ class SamContractTest {
                     "AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString(),
                     "AWS_ENDPOINT_URL_SESV2", backend.sesEndpoint().toString(),
                     "AWS_ENDPOINT_URL_EVENTBRIDGE", eventBridge.endpoint().toString(),
-                    Config.IDP_JWKS_URL, idp.jwksUrl().toString());
+                    Config.IDP_JWKS_URL, idp.jwksUrl().toString(),
+                    Config.ERASURE_QUEUE_URL, sqs.queueUrl("room-invites-ErasureQueue"));
             for (String fn : template.functions()) {
                 Map<String, String> env = samLocalEnvironment(template, envJson, fn, overrides, work);
                 processes.put(fn, FunctionProcess.start(fn, jar(template, fn), handler(template, fn), env, classpath, recorder, work));
@@ -1480,6 +1533,7 @@ class SamContractTest {
             Stream.concat(processes.values().stream(), probes.values().stream()).forEach(FunctionProcess::close);
             idp.close();
             eventBridge.close();
+            sqs.close();
         }
     }
 
