@@ -1,0 +1,116 @@
+package io.roominvites.it.erasure;
+
+import io.roominvites.domain.Emails;
+import io.roominvites.email.EmailGateway;
+import io.roominvites.it.support.Service;
+import io.roominvites.store.InviteStore;
+import io.roominvites.testing.EmulatorBackend;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An erasure on DynamoDB Local that crashes right after one of its store steps has done its work (the first time
+ * that step runs), then is resumed as in AWS: the same request again when the request crashed, the queue's
+ * redelivery when the job did. It ends as an erasure without a crash ends: every invite erased and counted once, the
+ * directory entry and the key's record gone, nothing left that holds the address.
+ */
+class ErasureCrashTest {
+    private static final String PERSON = "crash.case@example.net";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"removeUser", "startErasure", "holders", "findInvites", "scrubHistory", "eraseInvite",
+            "deleteKeyRecord", "finishErasure"})
+    void aCrashAfterAStepIsResumedToTheSameEnd(String step) throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger crashes = new AtomicInteger();
+        try (Service service = new Service(EmulatorBackend.shared(), EmailGateway.NONE,
+                o -> o.storeDecorator = store -> crashingAfter(store, step, armed, crashes))) {
+            service.settings(true, null, List.of(), 1440);
+            List<String> rooms = List.of(Service.roomId("crash-a"), Service.roomId("crash-b"), Service.roomId("crash-c"));
+            for (String room : rooms) {
+                service.room(room, Duration.ofMinutes(-5), Duration.ofHours(2), true, List.of(), List.of(), List.of());
+            }
+            Service.Invited pending = new Service.Invited(rooms.get(0), service.call("POST", "/rooms/" + rooms.get(0)
+                    + "/invites", service.token(Service.OWNER), Service.inviteBody(PERSON, "VIEWER"),
+                    Map.of("Idempotency-Key", "crash-key")).expect(201));
+            Service.Invited redeemed = service.redeemedInvite(rooms.get(1), PERSON, "SPEAKER", "laptop-0001");
+            Service.Invited revoked = new Service.Invited(rooms.get(2), service.invite(rooms.get(2), PERSON, "VIEWER"));
+            service.call("DELETE", "/rooms/" + rooms.get(2) + "/invites/" + revoked.id(), service.token(Service.OWNER), null)
+                    .expect(200);
+            service.call("PUT", "/admin/users/" + PERSON, service.adminToken(), Map.of("firstName", "Crash", "lastName", "Case"))
+                    .expect(200);
+
+            armed.set(true);
+            Service.Response first = service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", PERSON));
+            String id;
+            if (first.status() == 202) {
+                id = String.valueOf(first.json().get("erasureId"));
+            } else {
+                assertEquals(500, first.status(), first.body());
+                id = String.valueOf(service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", PERSON))
+                        .expect(202).json().get("erasureId"));
+            }
+            // the in-memory queue delivers a job again after a failed run, as SQS does after the visibility timeout
+            for (int i = 0; i < 5 && service.services().erasureQueue().size() > 0; i++) {
+                service.services().erasureQueue().drain(service.services().app().erasures());
+            }
+            assertEquals(1, crashes.get(), "the crash after " + step + " happened");
+            assertEquals(List.of(), service.services().erasureQueue().deadLetters());
+
+            Map<String, Object> done = service.call("GET", "/admin/erasures/" + id, service.adminToken(), null).expect(200).json();
+            assertEquals("DONE", done.get("status"), done::toString);
+            assertEquals(3L, done.get("invitesErased"), "each invite counted once: " + done);
+            assertEquals(3L, done.get("roomsTouched"));
+            for (Service.Invited i : List.of(pending, redeemed, revoked)) {
+                Map<String, Object> view = listed(service, i);
+                assertNull(view.get("email"));
+                assertEquals(true, view.get("erased"));
+                assertEquals("REVOKED", view.get("status"));
+            }
+            assertEquals(List.of(), service.services().store().holders(Emails.erasureKey(PERSON), 100, null).holders());
+            assertTrue(service.services().store().suggestUsers("crash", 10).isEmpty(), "the directory entry is gone");
+        }
+    }
+
+    private static Map<String, Object> listed(Service service, Service.Invited invite) {
+        for (Object o : (List<?>) service.call("GET", "/rooms/" + invite.room() + "/invites", service.token(Service.OWNER), null)
+                .expect(200).json().get("invites")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            if (invite.id().equals(m.get("inviteId"))) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> view = (Map<String, Object>) m;
+                return view;
+            }
+        }
+        throw new AssertionError("not listed: " + invite.id());
+    }
+
+    /** {@code store} that throws once, right after the first call of {@code step} once armed has done its work. */
+    private static InviteStore crashingAfter(InviteStore store, String step, AtomicBoolean armed, AtomicInteger crashes) {
+        return (InviteStore) Proxy.newProxyInstance(InviteStore.class.getClassLoader(), new Class<?>[]{InviteStore.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (armed.get() && method.getName().equals(step) && crashes.compareAndSet(0, 1)) {
+                        throw new IllegalStateException("injected crash after " + step);
+                    }
+                    return result;
+                });
+    }
+}
