@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,28 @@ class ManagerInviteActionsTest {
         }
         // the link moved; it was not doubled: the first device is now the other one
         service.redeem(Service.tokenOf(link), firstDevice, "rae@example.org").expectError(409, "LINK_ALREADY_USED");
+    }
+
+    @Test
+    void anErasedInviteeIsListedWithoutNameOrEmailAndWithNothingToDo() {
+        String room = Service.roomId("erased");
+        Pages.room(room, Duration.ofMinutes(-1));
+        Service service = Pages.service();
+        Service.Response created = Pages.invite(room, "era.sed@example.org", "Era", "Sed", "VIEWER");
+        String id = Service.inviteId(created);
+        service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", "era.sed@example.org")).expect(202);
+        service.services().erasureQueue().drain(service.services().app().erasures());
+        try (Browser manager = Browser.open()) {
+            Pages.signInAsOwner(manager);
+            manager.get(Pages.web() + "/manage?room=" + room);
+            manager.awaitText(item(id), "Erased invitee", 15);
+            String row = manager.text(item(id));
+            assertTrue(row.contains("Their personal data was erased at their request."), row);
+            assertFalse(row.contains("era.sed") || row.contains("null") || row.contains("undefined"), row);
+            assertEquals("Revoked", manager.text(item(id) + " dd[data-fact='Status']"));
+            assertFalse(buttonTexts(manager, id).contains("Revoke"), "nothing to revoke: " + buttonTexts(manager, id));
+            assertFalse(buttonTexts(manager, id).contains("Reissue link"));
+        }
     }
 
     @Test
