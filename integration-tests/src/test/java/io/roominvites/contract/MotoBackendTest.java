@@ -167,6 +167,8 @@ class MotoBackendTest {
         params.put(Config.SIGNING_KEYS_JSON, "");
         params.put(Config.EMAIL_QUEUE_URL, queueUrls.get(SamTemplate.ref(template.environment("CreateInviteFunction")
                 .get(Config.EMAIL_QUEUE_URL))));
+        params.put(Config.ERASURE_QUEUE_URL, queueUrls.get(SamTemplate.ref(template.environment("AdminFunction")
+                .get(Config.ERASURE_QUEUE_URL))));
         params.put(Config.IDP_JWKS_URL, idp.jwksUrl().toString());
         Map<String, Object> file = new LinkedHashMap<>(envJson);
         file.put("Parameters", params);
@@ -323,6 +325,7 @@ class MotoBackendTest {
                 case "07a-bulk-invites.json" -> bulkThroughTheEmailQueue();
                 case "08-resend-invite.json" -> sesReportsThroughTheDefaultBus();
                 case "15-revoke-invite.json" -> assertInvite(vars.get("INVITE_ID"), "REVOKED");
+                case "17a-admin-get-erasure.json" -> erasureThroughItsQueue();
                 default -> {
                 }
             }
@@ -381,7 +384,31 @@ class MotoBackendTest {
         String queue = SamTemplate.ref(template.environment("CreateInviteFunction").get(Config.EMAIL_QUEUE_URL));
         List<Message> messages = receive(queue, 1);
         assertTrue(!messages.isEmpty(), "create-invite put the batch's emails on moto's queue " + queue);
-        String fn = "EmailQueueFunction";
+        deliver(queue, "EmailQueueFunction", messages);
+        Set<String> emailed = new TreeSet<>();
+        for (StoredEmail mail : EmulatorBackend.shared().sentEmails()) {
+            mail.to().stream().filter(a -> a.startsWith("queued.guest")).forEach(emailed::add);
+        }
+        assertEquals(QUEUED_BULK_ROWS, emailed.size(), "every queued invitation was emailed through SES: " + emailed);
+    }
+
+    /**
+     * 17's erasure: the admin function put its job on moto's erasure queue (SendMessageBatch, signed by SignedJsonCall);
+     * the message read back is ErasureFunction's event; then 17a's event finds the erasure DONE.
+     */
+    private void erasureThroughItsQueue() throws Exception {
+        String queue = SamTemplate.ref(template.environment("AdminFunction").get(Config.ERASURE_QUEUE_URL));
+        List<Message> messages = receive(queue, 1);
+        assertEquals(1, messages.size(), "the admin function put the erasure's job on moto's queue " + queue);
+        deliver(queue, "ErasureFunction", messages);
+        Map<String, Object> done = http("17a's event after the job", "AdminFunction",
+                SamContractTest.substitute(Files.readString(SamContractTest.EVENTS.resolve("17a-admin-get-erasure.json")), vars, true), 200);
+        assertEquals("DONE", done.get("status"), "the erasure after its job: " + done);
+        assertEquals(1, ((Number) done.get("invitesErased")).intValue(), "the flow's invite of the invitee: " + done);
+    }
+
+    /** Hands {@code messages} of {@code queue} to {@code fn} as the event source mapping does, then deletes them. */
+    private void deliver(String queue, String fn, List<Message> messages) throws Exception {
         int batchSize = ((Number) eventSource(fn, "SQS").get("BatchSize")).intValue();
         List<Object> records = new ArrayList<>();
         for (Message m : messages) {
@@ -402,7 +429,7 @@ class MotoBackendTest {
         }
         for (int from = 0; from < records.size(); from += batchSize) {
             List<Object> batch = records.subList(from, Math.min(records.size(), from + batchSize));
-            Invocation r = invoke("moto's email queue (" + batch.size() + " of " + messages.size() + " messages)", fn,
+            Invocation r = invoke("moto's " + queue + " (" + batch.size() + " of " + messages.size() + " messages)", fn,
                     Json.write(Map.of("Records", batch)));
             Map<String, Object> answer = JSONObjectUtils.parse(r.stdout().strip());
             assertEquals(List.of(), answer.get("batchItemFailures"), fn + "'s answer: " + answer + "\nstderr: " + r.stderr());
@@ -410,11 +437,6 @@ class MotoBackendTest {
         for (Message m : messages) { // what the event source mapping does after a success
             sqs.deleteMessage(b -> b.queueUrl(queueUrls.get(queue)).receiptHandle(m.receiptHandle()));
         }
-        Set<String> emailed = new TreeSet<>();
-        for (StoredEmail mail : EmulatorBackend.shared().sentEmails()) {
-            mail.to().stream().filter(a -> a.startsWith("queued.guest")).forEach(emailed::add);
-        }
-        assertEquals(QUEUED_BULK_ROWS, emailed.size(), "every queued invitation was emailed through SES: " + emailed);
     }
 
     /** An events/ file, its placeholders filled, for {@link #QUEUED_ROOM} instead of its own room. */

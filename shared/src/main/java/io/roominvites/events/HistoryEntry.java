@@ -15,7 +15,12 @@ public record HistoryEntry(EventType type, Instant at, String actor, Map<String,
     }
 
     /** What a history entry's details may hold that tells of the invitee: their masked email, a provider's reason. */
-    private static final java.util.Set<String> PERSONAL = java.util.Set.of("invitee", "reason");
+    public static final java.util.Set<String> PERSONAL = java.util.Set.of("invitee", "reason");
+
+    /** True when an entry of this type names the invitee as its actor (their own entry or re-entry). */
+    public static boolean actorIsInvitee(EventType type) {
+        return type == EventType.INVITE_REDEEMED || type == EventType.INVITE_REENTERED;
+    }
 
     /**
      * This entry as the history of an erased invitee keeps it: its type, time and counts, without the invitee's
@@ -25,7 +30,6 @@ public record HistoryEntry(EventType type, Instant at, String actor, Map<String,
     public HistoryEntry withoutPersonalData() {
         Map<String, Object> kept = new java.util.LinkedHashMap<>(details);
         kept.keySet().removeAll(PERSONAL);
-        boolean inviteeActed = type == EventType.INVITE_REDEEMED || type == EventType.INVITE_REENTERED;
-        return new HistoryEntry(type, at, inviteeActed ? null : actor, kept);
+        return new HistoryEntry(type, at, actorIsInvitee(type) ? null : actor, kept);
     }
 }

@@ -4,8 +4,6 @@ import io.roominvites.domain.Erasure;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
-import io.roominvites.events.HistoryEntry;
-import io.roominvites.json.Json;
 import io.roominvites.store.ErasureStore;
 import io.roominvites.store.InviteRecords.Replaced;
 import io.roominvites.store.InviteRecords.RoomCheck;
@@ -19,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,15 +130,9 @@ final class DynamoErasures implements ErasureStore {
                     .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(HistoryItems.HISTORY_SK_PREFIX)))
                     .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
             for (Map<String, AttributeValue> item : page.items()) {
-                HistoryEntry entry = HistoryItems.historyEntry(item);
-                HistoryEntry kept = entry.withoutPersonalData();
-                if (!kept.equals(entry)) {
-                    Map<String, AttributeValue> rewritten = new HashMap<>(item);
-                    rewritten.put("details", s(Json.write(kept.details())));
-                    if (kept.actor() == null) {
-                        rewritten.remove("actor");
-                    }
-                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(rewritten)).build());
+                Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
+                if (kept != null) {
+                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;

@@ -33,6 +33,10 @@ final class HistoryItems {
         return Keys.key(Attr.str(InviteItems.inviteKey(e.roomId(), e.inviteId()), TableSchema.PK), sk);
     }
 
+    /** The invitee's masked email and the provider's reason: kept beside the details, so an erasure drops them unparsed. */
+    static final String INVITEE = "inviteeMasked";
+    static final String REASON = "reason";
+
     static Map<String, AttributeValue> historyItem(LifecycleEvent event) {
         Map<String, AttributeValue> item = new HashMap<>(historyKey(event));
         item.put("type", s("EVENT"));
@@ -42,18 +46,57 @@ final class HistoryItems {
         if (event.actor() != null) {
             item.put("actor", s(event.actor()));
         }
-        item.put("details", s(Json.write(event.details())));
+        Map<String, Object> details = new java.util.LinkedHashMap<>(event.details());
+        details.keySet().removeAll(HistoryEntry.PERSONAL);
+        item.put("details", s(Json.write(details)));
+        if (event.invitee() != null) {
+            item.put(INVITEE, s(event.invitee()));
+        }
+        if (event.extra().get("reason") instanceof String reason) {
+            item.put(REASON, s(reason));
+        }
         return item;
     }
 
     static HistoryEntry historyEntry(Map<String, AttributeValue> item) {
         Map<String, Object> details;
         try {
-            details = Json.parseObject(str(item, "details"));
+            details = new java.util.LinkedHashMap<>(Json.parseObject(str(item, "details")));
         } catch (ParseException | RuntimeException e) {
-            details = Map.of();
+            details = new java.util.LinkedHashMap<>();
+        }
+        if (item.containsKey(INVITEE)) {
+            details.put("invitee", Map.of("emailMasked", str(item, INVITEE)));
+        }
+        if (item.containsKey(REASON)) {
+            details.put("reason", str(item, REASON));
         }
         return new HistoryEntry(EventType.ofDetailType(str(item, "eventType")), instant(item, "at"), str(item, "actor"),
                 details);
+    }
+
+    /**
+     * {@code item} as an erased invitee's history keeps it ({@link HistoryEntry#withoutPersonalData}), or null when it
+     * holds no personal data. An entry written since the invitee's data is kept beside its details loses attributes,
+     * with no parsing (the stream consumer, which scrubs too, has no JSON parser); one written before is parsed.
+     */
+    static Map<String, AttributeValue> withoutPersonalData(Map<String, AttributeValue> item) {
+        String details = str(item, "details");
+        boolean inline = details != null && HistoryEntry.PERSONAL.stream().anyMatch(k -> details.contains("\"" + k + "\""));
+        boolean inviteeActor = item.containsKey("actor")
+                && HistoryEntry.actorIsInvitee(EventType.ofDetailType(str(item, "eventType")));
+        if (!inline && !inviteeActor && !item.containsKey(INVITEE) && !item.containsKey(REASON)) {
+            return null;
+        }
+        Map<String, AttributeValue> out = new HashMap<>(item);
+        out.remove(INVITEE);
+        out.remove(REASON);
+        if (inviteeActor) {
+            out.remove("actor");
+        }
+        if (inline) {
+            out.put("details", s(Json.write(historyEntry(item).withoutPersonalData().details())));
+        }
+        return out;
     }
 }
