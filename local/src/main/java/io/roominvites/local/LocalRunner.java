@@ -308,7 +308,7 @@ public final class LocalRunner {
     /**
      * The API: the request as API Gateway hands it to a function, through the router, answered as the deployed stack
      * answers: a body over API Gateway's 10 MB is 413 (API Gateway's own answer, in the contract's shape here); a body
-     * over the route's limit is the function's 400 INVALID_REQUEST, told without reading the body further.
+     * over the route's limit is the function's 400 INVALID_REQUEST, once the body was received (not kept).
      */
     static boolean serve(Router router, Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
@@ -343,8 +343,25 @@ public final class LocalRunner {
         return true;
     }
 
-    private static boolean tooLarge(Request request, Response response, Callback callback, int limit) {
-        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
+    /**
+     * The function's 400 for a body over the route's limit, after the rest of the body is received, as API Gateway
+     * receives the whole payload (at most its 10 MB) before it invokes the function: an answer sent while the client
+     * still sends its body reached a loaded client as a reset connection instead of the 400.
+     */
+    private static boolean tooLarge(Request request, Response response, Callback callback, int limit) throws java.io.IOException {
+        long received = 0;
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0 && received <= GATEWAY_PAYLOAD_LIMIT; ) {
+                received += n;
+            }
+        }
+        if (received > GATEWAY_PAYLOAD_LIMIT) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest is not read
+            LocalHttp.error(request, response, callback, 413, "INVALID_REQUEST",
+                    "The request body is larger than the 10 MB the API takes.");
+            return true;
+        }
         LocalHttp.error(request, response, callback, 400, "INVALID_REQUEST", Router.tooLarge(limit));
         return true;
     }
