@@ -628,7 +628,7 @@ class SamContractTest {
                 TableSchema.ROOM_LIST_INDEX, Map.of(TableSchema.ROOM_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
                 TableSchema.STATUS_LIST_INDEX, Map.of(TableSchema.STATUS_LIST_PK, "HASH", TableSchema.LIST_SK, "RANGE"),
                 TableSchema.EMAIL_MESSAGE_INDEX, Map.of(TableSchema.EMAIL_MESSAGE_PK, "HASH"),
-                TableSchema.EMAIL_KEY_INDEX, Map.of(TableSchema.EMAIL_KEY, "HASH")), gsis);
+                TableSchema.EMAIL_KEY_INDEX, Map.of(TableSchema.EMAIL_KEY, "HASH", TableSchema.PK, "RANGE")), gsis);
         expect(problems, "index projection", Map.of(TableSchema.ROOM_LIST_INDEX, "KEYS_ONLY",
                 TableSchema.STATUS_LIST_INDEX, "INCLUDE", TableSchema.EMAIL_MESSAGE_INDEX, "KEYS_ONLY",
                 TableSchema.EMAIL_KEY_INDEX, "KEYS_ONLY"), projections);

@@ -68,7 +68,7 @@ public final class App {
         this.erasures = new io.roominvites.service.Erasures(parts.store, parts.erasureQueue, parts.clock, parts.ids,
                 parts.erasureBudget);
         Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
-                erasures, admin, parts.callers, access, parts.clock, parts.issuer);
+                erasures, new io.roominvites.service.CodeExchange(parts.store, links, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);

@@ -15,6 +15,7 @@ public enum ErrorCode {
     DOMAIN_BLOCKED(403, "Invitations to this email domain are blocked on this site. Use a different email address or contact the site administrator."),
     ROOM_NOT_FOUND(404, "This room does not exist. Check the room link."),
     INVITE_NOT_FOUND(404, "This invitation does not exist in this room."),
+    CODE_INVALID(404, "That access code does not open an invitation to this room for this email. Check the room, the email the invitation was sent to and the code in it, or ask the room manager for a new invitation."),
     ERASURE_NOT_FOUND(404, "No erasure has this id. Check the id the erasure request answered."),
     ROLE_NOT_HIGHER(409, "An invitee can only be promoted to a higher role. Pick a role above their current one."),
     INVITE_NOT_ACTIVE(409, "This invitation is no longer active (revoked or expired), so it can't be changed. Create a new invitation instead."),

@@ -52,11 +52,14 @@ public final class Api {
     private final String issuer;
     private final io.roominvites.service.InviteExport export;
     private final io.roominvites.service.Erasures erasures;
+    private final io.roominvites.service.CodeExchange codes;
 
     public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
-               io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures, AdminService admin,
+               io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures,
+               io.roominvites.service.CodeExchange codes, AdminService admin,
                CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
         this.export = export;
+        this.codes = codes;
         this.erasures = erasures;
         this.invites = invites;
         this.entry = entry;
@@ -126,6 +129,20 @@ public final class Api {
             return ok(Map.of("events", Views.history(invites.history(c, roomId(p), inviteId(p)))));
         });
         all.put(Operation.PREVIEW_INVITE, this::preview);
+        all.put(Operation.EXCHANGE_CODE, (r, p) -> {
+            Body b = Body.parse(r.body());
+            String roomId = b.string("roomId", true, 64);
+            String email = b.string("email", true, 254);
+            String code = b.string("code", true, 32);
+            if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
+                b.problem("roomId", "must be 1 to 64 letters, digits, - or _");
+            }
+            if (email != null && Emails.problem(email) != null) {
+                b.problem("email", Emails.problem(email));
+            }
+            b.check();
+            return ok(Map.of("token", codes.exchange(roomId, Emails.normalize(email), code, r.sourceIp())));
+        });
         all.put(Operation.REDEEM_INVITE, this::redeem);
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
                 "Cache-Control", "public, max-age=300"), accessTokens.jwksJson()));
@@ -260,6 +277,7 @@ public final class Api {
             if (row.created()) {
                 m.put("invite", Views.invite(row.invite(), now));
                 m.put("link", row.link());
+                m.put("accessCode", invites.accessCode(row.invite()));
             } else {
                 m.put("error", Views.error(row.error()));
             }
@@ -289,6 +307,7 @@ public final class Api {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invite", Views.invite(created.invite(), clock.instant()));
         m.put("link", created.link());
+        m.put("accessCode", invites.accessCode(created.invite()));
         Map<String, Object> email = new LinkedHashMap<>();
         email.put("status", created.emailStatus().name());
         if (created.emailMessageId() != null) {

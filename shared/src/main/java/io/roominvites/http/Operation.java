@@ -33,6 +33,7 @@ public enum Operation {
     HISTORY("GET", "/rooms/{roomId}/invites/{inviteId}/history", Function.MANAGER_READS),
     PREVIEW_INVITE("POST", "/invites/preview", Function.REDEEM_INVITE, Needs.KEYS),
     REDEEM_INVITE("POST", "/invites/redeem", Function.REDEEM_INVITE, Needs.KEYS),
+    EXCHANGE_CODE("POST", "/invites/code", Function.REDEEM_INVITE, Needs.KEYS),
     JWKS("GET", "/.well-known/jwks.json", Function.JWKS, Needs.KEYS),
     OPENID_CONFIGURATION("GET", "/.well-known/openid-configuration", Function.JWKS),
     DEV_TOKEN("POST", "/dev/token", Function.LOCAL),

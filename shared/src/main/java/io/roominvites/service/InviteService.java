@@ -181,7 +181,7 @@ public final class InviteService {
      */
     CreatedInvite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
         EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
-                templateData(invite, room, caller, link));
+                templateData(invite, room, caller.displayName(), link, accessCode(invite)));
         Invite recorded = recordOutcome(invite, room, outcome, invite.emailDelivery().at());
         // this request's own email, whatever other requests reserved or recorded meanwhile
         return new CreatedInvite(recorded, link, outcome.sent() ? EmailStatus.SENT : EmailStatus.FAILED, false,
@@ -372,13 +372,13 @@ public final class InviteService {
         return s.linkBaseUrl() + "#invite=" + token;
     }
 
-    /** The data every invitation email passes to the template: part of the contract. */
-    static Map<String, Object> templateData(Invite invite, Room room, Caller inviter, String link) {
-        return templateData(invite, room, inviter.displayName(), link);
+    /** The access code of the invite's current link, {@code XXXX-XXXX} (derived, never stored: {@code AccessCodes}). */
+    public String accessCode(Invite invite) {
+        return links.accessCode(invite.inviteId(), invite.linkVersion());
     }
 
-    /** {@link #templateData(Invite, Room, Caller, String)} with the inviter's name as stored on the invite. */
-    static Map<String, Object> templateData(Invite invite, Room room, String inviterName, String link) {
+    /** The data every invitation email passes to the template (the inviter's name as stored on the invite). */
+    static Map<String, Object> templateData(Invite invite, Room room, String inviterName, String link, String accessCode) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("firstName", invite.firstName());
         data.put("lastName", invite.lastName());
@@ -392,6 +392,7 @@ public final class InviteService {
         data.put("expiresAt", invite.expiresAt().toString());
         data.put("expiresAtText", READABLE.format(invite.expiresAt()));
         data.put("inviteLink", link);
+        data.put("accessCode", accessCode);
         return data;
     }
 

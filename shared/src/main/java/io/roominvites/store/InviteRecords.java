@@ -84,6 +84,12 @@ public interface InviteRecords {
     /** The invite's history, oldest first (empty when it has none or is gone). */
     List<HistoryEntry> history(String roomId, String inviteId);
 
+    /**
+     * The ids of the invites of this (normalised) email in this room, from the erasure-key index (eventually
+     * consistent: an invite created a moment ago may be missing; an erased one holds no email and is never listed).
+     */
+    List<String> inviteIdsOf(String roomId, String email);
+
     /** The invite whose latest email has this provider message id (eventually consistent), if any. */
     Optional<InviteKey> findByEmailMessage(String messageId);
 

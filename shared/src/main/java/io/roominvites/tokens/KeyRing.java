@@ -52,15 +52,17 @@ public final class KeyRing {
     /** HKDF salt and info of the link-token HMAC key: fixed, so every container derives the same key. */
     private static final byte[] LINK_KEY_SALT = "room-invites/key-ring/v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LINK_KEY_INFO = "invite-link-token HS256".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CODE_KEY_INFO = "invite-access-code HMAC-SHA256".getBytes(StandardCharsets.US_ASCII);
 
     /** One key with its signers and verifiers (ES256 for access tokens, HS256 for links), built once. */
-    private record Entry(ECKey key, JWSSigner signer, JWSVerifier verifier, JWSSigner linkSigner, JWSVerifier linkVerifier) {
+    private record Entry(ECKey key, JWSSigner signer, JWSVerifier verifier, JWSSigner linkSigner, JWSVerifier linkVerifier,
+                         byte[] codeKey) {
         static Entry of(ECKey key) {
             try {
                 byte[] linkKey = linkKey(key);
                 // nimbus keeps the array it is given (no copy): each gets its own, and neither may be wiped
                 return new Entry(key, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK()),
-                        new MACSigner(linkKey.clone()), new MACVerifier(linkKey));
+                        new MACSigner(linkKey.clone()), new MACVerifier(linkKey), derive(key, CODE_KEY_INFO));
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
                 // the message of nimbus's exception is not relied upon: it must not reach our callers
                 throw new IllegalArgumentException("key '" + key.getKeyID() + "' is not a usable P-256 signing key");
@@ -73,6 +75,11 @@ public final class KeyRing {
      * scalar as a 32-byte big-endian integer (the JWK's {@code d}, RFC 7518 6.2.2.1).
      */
     static byte[] linkKey(ECKey key) throws GeneralSecurityException, JOSEException {
+        return derive(key, LINK_KEY_INFO);
+    }
+
+    /** HKDF-SHA256 of the private scalar with the ring's salt and {@code info} (one key per purpose). */
+    private static byte[] derive(ECKey key, byte[] info) throws GeneralSecurityException, JOSEException {
         byte[] d = ECKey.encodeCoordinate(256, key.toECPrivateKey().getS()).decode();
         byte[] prk = null;
         try {
@@ -80,7 +87,7 @@ public final class KeyRing {
             mac.init(new SecretKeySpec(LINK_KEY_SALT, "HmacSHA256"));
             prk = mac.doFinal(d);
             mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(LINK_KEY_INFO);
+            mac.update(info);
             mac.update((byte) 1);
             return mac.doFinal();
         } finally {
@@ -230,6 +237,21 @@ public final class KeyRing {
 
     public ECKey activeKey() {
         return entries.get(activeKid).key();
+    }
+
+    /**
+     * The keys access codes are derived with ({@code AccessCodes}), the active key's first: a code made with a key
+     * still in the ring keeps working after a rotation, as a link signed with it does.
+     */
+    public java.util.List<byte[]> codeKeys() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>(entries.size());
+        out.add(entries.get(activeKid).codeKey().clone());
+        entries.forEach((kid, e) -> {
+            if (!kid.equals(activeKid)) {
+                out.add(e.codeKey().clone());
+            }
+        });
+        return out;
     }
 
     public Optional<ECKey> key(String kid) {

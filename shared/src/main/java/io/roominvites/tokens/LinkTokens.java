@@ -44,6 +44,7 @@ public final class LinkTokens {
     private final String encodedHeader;
     private final JWSHeader cursorHeader;
     private final String encodedCursorHeader;
+    private final AccessCodes accessCodes;
 
     public LinkTokens(KeyRing ring, String issuer) {
         this.ring = Objects.requireNonNull(ring, "ring");
@@ -52,6 +53,17 @@ public final class LinkTokens {
         this.encodedHeader = header.toBase64URL().toString();
         this.cursorHeader = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(CURSOR_TYPE).build();
         this.encodedCursorHeader = cursorHeader.toBase64URL().toString();
+        this.accessCodes = new AccessCodes(ring);
+    }
+
+    /** The access codes of links, under the same ring (a code works while a link of the same key would). */
+    public AccessCodes accessCodes() {
+        return accessCodes;
+    }
+
+    /** The access code of {@code invite}'s current link, as shown: {@code XXXX-XXXX}. */
+    public String accessCode(String inviteId, int linkVersion) {
+        return io.roominvites.domain.AccessCode.display(accessCodes.code(inviteId, linkVersion));
     }
 
     /** A signed link token for {@code inviteId}, valid until {@code expiresAt} (both instants in whole seconds). */

@@ -142,6 +142,12 @@ public final class InProcessService {
     /** One request through the router; {@code body} a map (sent as JSON), a string (sent as it is) or null. */
     @SuppressWarnings("unchecked")
     public Answer call(String method, String path, String bearer, Object body, Map<String, String> headers) {
+        return callFrom("127.0.0.1", method, path, bearer, body, headers);
+    }
+
+    /** {@link #call} from the caller's address {@code sourceIp} (as API Gateway's requestContext gives it). */
+    @SuppressWarnings("unchecked")
+    public Answer callFrom(String sourceIp, String method, String path, String bearer, Object body, Map<String, String> headers) {
         Map<String, String> h = new HashMap<>();
         headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
         if (bearer != null) {
@@ -159,7 +165,7 @@ public final class InProcessService {
         }
         String requestId = "req-" + REQUESTS.incrementAndGet();
         HttpRequest request = new HttpRequest(method, q < 0 ? path : path.substring(0, q), h, query, text, requestId,
-                "127.0.0.1");
+                sourceIp);
         return new Answer(app.router().handle(request), requestId);
     }
 

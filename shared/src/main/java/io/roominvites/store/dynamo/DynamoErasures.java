@@ -92,6 +92,22 @@ final class DynamoErasures implements ErasureStore {
         return new HolderPage(out, next);
     }
 
+    /** The invites of {@code email} in {@code roomId}: one Query of the index, its sort key (the item's pk) by prefix. */
+    java.util.List<String> inviteIdsOf(String roomId, String email) {
+        String prefix = Attr.str(InviteItems.inviteKey(roomId, ""), TableSchema.PK);
+        QueryResponse r = Calls.call(() -> table.db.query(QueryRequest.builder().tableName(table.name)
+                .indexName(TableSchema.EMAIL_KEY_INDEX)
+                .keyConditionExpression("#k = :k AND begins_with(#pk, :room)")
+                .expressionAttributeNames(Map.of("#k", TableSchema.EMAIL_KEY, "#pk", TableSchema.PK))
+                .expressionAttributeValues(Map.of(":k", s(io.roominvites.domain.Emails.erasureKey(email)), ":room", s(prefix)))
+                .limit(100).build()));
+        List<String> out = new ArrayList<>(r.count());
+        for (Map<String, AttributeValue> k : r.items()) {
+            out.add(Attr.str(k, TableSchema.PK).substring(prefix.length()));
+        }
+        return out;
+    }
+
     @Override
     public Replaced eraseInvite(Invite current, Invite erased, String erasureId) {
         List<TransactWriteItem> items = List.of(

@@ -210,6 +210,11 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
+    public List<String> inviteIdsOf(String roomId, String email) {
+        return erasures.inviteIdsOf(roomId, email);
+    }
+
+    @Override
     public Optional<InviteKey> findByEmailMessage(String messageId) {
         return invites.findByEmailMessage(messageId);
     }

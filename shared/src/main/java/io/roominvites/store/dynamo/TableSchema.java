@@ -49,7 +49,8 @@ public final class TableSchema {
     public static final String EMAIL_MESSAGE_PK = "emailMessageId";
 
     /**
-     * Items by the erasure key of the address they hold ({@code io.roominvites.domain.Emails#erasureKey}), KEYS_ONLY,
+     * Items by the erasure key of the address they hold ({@code io.roominvites.domain.Emails#erasureKey}), sorted by
+     * their pk (so one room's invites of an address are one prefix: the access code's lookup), KEYS_ONLY,
      * sparse: invites with an email and single creates' idempotency records. Where an erasure finds every item of one
      * person without a scan; an erased item loses the key with the address, and so leaves the index.
      */

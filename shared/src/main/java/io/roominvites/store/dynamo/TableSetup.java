@@ -49,7 +49,7 @@ public final class TableSetup {
                                     .keySchema(key(TableSchema.EMAIL_MESSAGE_PK, KeyType.HASH))
                                     .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build(),
                             GlobalSecondaryIndex.builder().indexName(TableSchema.EMAIL_KEY_INDEX)
-                                    .keySchema(key(TableSchema.EMAIL_KEY, KeyType.HASH))
+                                    .keySchema(key(TableSchema.EMAIL_KEY, KeyType.HASH), key(TableSchema.PK, KeyType.RANGE))
                                     .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build())
                     .applyMutation(b2 -> {
                         if (stream) {

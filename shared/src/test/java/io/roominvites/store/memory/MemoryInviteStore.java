@@ -275,6 +275,12 @@ public final class MemoryInviteStore implements InviteStore {
     }
 
     @Override
+    public synchronized List<String> inviteIdsOf(String roomId, String email) {
+        return invites.values().stream().filter(i -> i.roomId().equals(roomId) && email.equals(i.email()))
+                .map(Invite::inviteId).sorted().toList();
+    }
+
+    @Override
     public synchronized Optional<InviteKey> findByEmailMessage(String messageId) {
         return invites.values().stream()
                 .filter(i -> i.emailDelivery() != null && messageId.equals(i.emailDelivery().messageId()))
