@@ -93,7 +93,7 @@ class SamContractTest {
 
     /** Placeholders the events may hold; `envsubst` or this test fills them (docs/deploy.md). */
     static final Set<String> PLACEHOLDERS = Set.of("ADMIN_TOKEN", "OWNER_TOKEN", "INVITEE_TOKEN", "STARTS_AT", "ENDS_AT",
-            "INVITE_ID", "LINK_TOKEN", "ERASURE_ID");
+            "INVITE_ID", "LINK_TOKEN", "ERASURE_ID", "ACCESS_CODE");
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
     private static final Set<Operation> ALL_BUT_JWKS = EnumSet.complementOf(EnumSet.of(Operation.JWKS,
@@ -282,6 +282,10 @@ class SamContractTest {
         m.put(Operation.PROMOTE_INVITE, union(Set.of(batchGet), gated));
         m.put(Operation.PREVIEW_INVITE, Set.of(get, batchGet, secret));
         m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
+        // the failure ledgers and the invites (BatchGetItem), the room's invites of the email (Query of the erasure-key
+        // index), a failure booked on both ledgers (a transaction of Puts), the link token (the signing keys)
+        m.put(Operation.EXCHANGE_CODE, Set.of(batchGet, secret, "dynamodb:Query index/" + TableSchema.EMAIL_KEY_INDEX,
+                "dynamodb:PutItem table tx"));
         m.put(Operation.JWKS, Set.of(secret));
         m.put(Operation.OPENID_CONFIGURATION, Set.of());
         m.put(Operation.HISTORY, Set.of(batchGet, query));
@@ -1144,6 +1148,7 @@ class SamContractTest {
             String link = String.valueOf(b.get("link"));
             // the links before it answer LINK_REPLACED from now on: the steps below use the new one
             v.put("LINK_TOKEN", link.substring(link.indexOf("#invite=") + 8));
+            v.put("ACCESS_CODE", String.valueOf(b.get("accessCode")));
         }));
         x.put("09-list-invites.json", new Expected(200, (b, v) -> assertTrue(String.valueOf(b.get("invites")).contains(v.get("INVITE_ID")), "pending invites: " + b)));
         x.put("09b-export-invites.json", new Expected(200, (b, v) -> {
@@ -1155,6 +1160,12 @@ class SamContractTest {
             assertEquals("OPEN", b.get("state"));
             assertEquals("LOBBY", b.get("next"));
             assertEquals("Gia", obj(b, "invitee").get("firstName"));
+        }));
+        // the access code of the reissued link gives that link's token (the lobby's steps use it from here)
+        x.put("10b-exchange-code.json", new Expected(200, (b, v) -> {
+            String token = String.valueOf(b.get("token"));
+            assertTrue(token.split("\\.").length == 3, "a link token: " + b);
+            v.put("LINK_TOKEN", token);
         }));
         x.put("11-redeem-invite-lobby.json", new Expected(200, (b, v) -> {
             assertEquals("SPEAKER", b.get("role"));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmailTemplateTest {
     /** docs/api.md, "Email template data". */
     static final Set<String> CONTRACT = Set.of("firstName", "lastName", "roomTitle", "roomDescription", "startsAt",
-            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink");
+            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink", "accessCode");
 
     @Test
     void theDefaultTemplateIsTheSesV2DocumentShippedInEmailTemplates() {
@@ -37,6 +37,6 @@ class EmailTemplateTest {
         used.removeAll(Set.of("this", "else", "if", "each", "unless", "with"));
         assertTrue(CONTRACT.containsAll(used), "not in the contract: " + used);
         assertTrue(used.containsAll(Set.of("firstName", "roomTitle", "startsAtText", "roleLabel", "permissions",
-                "inviterName", "expiresAtText", "inviteLink")), used.toString());
+                "inviterName", "expiresAtText", "inviteLink", "accessCode")), used.toString());
     }
 }

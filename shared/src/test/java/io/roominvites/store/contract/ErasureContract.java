@@ -80,6 +80,21 @@ public interface ErasureContract extends StoreContract {
     }
 
     @Test
+    default void theInvitesOfAnEmailInARoomAreFoundByTheIndexAndAnErasedOneIsNot() {
+        Room a = room("erf", 1);
+        Room b = room("erf-2", 1);
+        Invite one = created(StoreContract.invite("erf", StoreContract.inviteId(1), PERSON), a);
+        Invite two = created(StoreContract.invite("erf", StoreContract.inviteId(2), PERSON), a);
+        created(StoreContract.invite("erf-2", StoreContract.inviteId(3), PERSON), b); // a room whose id extends erf's
+        created(StoreContract.invite("erf", StoreContract.inviteId(4), "other@example.org"), a);
+        assertEquals(Set.of(one.inviteId(), two.inviteId()), new HashSet<>(store().inviteIdsOf("erf", PERSON)));
+        assertEquals(List.of(), store().inviteIdsOf("erf", "nobody@example.org"));
+        store().startErasure(Erasure.started("erasure-f", Emails.erasureKey(PERSON), T0));
+        store().eraseInvite(one, one.erasedAt(T0.plusSeconds(1)), "erasure-f");
+        assertEquals(List.of(two.inviteId()), store().inviteIdsOf("erf", PERSON));
+    }
+
+    @Test
     default void anInviteIsErasedAndCountedOnceAndLeavesTheHolders() {
         Room a = room("erc", 1);
         Room b = room("erd", 1);
