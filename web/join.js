@@ -126,6 +126,7 @@ function start() {
     generation++;
     view('No invitation here', [
       h('p', null, 'This page opens a room from an invitation link. Open the link from your invitation email, or paste the whole link into the address bar.'),
+      codeOffer(),
     ]);
     return;
   }
@@ -361,6 +362,60 @@ async function enter(token, g, p, email) {
   }
 }
 
+/** "I have a code": for a link that doesn't work (cut, rewritten, on another device), the code from the email. */
+function codeOffer() {
+  return h('div', { class: 'actions' },
+    h('button', { type: 'button', id: 'have-code', onclick: () => showCodeForm() }, 'I have a code'));
+}
+
+/** Room, email and the access code from the email: the link's token, then the invitation as with the link. */
+function showCodeForm() {
+  generation++;
+  clearTimers();
+  const g = generation;
+  const field = (id, label, attrs) => [h('label', { for: id }, label),
+    h('input', { id, name: id, required: true, spellcheck: 'false', autocapitalize: 'off', ...attrs })];
+  const room = new URLSearchParams(location.search).get('room') || '';
+  const error = h('div', { id: 'code-error', class: 'field-error', role: 'alert' });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Open my invitation');
+  const form = h('form', { id: 'code-form', novalidate: '' },
+    field('code-room', 'Room', { value: room, maxlength: '64', 'aria-describedby': 'code-room-hint' }),
+    h('p', { id: 'code-room-hint', class: 'muted small' }, 'The room\'s id, as the room manager gave it (the last part of the room\'s address).'),
+    field('code-email', 'Email address that received the invitation', { type: 'email', autocomplete: 'email', inputmode: 'email',
+      maxlength: '254', value: signedIn() ? signedIn().email : '' }),
+    field('code-code', 'Access code', { autocomplete: 'one-time-code', maxlength: '32', 'aria-describedby': 'code-hint' }),
+    h('p', { id: 'code-hint', class: 'muted small' }, 'The 8 characters in your invitation email, like 7KQ2-M9XD.'),
+    error, h('div', { class: 'actions' }, button));
+  view('Open your invitation with a code', [h('p', null, 'If the link in your invitation email doesn\'t work, or you are on another device, enter the code from the email.'), form]);
+  const first = /** @type {HTMLInputElement} */ (form.querySelector(room ? '#code-email' : '#code-room'));
+  first.focus();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const [r, e, c] = ['code-room', 'code-email', 'code-code'].map((id) => /** @type {HTMLInputElement} */ (document.getElementById(id)));
+    const empty = [r, e, c].find((i) => !i.value.trim() || !i.checkValidity());
+    if (empty) {
+      empty.setAttribute('aria-invalid', 'true');
+      replace(error, 'Fill in the room, the email address and the code.');
+      empty.focus();
+      return;
+    }
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const { token } = await api.exchangeAccessCode(r.value.trim(), e.value.trim(), c.value.trim());
+      if (g !== generation) return;
+      keep(token);
+      begin(token);
+    } catch (err) {
+      if (g !== generation) return;
+      form.removeAttribute('aria-busy');
+      button.disabled = err.code === 'RATE_LIMITED';
+      replace(error, ...errorContent(err));
+      c.focus();
+    }
+  });
+}
+
 function showLobby(token, p, g) {
   clearTimers();
   const input = h('input', { id: 'lobby-email', name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254',
@@ -471,6 +526,7 @@ function failed(e, token, g, { quiet = false } = {}) {
   const again = () => { if (g === generation) open(token, g, { quiet: true }); };
   const stay = quiet && !!document.getElementById('retry-note'); // the same screen again: the focus stays where it is
   view(x.title, [h('div', { class: 'box error', role: 'alert' }, errorContent(e).slice(1)),
+    e.code === 'LINK_INVALID' ? codeOffer() : null,
     transient ? [
       h('p', { id: 'retry-note', class: 'muted small' }, 'This page tries again by itself, and as soon as your connection is back.'),
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, 'Try again')),

@@ -315,6 +315,15 @@ export class RoomInvitesClient {
     return this.request('POST', '/invites/redeem', { ...o, body });
   }
 
+  /**
+   * (v3) The invite's current link token for its access code (from the email), the room and the invited email: then
+   * preview and redeem as with a link. Not repeated on an unclear failure: each wrong try counts against the caller.
+   * @param {string} roomId @param {string} email @param {string} code @returns {Promise<{token: string}>}
+   */
+  exchangeAccessCode(roomId, email, code, o = {}) {
+    return this.request('POST', '/invites/code', { ...o, body: { roomId, email, code }, anonymous: true });
+  }
+
   /** The public keys that verify access tokens. */
   jwks(o = {}) {
     return this.request('GET', '/.well-known/jwks.json', { ...o, idempotent: true, anonymous: true });

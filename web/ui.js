@@ -104,6 +104,8 @@ export function explain(e) {
     LINK_REPLACED: ['A newer link was issued for this invitation.', 'Use the latest link you received, or ask the room manager for it.'],
     INVITE_REVOKED: ['This invitation was removed by the room manager.', 'The invite no longer works. Ask the room manager if you still need access.'],
     ROOM_DELETED: ['This room was deleted.', 'The invite no longer works.'],
+    CODE_INVALID: ['That code doesn\'t open an invitation to this room for this email.', 'Check the room, the email address the invitation was sent to and the code in it, or ask the room manager for a new invitation.'],
+    ERASURE_NOT_FOUND: ['No erasure has this id.', 'Check the id the erasure request answered.'],
     SESSION_NOT_STARTED: ['The session hasn\'t started yet.', 'Come back at the start time.'],
     SESSION_ENDED: ['This session is over.', 'The invitation no longer opens the room.'],
     EMAIL_REQUIRED: ['Please confirm your email address.', 'Enter the email address that received the invitation.'],

@@ -60,6 +60,35 @@ class JoinPageTest {
     }
 
     @Test
+    void withoutAWorkingLinkTheCodeFromTheEmailOpensTheInvitationAndAWrongCodeSaysSo() {
+        String room = Service.roomId("code");
+        Pages.room(room, Duration.ofMinutes(-1));
+        Service.Response created = Pages.invite(room, "cody@example.org", "Cody", "Coder", "SPEAKER");
+        String code = String.valueOf(created.json().get("accessCode"));
+        try (Browser b = Browser.open()) {
+            // a link cut by a mail client: the page says so and offers the code
+            b.get(Pages.web() + "/join?room=" + room + "#invite=eyJhbGciOiJIUzI1NiJ9.eyJpbnYiOiJ4");
+            b.awaitText("#title", "This invitation link is incomplete or damaged.", 15);
+            b.find("#have-code").click();
+            b.awaitText("#title", "Open your invitation with a code", 10);
+            assertEquals(room, b.find("#code-room").getAttribute("value"), "the room from the page's address");
+            assertEquals("code-email", b.focusedId());
+            b.find("#code-email").sendKeys("cody@example.org");
+            b.find("#code-code").sendKeys("0000-0000" + Keys.ENTER);
+            b.awaitText("#code-error", "doesn't open an invitation to this room for this email", 10);
+            assertEquals("code-code", b.focusedId(), "back in the code field, to correct it");
+            assertEquals(List.of(), b.seriousAccessibilityViolations(), "axe: serious or critical violations on the code form");
+            b.screenshot("join-code-form");
+            b.find("#code-code").clear();
+            b.find("#code-code").sendKeys(code.toLowerCase(java.util.Locale.ROOT).replace("-", " ") + Keys.ENTER);
+            b.awaitText("#lobby-heading", "Lobby", 15);
+            b.find("#lobby-email").sendKeys("cody@example.org" + Keys.ENTER);
+            b.awaitText("#title", "You're in", 10);
+            assertEquals("Speaker", b.text("#role"));
+        }
+    }
+
+    @Test
     void theLobbyKeepsAMistypedEmailCountsDownAttemptsThenAcceptsTheRightOneAnotherDeviceIsRefusedPromotionAndRevokeReachTheInvitee() {
         String room = Service.roomId("lobby");
         Pages.room(room, Duration.ofMinutes(-1));
