@@ -320,6 +320,8 @@ function showResult(issued, title) {
     h('div', { class: 'copyrow' }, link, copy),
     copyStatus,
     h('p', { id: 'link-note', class: 'muted small' }, 'For security, the link works on one device only. Share it with the invitee your preferred way.'),
+    issued.accessCode ? h('p', { id: 'access-code', class: 'small' }, 'Access code (if the link doesn\'t reach them whole): ',
+      h('code', null, issued.accessCode), ` with room ${roomId} on the join page's "I have a code".`) : null,
     h('div', { id: 'email-outcome', role: 'status' }, emailOutcome(issued)));
   section.hidden = false;
   heading.focus();

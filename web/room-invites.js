@@ -24,7 +24,7 @@
  *            redeemedAt?: string|null, revokedAt?: string|null, promotedAt?: string|null, emailDelivery?: EmailDelivery|null,
  *            maxDevices?: number, devices?: BoundDevice[], locked?: boolean, failedEmailAttempts?: number, linkVersion?: number}} Invite
  * @typedef {{status: 'NOT_REQUESTED'|'QUEUED'|'SENT'|'FAILED', messageId?: string, error?: string}} EmailOutcome
- * @typedef {{invite: Invite, link: string, email: EmailOutcome}} IssuedLink
+ * @typedef {{invite: Invite, link: string, accessCode?: string, email: EmailOutcome}} IssuedLink
  * @typedef {{email: string, firstName: string, lastName: string, role: RoleId, sendEmail?: boolean, maxDevices?: number}} NewInvite
  * @typedef {{row: number, status: 'CREATED'|'FAILED', invite?: Invite, link?: string, error?: {code: string, message: string, fields?: FieldProblem[]}}} BulkRow
  * @typedef {{created: number, failed: number, results: BulkRow[]}} BulkResult

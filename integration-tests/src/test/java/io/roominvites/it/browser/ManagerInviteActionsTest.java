@@ -50,6 +50,10 @@ class ManagerInviteActionsTest {
             String newLink = manager.find("#link").getAttribute("value");
             assertTrue(newLink.startsWith(Pages.web() + "/join#invite="), newLink);
             assertNotEquals(oldLink, newLink);
+            // the new link's access code, shown beside it (a reissue gives a new one)
+            String shownCode = manager.text("#access-code");
+            assertTrue(shownCode.matches("(?s).*[0-9A-Z]{4}-[0-9A-Z]{4} with room " + room + ".*"), shownCode);
+            assertFalse(shownCode.contains(String.valueOf(created.json().get("accessCode"))), "a new code: " + shownCode);
             assertEquals("Not emailed: share the link with Ria yourself.", manager.text("#email-outcome"));
             manager.awaitText("#status-" + id, "Reissue: done.", 10);
             assertEquals("reissued (version 2)", manager.text(item(id) + " dd[data-fact='Link']"));
