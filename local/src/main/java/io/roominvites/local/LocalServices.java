@@ -165,6 +165,7 @@ public final class LocalServices implements AutoCloseable {
         parts.email = o.email;
         this.emailQueue = o.emailQueue;
         parts.emailQueue = o.emailQueue;
+        parts.calendar = new io.roominvites.calendar.ical.BiweeklyCalendarWriter();
         this.erasureQueue = o.erasureQueue;
         parts.erasureQueue = o.erasureQueue;
         parts.clock = clock;

@@ -68,7 +68,8 @@ public final class App {
         this.erasures = new io.roominvites.service.Erasures(parts.store, parts.erasureQueue, parts.clock, parts.ids,
                 parts.erasureBudget);
         Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
-                erasures, new io.roominvites.service.CodeExchange(parts.store, links, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer);
+                erasures, new io.roominvites.service.CodeExchange(parts.store, links, parts.clock),
+                new io.roominvites.service.InviteCalendar(entry, settings, parts.calendar, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);
@@ -172,6 +173,18 @@ public final class App {
     public static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
                                  Function<Config, EmailQueue> queueFactory,
                                  Function<Config, io.roominvites.service.Erasures.Queue> erasureQueues) {
+        return fromConfig(config, operations, emailFactory, queueFactory, erasureQueues, null);
+    }
+
+    /** A function's app whose operations write calendar files with {@code calendar} (the redeem function's). */
+    public static App fromEnvironmentWithCalendar(Set<Operation> operations, io.roominvites.calendar.CalendarWriter calendar) {
+        return fromConfig(Config.fromEnvironment(), operations, null, null, null, calendar);
+    }
+
+    private static App fromConfig(Config config, Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
+                                  Function<Config, EmailQueue> queueFactory,
+                                  Function<Config, io.roominvites.service.Erasures.Queue> erasureQueues,
+                                  io.roominvites.calendar.CalendarWriter calendar) {
         boolean needsStore = !KEY_DOCUMENTS.containsAll(operations);
         boolean needsKeys = Operation.anyNeeds(operations, Operation.Needs.KEYS);
         boolean needsCallers = needsStore;
@@ -243,6 +256,7 @@ public final class App {
         parts.email = email;
         parts.emailQueue = emailQueue;
         parts.erasureQueue = erasureQueue;
+        parts.calendar = calendar;
         return new App(parts, operations);
     }
 
@@ -300,6 +314,8 @@ public final class App {
         public EmailGateway email = EmailGateway.NONE;
         /** Where bulk emails go to be sent after the answer; null sends them all within the request. */
         public EmailQueue emailQueue;
+        /** Writes calendar files (the calendar module's); null: none are offered (503 with a sentence). */
+        public io.roominvites.calendar.CalendarWriter calendar;
         /** Where erasures' jobs go; null: erasure is not offered here (503 with a sentence). */
         public io.roominvites.service.Erasures.Queue erasureQueue;
         /** How long one run of an erasure's job goes on before it hands the rest over again. */

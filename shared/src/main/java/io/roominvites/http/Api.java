@@ -53,13 +53,15 @@ public final class Api {
     private final io.roominvites.service.InviteExport export;
     private final io.roominvites.service.Erasures erasures;
     private final io.roominvites.service.CodeExchange codes;
+    private final io.roominvites.service.InviteCalendar calendar;
 
     public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
                io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures,
-               io.roominvites.service.CodeExchange codes, AdminService admin,
+               io.roominvites.service.CodeExchange codes, io.roominvites.service.InviteCalendar calendar, AdminService admin,
                CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
         this.export = export;
         this.codes = codes;
+        this.calendar = calendar;
         this.erasures = erasures;
         this.invites = invites;
         this.entry = entry;
@@ -129,6 +131,14 @@ public final class Api {
             return ok(Map.of("events", Views.history(invites.history(c, roomId(p), inviteId(p)))));
         });
         all.put(Operation.PREVIEW_INVITE, this::preview);
+        all.put(Operation.INVITE_CALENDAR, (r, p) -> {
+            Body b = Body.parse(r.body());
+            String token = b.string("token", true, 4096);
+            b.check();
+            return new HttpResponse(200, Map.of("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH",
+                    "Content-Disposition", "attachment; filename=\"invite.ics\"", "Cache-Control", "no-store"),
+                    calendar.ics(token));
+        });
         all.put(Operation.EXCHANGE_CODE, (r, p) -> {
             Body b = Body.parse(r.body());
             String roomId = b.string("roomId", true, 64);

@@ -34,6 +34,7 @@ public enum Operation {
     PREVIEW_INVITE("POST", "/invites/preview", Function.REDEEM_INVITE, Needs.KEYS),
     REDEEM_INVITE("POST", "/invites/redeem", Function.REDEEM_INVITE, Needs.KEYS),
     EXCHANGE_CODE("POST", "/invites/code", Function.REDEEM_INVITE, Needs.KEYS),
+    INVITE_CALENDAR("POST", "/invites/calendar", Function.REDEEM_INVITE, Needs.KEYS),
     JWKS("GET", "/.well-known/jwks.json", Function.JWKS, Needs.KEYS),
     OPENID_CONFIGURATION("GET", "/.well-known/openid-configuration", Function.JWKS),
     DEV_TOKEN("POST", "/dev/token", Function.LOCAL),
