@@ -281,6 +281,7 @@ class SamContractTest {
         m.put(Operation.RELEASE_DEVICE, union(Set.of(batchGet), gated));
         m.put(Operation.PROMOTE_INVITE, union(Set.of(batchGet), gated));
         m.put(Operation.PREVIEW_INVITE, Set.of(get, batchGet, secret));
+        m.put(Operation.INVITE_CALENDAR, Set.of(get, batchGet, secret)); // the preview's read, then the file
         m.put(Operation.REDEEM_INVITE, union(Set.of(get, batchGet, put, secret), gated));
         // the failure ledgers and the invites (BatchGetItem), the room's invites of the email (Query of the erasure-key
         // index), a failure booked on both ledgers (a transaction of Puts), the link token (the signing keys)
@@ -1166,6 +1167,12 @@ class SamContractTest {
             String token = String.valueOf(b.get("token"));
             assertTrue(token.split("\\.").length == 3, "a link token: " + b);
             v.put("LINK_TOKEN", token);
+        }));
+        // the session as a calendar file (the answer is text/calendar: answerBody gives it as {text})
+        x.put("10c-invite-calendar.json", new Expected(200, (b, v) -> {
+            String ics = String.valueOf(b.get("text"));
+            assertTrue(ics.startsWith("BEGIN:VCALENDAR") && ics.contains("METHOD:PUBLISH") && ics.contains("BEGIN:VEVENT")
+                    && ics.contains("UID:" + v.get("INVITE_ID") + "@room-invites"), ics);
         }));
         x.put("11-redeem-invite-lobby.json", new Expected(200, (b, v) -> {
             assertEquals("SPEAKER", b.get("role"));
