@@ -221,6 +221,48 @@ function route(token, p, g) {
   }
 }
 
+/** "YYYYMMDDTHHMMSSZ", as calendar links take an instant. */
+function compact(iso) {
+  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/**
+ * "Add to calendar": the file (the service writes it, with the join link), and Google and Outlook links that carry
+ * the session but never the link's token (those calendars are someone else's servers): they say where the link is.
+ */
+function addToCalendar(token, p) {
+  const status = h('p', { id: 'calendar-status', class: 'small', role: 'status' });
+  const where = `${location.origin}${location.pathname}`;
+  const details = `Join with the link in your invitation email (it opens ${where}).`;
+  const google = 'https://calendar.google.com/calendar/render?' + new URLSearchParams({ action: 'TEMPLATE',
+    text: p.room.title, dates: `${compact(p.startsAt)}/${compact(p.endsAt)}`, details, location: where });
+  const outlook = 'https://outlook.live.com/calendar/0/deeplink/compose?' + new URLSearchParams({ path: '/calendar/action/compose',
+    rru: 'addevent', subject: p.room.title, startdt: new Date(p.startsAt).toISOString(), enddt: new Date(p.endsAt).toISOString(),
+    body: details, location: where });
+  const download = h('button', { type: 'button', id: 'calendar-file' }, 'Download (.ics)');
+  download.addEventListener('click', async () => {
+    replace(status, '');
+    try {
+      const ics = await api.inviteCalendar(token);
+      const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
+      const a = h('a', { href: url, download: 'invite.ics', hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      replace(status, 'Saved invite.ics: open it to add the session to your calendar.');
+    } catch (e) {
+      replace(status, ...errorContent(e));
+    }
+  });
+  return h('section', { class: 'box', 'aria-labelledby': 'calendar-heading' },
+    h('h2', { id: 'calendar-heading' }, 'Add to calendar'),
+    h('div', { class: 'actions' }, download,
+      h('a', { id: 'calendar-google', class: 'button', href: google, target: '_blank', rel: 'noopener noreferrer' }, 'Google Calendar'),
+      h('a', { id: 'calendar-outlook', class: 'button', href: outlook, target: '_blank', rel: 'noopener noreferrer' }, 'Outlook')),
+    status);
+}
+
 function eventHeader(p) {
   return [
     h('p', { class: 'lead' }, `Hi ${p.invitee.firstName}, you're invited as ${roleLabel(p.invitee.role)}.`),
@@ -255,6 +297,7 @@ function showCountdown(token, p, g) {
       h('h2', { id: 'countdown-label' }, 'The session starts in'),
       clock, spoken,
       h('p', { class: 'muted small' }, 'Keep this page open: it lets you in by itself when the session starts.')),
+    addToCalendar(token, p),
   ]);
   let lastSpokenMinute = null;
   countdown = {

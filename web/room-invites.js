@@ -315,6 +315,12 @@ export class RoomInvitesClient {
     return this.request('POST', '/invites/redeem', { ...o, body });
   }
 
+  /** (v3) The link's session as an iCalendar file (text); changes nothing. @param {string} token @returns {Promise<string>} */
+  async inviteCalendar(token, o = {}) {
+    const r = await this.request('POST', '/invites/calendar', { ...o, body: { token }, idempotent: true, asText: true });
+    return r.text;
+  }
+
   /**
    * (v3) The invite's current link token for its access code (from the email), the room and the invited email: then
    * preview and redeem as with a link. Not repeated on an unclear failure: each wrong try counts against the caller.

@@ -42,6 +42,14 @@ class JoinPageTest {
             // the token left the address bar
             assertFalse(b.driver.getCurrentUrl().contains("invite="), b.driver.getCurrentUrl());
             assertEquals(Pages.web() + "/join", b.driver.getCurrentUrl());
+            // add to calendar: Google and Outlook get the session but never the link's token; the file comes from the service
+            String google = b.find("#calendar-google").getAttribute("href");
+            assertTrue(google.startsWith("https://calendar.google.com/calendar/render?action=TEMPLATE"), google);
+            assertTrue(google.contains("dates=") && !google.contains("invite%3D") && !google.contains("invite="), google);
+            String outlook = b.find("#calendar-outlook").getAttribute("href");
+            assertTrue(outlook.startsWith("https://outlook.live.com/calendar/0/deeplink/compose?") && !outlook.contains("invite"), outlook);
+            b.find("#calendar-file").click();
+            b.awaitText("#calendar-status", "Saved invite.ics", 10);
             b.screenshot("join-countdown");
             assertEquals(List.of(), b.seriousAccessibilityViolations(), "axe: serious or critical violations on the countdown");
 
