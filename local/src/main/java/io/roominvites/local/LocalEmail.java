@@ -107,5 +107,11 @@ public final class LocalEmail {
         public SendOutcome send(String to, String templateName, Map<String, Object> templateData) {
             return ses.send(to, templateName, templateData);
         }
+
+        @Override
+        public SendOutcome send(String to, String templateName, Map<String, Object> templateData,
+                                java.util.List<Attachment> attachments) {
+            return ses.send(to, templateName, templateData, attachments);
+        }
     }
 }

@@ -58,7 +58,7 @@ public final class App {
         LinkTokens links = parts.keys == null ? null : new LinkTokens(parts.keys, parts.issuer);
         AccessTokens access = parts.keys == null ? null : new AccessTokens(parts.keys, parts.issuer, parts.accessAudience);
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
-                parts.accessTokenTtl);
+                parts.accessTokenTtl, parts.calendar);
         AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
         this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock);
         BulkInvites bulk = new BulkInvites(invites, parts.store, settings, queuedEmails, parts.emailQueue, parts.clock,
@@ -103,6 +103,12 @@ public final class App {
      * {@link #fromConfig}.
      */
     public static QueuedEmails queuedEmailsFromConfig(Config config, Function<Config, EmailGateway> emailFactory) {
+        return queuedEmailsFromConfig(config, emailFactory, null);
+    }
+
+    /** As {@link #queuedEmailsFromConfig(Config, Function)}, attaching each invitation's {@code invite.ics}. */
+    public static QueuedEmails queuedEmailsFromConfig(Config config, Function<Config, EmailGateway> emailFactory,
+                                                      io.roominvites.calendar.CalendarWriter calendar) {
         String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
         String issuer = config.optional(Config.TOKEN_ISSUER, "room-invites");
         int settingsAge = config.integer(Config.SETTINGS_CACHE_SECONDS, 30, 0, 3600);
@@ -122,6 +128,7 @@ public final class App {
         parts.store = new DynamoInviteStore(AwsClients.dynamoDb(), table);
         parts.keys = SigningKeys.fromSecret(keysJson != null ? keysJson : AwsClients.secretString(secretId));
         parts.email = email;
+        parts.calendar = calendar;
         return new App(parts, EnumSet.noneOf(Operation.class)).queuedEmails();
     }
 
@@ -174,6 +181,12 @@ public final class App {
                                  Function<Config, EmailQueue> queueFactory,
                                  Function<Config, io.roominvites.service.Erasures.Queue> erasureQueues) {
         return fromConfig(config, operations, emailFactory, queueFactory, erasureQueues, null);
+    }
+
+    /** As {@link #fromEnvironment(Set, Function, Function)}, attaching each invitation's {@code invite.ics} (create). */
+    public static App fromEnvironment(Set<Operation> operations, Function<Config, EmailGateway> emailFactory,
+                                      Function<Config, EmailQueue> queueFactory, io.roominvites.calendar.CalendarWriter calendar) {
+        return fromConfig(Config.fromEnvironment(), operations, emailFactory, queueFactory, null, calendar);
     }
 
     /** A function's app whose operations write calendar files with {@code calendar} (the redeem function's). */

@@ -20,7 +20,12 @@ public interface CalendarWriter {
      * @param stampedAt   when this object was written (DTSTAMP)
      */
     record Event(Method method, String uid, long sequence, Instant startsAt, Instant endsAt, String summary,
-                 String description, String url, String organizerName, Instant stampedAt) {
+                 String description, String url, String organizerName, Instant stampedAt, String attendeeEmail) {
+        /** An event with no attendee named (a file downloaded by the invitee). */
+        public Event(Method method, String uid, long sequence, Instant startsAt, Instant endsAt, String summary,
+                     String description, String url, String organizerName, Instant stampedAt) {
+            this(method, uid, sequence, startsAt, endsAt, summary, description, url, organizerName, stampedAt, null);
+        }
     }
 
     /** The object as text (CRLF line ends, folded lines), a whole {@code VCALENDAR}. */

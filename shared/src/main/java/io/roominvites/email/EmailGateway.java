@@ -1,5 +1,7 @@
 package io.roominvites.email;
 
+import java.util.List;
+
 import java.util.Map;
 
 /**
@@ -16,6 +18,18 @@ public interface EmailGateway {
      * so the invite is kept and the manager can resend.
      */
     SendOutcome send(String to, String templateName, Map<String, Object> templateData);
+
+    /**
+     * As {@link #send(String, String, Map)}, with files attached to the templated email (the invitation's
+     * {@code invite.ics}). A gateway that can't attach sends without them.
+     */
+    default SendOutcome send(String to, String templateName, Map<String, Object> templateData, List<Attachment> attachments) {
+        return send(to, templateName, templateData);
+    }
+
+    /** A file attached to an email. */
+    record Attachment(String fileName, String contentType, byte[] content) {
+    }
 
     /** The outcome of one send. */
     record SendOutcome(boolean sent, String messageId, String error) {

@@ -40,6 +40,29 @@ public final class InviteCalendar {
                 clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     }
 
+    /**
+     * The invitation email's {@code invite.ics} (METHOD:REQUEST, the invitee as attendee) for {@code invite} in
+     * {@code room} with {@code link}; none where no calendar writer is deployed.
+     */
+    public static java.util.List<io.roominvites.email.EmailGateway.Attachment> attachment(CalendarWriter writer, Invite invite,
+                                                                                         Room room, String link, Instant now) {
+        if (writer == null || room == null) {
+            return java.util.List.of();
+        }
+        CalendarWriter.Event e = event(invite, room, link, now);
+        String ics;
+        try {
+            ics = writer.write(new CalendarWriter.Event(CalendarWriter.Method.REQUEST, e.uid(), e.sequence(), e.startsAt(),
+                    e.endsAt(), e.summary(), e.description(), e.url(), e.organizerName(), e.stampedAt(), invite.email()));
+        } catch (RuntimeException failure) {
+            // the invitation goes out all the same, without its calendar file: the join page offers the file too
+            io.roominvites.logging.Log.warn("invite.ics not written", java.util.Map.of("errorType", failure.getClass().getName()));
+            return java.util.List.of();
+        }
+        return java.util.List.of(new io.roominvites.email.EmailGateway.Attachment("invite.ics",
+                "text/calendar; charset=utf-8; method=REQUEST", ics.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** The calendar event of {@code invite}'s session in {@code room}, joined by {@code link}. */
     static CalendarWriter.Event event(Invite invite, Room room, String link, Instant now) {
         Instant changed = room.updatedAt() != null ? room.updatedAt() : invite.createdAt();

@@ -58,10 +58,19 @@ public final class InviteService {
     private final Clock clock;
     private final Ids ids;
     private final Duration accessTokenTtl;
+    private final io.roominvites.calendar.CalendarWriter calendar;
     final SendLimiter limiter;
 
     public InviteService(InviteStore store, SettingsCache settings, LinkTokens links, AccessTokens access,
                          EmailGateway email, Clock clock, Ids ids, Duration accessTokenTtl) {
+        this(store, settings, links, access, email, clock, ids, accessTokenTtl, null);
+    }
+
+    /** @param calendar writes the invitation email's {@code invite.ics}; null sends it without */
+    public InviteService(InviteStore store, SettingsCache settings, LinkTokens links, AccessTokens access,
+                         EmailGateway email, Clock clock, Ids ids, Duration accessTokenTtl,
+                         io.roominvites.calendar.CalendarWriter calendar) {
+        this.calendar = calendar;
         this.store = store;
         this.settings = settings;
         this.limiter = new SendLimiter(store);
@@ -181,7 +190,7 @@ public final class InviteService {
      */
     CreatedInvite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
         EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
-                templateData(invite, room, caller.displayName(), link, accessCode(invite)));
+                templateData(invite, room, caller.displayName(), link, accessCode(invite)), attachments(invite, room, link));
         Invite recorded = recordOutcome(invite, room, outcome, invite.emailDelivery().at());
         // this request's own email, whatever other requests reserved or recorded meanwhile
         return new CreatedInvite(recorded, link, outcome.sent() ? EmailStatus.SENT : EmailStatus.FAILED, false,
@@ -370,6 +379,11 @@ public final class InviteService {
         String token = links.issue(invite.roomId() + InviteeEntry.InviteRef.SEPARATOR + invite.inviteId(), invite.linkVersion(),
                 invite.expiresAt(), now.isAfter(invite.expiresAt()) ? invite.expiresAt() : now);
         return s.linkBaseUrl() + "#invite=" + token;
+    }
+
+    /** The invitation email's files: its {@code invite.ics} (none where no calendar writer is deployed). */
+    public java.util.List<EmailGateway.Attachment> attachments(Invite invite, Room room, String link) {
+        return InviteCalendar.attachment(calendar, invite, room, link, clock.instant().truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** The access code of the invite's current link, {@code XXXX-XXXX} (derived, never stored: {@code AccessCodes}). */

@@ -82,7 +82,8 @@ public final class QueuedEmails {
                 SiteSettings s = settings.get();
                 String link = invites.link(s, next, now);
                 outcome = email.send(next.email(), s.emailTemplateName(),
-                        InviteService.templateData(next, room, next.createdByName(), link, invites.accessCode(next)));
+                        InviteService.templateData(next, room, next.createdByName(), link, invites.accessCode(next)),
+                        invites.attachments(next, room, link));
             }
             return invites.recordOutcome(next, room, outcome, claimAt);
         }

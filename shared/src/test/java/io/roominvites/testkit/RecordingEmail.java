@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RecordingEmail implements EmailGateway {
     /** One email asked for. */
-    public record Sent(String to, String template, Map<String, Object> data) {
+    public record Sent(String to, String template, Map<String, Object> data, List<Attachment> attachments) {
     }
 
     private final Set<String> templates = new java.util.concurrent.ConcurrentSkipListSet<>();
@@ -43,7 +43,12 @@ public final class RecordingEmail implements EmailGateway {
 
     @Override
     public SendOutcome send(String to, String templateName, Map<String, Object> templateData) {
-        sent.add(new Sent(to, templateName, Map.copyOf(templateData)));
+        return send(to, templateName, templateData, List.of());
+    }
+
+    @Override
+    public SendOutcome send(String to, String templateName, Map<String, Object> templateData, List<Attachment> attachments) {
+        sent.add(new Sent(to, templateName, Map.copyOf(templateData), List.copyOf(attachments)));
         String reason = failure;
         return reason != null ? SendOutcome.failed(reason) : SendOutcome.sent("msg-" + sent.size());
     }

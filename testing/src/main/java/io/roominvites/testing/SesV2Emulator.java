@@ -455,6 +455,12 @@ public final class SesV2Emulator implements AutoCloseable {
         headers.add(new StoredEmail.Header(Json.string(h, "name"), Json.string(h, "value")));
       }
       Long at = Json.number(e, "at");
+      List<StoredEmail.Attachment> attachments = new ArrayList<>();
+      for (Map<String, Object> a : Json.objects(e, "attachments")) {
+        String content = Json.string(a, "content");
+        attachments.add(new StoredEmail.Attachment(Json.string(a, "filename"), Json.string(a, "contentType"),
+            content == null ? new byte[0] : java.util.Base64.getDecoder().decode(content)));
+      }
       emails.add(
           new StoredEmail(
               Json.string(e, "messageId"),
@@ -467,7 +473,8 @@ public final class SesV2Emulator implements AutoCloseable {
               Json.string(body, "html"),
               Json.string(body, "text"),
               headers,
-              at == null ? null : Instant.ofEpochSecond(at)));
+              at == null ? null : Instant.ofEpochSecond(at),
+              attachments));
     }
     return emails;
   }

@@ -23,6 +23,7 @@ import java.util.List;
  * @param text text body (rendered), or null
  * @param headers custom headers sent with the message (Content.*.Headers), in order
  * @param at when the backend accepted the message, or null if it did not say
+ * @param attachments the files attached (empty where the backend does not keep them)
  */
 public record StoredEmail(
     String messageId,
@@ -35,9 +36,17 @@ public record StoredEmail(
     String html,
     String text,
     List<Header> headers,
-    Instant at) {
+    Instant at,
+    List<Attachment> attachments) {
+
+  /** A message without attachments (or from a backend that does not keep them). */
+  public StoredEmail(String messageId, String from, List<String> to, List<String> cc, List<String> bcc,
+      List<String> replyTo, String subject, String html, String text, List<Header> headers, Instant at) {
+    this(messageId, from, to, cc, bcc, replyTo, subject, html, text, headers, at, List.of());
+  }
 
   public StoredEmail {
+    attachments = List.copyOf(attachments);
     to = List.copyOf(to);
     cc = List.copyOf(cc);
     bcc = List.copyOf(bcc);
@@ -66,4 +75,7 @@ public record StoredEmail(
 
   /** A message header. */
   public record Header(String name, String value) {}
+
+  /** A file attached to the message. */
+  public record Attachment(String fileName, String contentType, byte[] content) {}
 }

@@ -1,6 +1,5 @@
 package io.roominvites.calendar.ical;
 
-import biweekly.Biweekly;
 import biweekly.ICalVersion;
 import biweekly.ICalendar;
 import biweekly.component.VEvent;
@@ -37,12 +36,27 @@ public final class BiweeklyCalendarWriter implements CalendarWriter {
             event.setUrl(e.url());
             event.setLocation(e.url());
         }
-        if (e.organizerName() != null) {
-            Organizer organizer = new Organizer(e.organizerName(), null);
+        if (e.organizerName() != null && !e.organizerName().isBlank()) {
+            // a parameter value may hold neither a double quote nor a line break (RFC 5545 3.2): a name may
+            Organizer organizer = new Organizer(e.organizerName().replace('"', '\'').replaceAll("[\\r\\n]+", " "), null);
             event.setOrganizer(organizer);
+        }
+        if (e.attendeeEmail() != null) {
+            biweekly.property.Attendee attendee = new biweekly.property.Attendee(null, e.attendeeEmail());
+            attendee.setRsvp(false); // nothing to answer: the link is the way in
+            attendee.setParticipationStatus(biweekly.parameter.ParticipationStatus.ACCEPTED);
+            event.addAttendee(attendee);
         }
         event.setStatus(e.method() == CalendarWriter.Method.CANCEL ? Status.cancelled() : Status.confirmed());
         ical.addEvent(event);
-        return Biweekly.write(ical).version(ICalVersion.V2_0).go();
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (biweekly.io.text.ICalWriter writer = new biweekly.io.text.ICalWriter(out, ICalVersion.V2_0)) {
+            // RFC 5545 3.1: a line is at most 75 octets, the folding space included (biweekly's default leaves 76)
+            writer.getVObjectWriter().getFoldedLineWriter().setLineLength(74);
+            writer.write(ical);
+        } catch (java.io.IOException failure) {
+            throw new java.io.UncheckedIOException(failure); // a StringWriter never fails
+        }
+        return out.toString();
     }
 }

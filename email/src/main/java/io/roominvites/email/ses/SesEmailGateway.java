@@ -232,12 +232,33 @@ public final class SesEmailGateway implements EmailGateway {
 
     @Override
     public SendOutcome send(String to, String templateName, Map<String, Object> templateData) {
+        return send(to, templateName, templateData, java.util.List.of());
+    }
+
+    /**
+     * The templated email with its files: SES v2 takes attachments on templated content (SendEmail's
+     * {@code Template.Attachments}), so the administrator's template stays SES's and no raw MIME is built here.
+     */
+    @Override
+    public SendOutcome send(String to, String templateName, Map<String, Object> templateData,
+                            java.util.List<Attachment> attachments) {
         String data = Json.write(TemplateValues.htmlSafe(templateData));
+        java.util.List<software.amazon.awssdk.services.sesv2.model.Attachment> files = new java.util.ArrayList<>();
+        for (Attachment a : attachments) {
+            files.add(software.amazon.awssdk.services.sesv2.model.Attachment.builder().fileName(a.fileName())
+                    .contentType(a.contentType()).contentDisposition("ATTACHMENT")
+                    .rawContent(software.amazon.awssdk.core.SdkBytes.fromByteArray(a.content())).build());
+        }
         try {
             SendEmailResponse r = ses.sendEmail(b -> {
                 b.fromEmailAddress(from)
                         .destination(d -> d.toAddresses(to))
-                        .content(c -> c.template(t -> t.templateName(templateName).templateData(data)));
+                        .content(c -> c.template(t -> {
+                            t.templateName(templateName).templateData(data);
+                            if (!files.isEmpty()) {
+                                t.attachments(files);
+                            }
+                        }));
                 if (configurationSet != null) {
                     b.configurationSetName(configurationSet);
                 }

@@ -99,10 +99,29 @@ class InvitationEmailTest extends ServiceTest {
         assertTrue(((String) data.get("startsAtText")).endsWith(" UTC"), (String) data.get("startsAtText"));
         assertTrue(((String) data.get("expiresAtText")).endsWith(" UTC"), (String) data.get("expiresAtText"));
 
+        // the session as invite.ics, attached to the templated email (SES v2 Template.Attachments): METHOD:REQUEST,
+        // the invite's UID, the room's start, the invitee as attendee, the link as URL; read back by biweekly
+        assertEquals(1, sent.content().template().attachments().size(), "one attachment");
+        software.amazon.awssdk.services.sesv2.model.Attachment ics = sent.content().template().attachments().getFirst();
+        assertEquals("invite.ics", ics.fileName());
+        assertTrue(ics.contentType().startsWith("text/calendar") && ics.contentType().contains("method=REQUEST"), ics.contentType());
+        biweekly.ICalendar calendar = biweekly.Biweekly.parse(ics.rawContent().asUtf8String()).first();
+        assertEquals("REQUEST", calendar.getMethod().getValue());
+        biweekly.component.VEvent event = calendar.getEvents().getFirst();
+        assertEquals(created.obj("invite").get("inviteId") + "@room-invites", event.getUid().getValue());
+        assertEquals(Instant.parse((String) data.get("startsAt")), event.getDateStart().getValue().toInstant());
+        assertEquals(to, event.getAttendees().getFirst().getEmail());
+        assertEquals(link, event.getUrl().getValue());
+
         // what the backend stored
         List<StoredEmail> mail = EmailSupport.mailTo(backend, to);
         assertEquals(1, mail.size(), mail.toString());
         StoredEmail m = mail.getFirst();
+        if (!m.attachments().isEmpty()) {
+            assertEquals("invite.ics", m.attachments().getFirst().fileName());
+            assertEquals(ics.rawContent().asUtf8String(), new String(m.attachments().getFirst().content(),
+                    java.nio.charset.StandardCharsets.UTF_8), "the backend kept the file as sent");
+        }
         assertEquals(List.of(to), m.to());
         assertEquals(email.get("messageId"), m.messageId());
         if (m.subject() != null) {

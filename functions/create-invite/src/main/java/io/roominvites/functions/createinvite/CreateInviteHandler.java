@@ -17,7 +17,7 @@ import java.util.EnumSet;
 public final class CreateInviteHandler extends LambdaApi {
     static final EnumSet<Operation> OPERATIONS = Operation.servedBy(Operation.Function.CREATE_INVITE);
     private static final App APP = LambdaApi.init(() -> SnapStartPriming.register(App.fromEnvironment(OPERATIONS,
-            SesEmailGateway::fromConfig, SqsEmailQueue::fromConfig)));
+            SesEmailGateway::fromConfig, SqsEmailQueue::fromConfig, new io.roominvites.calendar.ical.BiweeklyCalendarWriter())));
 
     public CreateInviteHandler() {
         super(APP);

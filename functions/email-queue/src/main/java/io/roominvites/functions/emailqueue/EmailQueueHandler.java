@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class EmailQueueHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final QueuedEmails EMAILS = LambdaApi.init(
-            () -> App.queuedEmailsFromConfig(Config.fromEnvironment(), SesEmailGateway::fromConfig));
+            () -> App.queuedEmailsFromConfig(Config.fromEnvironment(), SesEmailGateway::fromConfig,
+                    new io.roominvites.calendar.ical.BiweeklyCalendarWriter()));
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
