@@ -30,13 +30,13 @@ import java.util.regex.Pattern;
 /**
  * The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose.
  *
- * <p>Why over 400 lines: one short method per route (25 routes; the settings body in {@link SettingsBody}, the export in
- * {@link ExportRoute}), each only parsing and validating its body with
+ * <p>Why over 400 lines: one short method per route (31 routes; the settings body in {@link SettingsBody}, the export in
+ * {@link ExportRoute}, the calendar file in {@link CalendarRoute}, the access code in {@link AccessCodeRoute}), each only parsing and validating its body with
  * {@link Body} (the field rules and their messages are the contract's) and answering through {@link Views}; splitting
  * it by audience would spread one table of routes over several files that change together.
  */
 public final class Api {
-    private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
     static final int MAX_NAME = 100;
@@ -131,28 +131,8 @@ public final class Api {
             return ok(Map.of("events", Views.history(invites.history(c, roomId(p), inviteId(p)))));
         });
         all.put(Operation.PREVIEW_INVITE, this::preview);
-        all.put(Operation.INVITE_CALENDAR, (r, p) -> {
-            Body b = Body.parse(r.body());
-            String token = b.string("token", true, 4096);
-            b.check();
-            return new HttpResponse(200, Map.of("Content-Type", "text/calendar; charset=utf-8; method=PUBLISH",
-                    "Content-Disposition", "attachment; filename=\"invite.ics\"", "Cache-Control", "no-store"),
-                    calendar.ics(token));
-        });
-        all.put(Operation.EXCHANGE_CODE, (r, p) -> {
-            Body b = Body.parse(r.body());
-            String roomId = b.string("roomId", true, 64);
-            String email = b.string("email", true, 254);
-            String code = b.string("code", true, 32);
-            if (roomId != null && !ROOM_ID.matcher(roomId).matches()) {
-                b.problem("roomId", "must be 1 to 64 letters, digits, - or _");
-            }
-            if (email != null && Emails.problem(email) != null) {
-                b.problem("email", Emails.problem(email));
-            }
-            b.check();
-            return ok(Map.of("token", codes.exchange(roomId, Emails.normalize(email), code, r.sourceIp())));
-        });
+        all.put(Operation.INVITE_CALENDAR, (r, p) -> CalendarRoute.answer(calendar, r));
+        all.put(Operation.EXCHANGE_CODE, (r, p) -> AccessCodeRoute.answer(codes, r));
         all.put(Operation.REDEEM_INVITE, this::redeem);
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
                 "Cache-Control", "public, max-age=300"), accessTokens.jwksJson()));
