@@ -71,7 +71,8 @@ class CreateInviteTest extends ServiceTest {
         Instant before = service.clock().instant().truncatedTo(ChronoUnit.MILLIS);
         Service.Response r = create(b).expect(201);
         Instant after = service.clock().instant();
-        assertEquals(java.util.Set.of("invite", "link", "email"), r.json().keySet());
+        assertEquals(java.util.Set.of("invite", "link", "accessCode", "email"), r.json().keySet());
+        assertTrue(String.valueOf(r.json().get("accessCode")).matches("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"), r.body());
 
         Map<String, Object> invite = r.obj("invite");
         assertTrue(invite.keySet().containsAll(Manage.INVITE_FIELDS), () -> "invite fields: " + invite.keySet());
