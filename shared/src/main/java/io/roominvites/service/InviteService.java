@@ -251,10 +251,22 @@ public final class InviteService {
         if (!earlier.requestHash().equals(now.requestHash()) || !earlier.roomId().equals(now.roomId())) {
             throw new InviteException(ErrorCode.IDEMPOTENCY_CONFLICT);
         }
-        Invite invite = store.findInvite(earlier.roomId(), earlier.inviteId())
-                .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND,
-                        "The invitation created with this Idempotency-Key no longer exists. Use a new key."));
-        SiteSettings s = settings.get();
+        Invite invite;
+        SiteSettings s;
+        try {
+            invite = store.findInvite(earlier.roomId(), earlier.inviteId())
+                    .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND,
+                            "The invitation created with this Idempotency-Key no longer exists. Use a new key."));
+            s = settings.get();
+        } catch (InviteException e) {
+            if (e.code() != ErrorCode.SERVICE_UNAVAILABLE) {
+                throw e;
+            }
+            // not "nothing was changed": an earlier request with this key did create the invitation (the seeded
+            // simulation's seed 239: the create's answer was lost, its retry could not read what it had made)
+            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE, "This Idempotency-Key already created an invitation,"
+                    + " but it could not be read just now. Try again in a few seconds with the same key: it answers that invitation.");
+        }
         return new CreatedInvite(invite, link(s, invite, clock.instant()),
                 invite.emailDelivery() == null ? EmailStatus.NOT_REQUESTED : EmailStatus.of(invite.emailDelivery().status()), true);
     }

@@ -55,7 +55,8 @@ final class Ops {
     private static void wording(Simulation sim, String what, Answer a, Object before, Object after) {
         if (a.status == 503 && a.message().toLowerCase(java.util.Locale.ROOT).contains("nothing was changed")
                 && !Objects.equals(before, after)) {
-            throw new Violation("503-wording", what + " answered 503 \"" + a.message() + "\" but its write landed");
+            throw new Violation("503-wording", what + " answered 503 \"" + a.message() + "\" but its write landed (faults this step: "
+                    + sim.dynamo.thisStep + ")");
         }
     }
 
