@@ -1,23 +1,20 @@
 package io.roominvites.service;
 
 import io.roominvites.domain.Emails;
-import io.roominvites.store.InviteStore;
 import io.roominvites.testkit.Answer;
+import io.roominvites.testkit.CrashingStore;
 import io.roominvites.testkit.InProcessService;
 import io.roominvites.testkit.InProcessService.Invited;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static io.roominvites.testkit.InProcessService.LAPTOP;
@@ -205,17 +202,12 @@ class ErasureTest {
         Map<String, Object> expected = endState(plain, seededPlain, plainId);
 
         for (int nth = 1; nth <= 2; nth++) {
-            AtomicInteger calls = new AtomicInteger();
-            boolean[] armed = {false};
-            int crashAt = nth;
-            InProcessService crashing = new InProcessService(store -> crashAfter(store, step, calls, armed, crashAt));
-            crashing.afterEnqueue = () -> {
-                if (armed[0] && step.equals("enqueue") && calls.incrementAndGet() == crashAt) {
-                    throw new IllegalStateException("injected crash after " + step);
-                }
-            };
+            // the queue's enqueue is not the store's: that step crashes in InProcessService#afterEnqueue
+            CrashingStore crash = new CrashingStore(step, nth);
+            InProcessService crashing = new InProcessService(crash::wrap);
+            crashing.afterEnqueue = () -> crash.after("enqueue");
             Seeded seeded = seed(crashing);
-            armed[0] = true;
+            crash.arm();
             List<String> jobs = new ArrayList<>();
             Answer first = erase(crashing, PERSON);
             String id = first.status() == 202 ? first.text("erasureId") : null;
@@ -235,7 +227,7 @@ class ErasureTest {
                 }
             }
             // (a step called once has no second call to crash after: that run is a run without a crash)
-            assertTrue(calls.get() >= 1, step + " was never called");
+            assertTrue(crash.calls() >= 1, step + " was never called");
             assertEquals(expected, endState(crashing, seeded, id), "after a crash after " + step + " #" + nth
                     + " (runs: " + jobs.size() + ")");
         }
@@ -246,26 +238,5 @@ class ErasureTest {
             e = e.getCause();
         }
         return e.getMessage();
-    }
-
-    /**
-     * {@code store} that, once armed, throws after its {@code nth} call of {@code step} has done its work (the crash
-     * comes after the step, so the step's effect is stored). The queue's {@code enqueue} is not the store's: that step
-     * crashes in {@link InProcessService#afterEnqueue}.
-     */
-    private static InviteStore crashAfter(InviteStore store, String step, AtomicInteger calls, boolean[] armed, int nth) {
-        return (InviteStore) Proxy.newProxyInstance(InviteStore.class.getClassLoader(), new Class<?>[]{InviteStore.class},
-                (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (armed[0] && method.getName().equals(step) && calls.incrementAndGet() == nth) {
-                        throw new IllegalStateException("injected crash after " + step);
-                    }
-                    return result;
-                });
     }
 }

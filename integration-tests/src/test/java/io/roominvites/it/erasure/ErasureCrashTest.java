@@ -3,18 +3,14 @@ package io.roominvites.it.erasure;
 import io.roominvites.domain.Emails;
 import io.roominvites.email.EmailGateway;
 import io.roominvites.it.support.Service;
-import io.roominvites.store.InviteStore;
+import io.roominvites.testkit.CrashingStore;
 import io.roominvites.testing.EmulatorBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,10 +29,8 @@ class ErasureCrashTest {
     @ValueSource(strings = {"removeUser", "startErasure", "holders", "findInvites", "scrubHistory", "eraseInvite",
             "deleteKeyRecord", "finishErasure"})
     void aCrashAfterAStepIsResumedToTheSameEnd(String step) throws Exception {
-        AtomicBoolean armed = new AtomicBoolean();
-        AtomicInteger crashes = new AtomicInteger();
-        try (Service service = new Service(EmulatorBackend.shared(), EmailGateway.NONE,
-                o -> o.storeDecorator = store -> crashingAfter(store, step, armed, crashes))) {
+        CrashingStore crash = new CrashingStore(step, 1);
+        try (Service service = new Service(EmulatorBackend.shared(), EmailGateway.NONE, o -> o.storeDecorator = crash::wrap)) {
             service.settings(true, null, List.of(), 1440);
             List<String> rooms = List.of(Service.roomId("crash-a"), Service.roomId("crash-b"), Service.roomId("crash-c"));
             for (String room : rooms) {
@@ -52,7 +46,7 @@ class ErasureCrashTest {
             service.call("PUT", "/admin/users/" + PERSON, service.adminToken(), Map.of("firstName", "Crash", "lastName", "Case"))
                     .expect(200);
 
-            armed.set(true);
+            crash.arm();
             Service.Response first = service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", PERSON));
             String id;
             if (first.status() == 202) {
@@ -66,7 +60,7 @@ class ErasureCrashTest {
             for (int i = 0; i < 5 && service.services().erasureQueue().size() > 0; i++) {
                 service.services().erasureQueue().drain(service.services().app().erasures());
             }
-            assertEquals(1, crashes.get(), "the crash after " + step + " happened");
+            assertTrue(crash.calls() >= 1, "the crash after " + step + " happened");
             assertEquals(List.of(), service.services().erasureQueue().deadLetters());
 
             Map<String, Object> done = service.call("GET", "/admin/erasures/" + id, service.adminToken(), null).expect(200).json();
@@ -95,22 +89,5 @@ class ErasureCrashTest {
             }
         }
         throw new AssertionError("not listed: " + invite.id());
-    }
-
-    /** {@code store} that throws once, right after the first call of {@code step} once armed has done its work. */
-    private static InviteStore crashingAfter(InviteStore store, String step, AtomicBoolean armed, AtomicInteger crashes) {
-        return (InviteStore) Proxy.newProxyInstance(InviteStore.class.getClassLoader(), new Class<?>[]{InviteStore.class},
-                (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (armed.get() && method.getName().equals(step) && crashes.compareAndSet(0, 1)) {
-                        throw new IllegalStateException("injected crash after " + step);
-                    }
-                    return result;
-                });
     }
 }

@@ -136,23 +136,13 @@ final class DynamoErasures implements ErasureStore {
 
     @Override
     public int scrubHistory(String roomId, String inviteId) {
-        String pk = Attr.str(InviteItems.inviteKey(roomId, inviteId), TableSchema.PK);
         List<WriteRequest> rewrites = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = Calls.call(() -> table.db.query(QueryRequest.builder().tableName(table.name)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
-                    .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(HistoryItems.HISTORY_SK_PREFIX)))
-                    .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
-            for (Map<String, AttributeValue> item : page.items()) {
-                Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
-                if (kept != null) {
-                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
-                }
+        for (Map<String, AttributeValue> item : DynamoHistory.items(table, roomId, inviteId, Integer.MAX_VALUE)) {
+            Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
+            if (kept != null) {
+                rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         table.batchWrite(rewrites);
         return rewrites.size();
     }

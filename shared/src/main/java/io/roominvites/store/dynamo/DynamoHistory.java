@@ -40,8 +40,17 @@ final class DynamoHistory {
     }
 
     List<HistoryEntry> history(String roomId, String inviteId) {
-        String pk = Attr.str(InviteItems.inviteKey(roomId, inviteId), TableSchema.PK);
         List<HistoryEntry> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items(table, roomId, inviteId, MAX_HISTORY)) {
+            out.add(HistoryItems.historyEntry(item));
+        }
+        return out;
+    }
+
+    /** The invite's history items as stored, oldest first, read page by page (consistently) until {@code max} or the end. */
+    static List<Map<String, AttributeValue>> items(Table table, String roomId, String inviteId, int max) {
+        String pk = Attr.str(InviteItems.inviteKey(roomId, inviteId), TableSchema.PK);
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
@@ -49,11 +58,9 @@ final class DynamoHistory {
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
                     .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s(HistoryItems.HISTORY_SK_PREFIX)))
                     .consistentRead(true).exclusiveStartKey(exclusiveStart).build()));
-            for (Map<String, AttributeValue> item : page.items()) {
-                out.add(HistoryItems.historyEntry(item));
-            }
+            out.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < MAX_HISTORY);
+        } while (start != null && out.size() < max);
         return out;
     }
 }
