@@ -53,6 +53,9 @@ public final class LocalEmail {
                 note = SesEmailGateway.ensureTemplate(client, template)
                         ? "created template " + template.name()
                         : "template " + template.name() + " already there";
+                for (EmailTemplate followUp : EmailTemplate.defaults().subList(1, EmailTemplate.defaults().size())) {
+                    SesEmailGateway.ensureTemplate(client, followUp);
+                }
             } catch (SdkException e) {
                 note = "could not create template " + template.name() + " yet (" + e.getClass().getSimpleName()
                         + "); \"Send link via email\" is offered once it exists";
@@ -66,9 +69,11 @@ public final class LocalEmail {
         Path dir = Path.of(value(env, "LOCAL_OUTBOX_DIR", env.get("LOCAL_DATA_DIR") == null || env.get("LOCAL_DATA_DIR").isBlank()
                 ? "outbox" : Path.of(env.get("LOCAL_DATA_DIR"), "outbox").toString()));
         OutboxEmailGateway outbox = new OutboxEmailGateway(dir, from);
-        outbox.putTemplate(template);
+        for (EmailTemplate t : EmailTemplate.defaults()) {
+            outbox.putTemplate(t);
+        }
         System.out.println("Email: local outbox, files in " + outbox.dir() + ", listed at " + base + OutboxRoutes.PATH
-                + " (template " + template.name() + " created)");
+                + " (template " + template.name() + " and its follow-ups created)");
         return outbox;
     }
 

@@ -34,7 +34,7 @@ public final class LocalEvents implements AutoCloseable {
     }
 
     static LocalEvents start(DynamoDbClient db, URI endpoint, String table, DynamoInviteStore store, Clock clock,
-                             TtlSweeper ttl, Duration pollInterval) {
+                             TtlSweeper ttl, Duration pollInterval, io.roominvites.service.FollowUps followUps) {
         MemoryEventPublisher publisher = new MemoryEventPublisher(clock);
         DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
@@ -43,7 +43,7 @@ public final class LocalEvents implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         LocalStreamConsumer consumer = new LocalStreamConsumer(db, streams, table, new EventRelay(store, publisher,
-                new DynamoRoomRetirement(db, table)), ttl, pollInterval);
+                new DynamoRoomRetirement(db, table), followUps), ttl, pollInterval);
         consumer.start();
         return new LocalEvents(publisher, consumer);
     }

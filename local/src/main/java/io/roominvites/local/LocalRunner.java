@@ -171,6 +171,7 @@ public final class LocalRunner {
             started[0] = services;
             services.startEmailConsumer(); // bulk emails after the answer, as the queue's function does in AWS
             services.startErasureConsumer(); // erasures' jobs after the answer, as the erasure function does in AWS
+            services.startFollowUpConsumer(250); // calendar updates and reminders, as the follow-up function and Scheduler do
             seeded = seedDemo(services, webBase);
         } catch (Exception | Error e) {
             listening.thenAccept(servers -> Arrays.stream(servers).filter(Objects::nonNull).forEach(LocalRunner::stop));

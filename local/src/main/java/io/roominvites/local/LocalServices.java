@@ -9,6 +9,7 @@ import io.roominvites.http.Cors;
 import io.roominvites.http.HttpResponse;
 import io.roominvites.json.Json;
 import io.roominvites.http.Operation;
+import io.roominvites.store.InviteStore;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 import io.roominvites.store.dynamo.TableSetup;
 import io.roominvites.tokens.KeyRing;
@@ -50,6 +51,10 @@ public final class LocalServices implements AutoCloseable {
     private final io.roominvites.service.EmailFeedback emailFeedback;
     private final InMemoryEmailQueue emailQueue;
     private final InMemoryErasureQueue erasureQueue;
+    private final InMemoryFollowUpQueue followUpQueue;
+    private final LocalReminderSchedules reminders;
+    private final io.roominvites.service.FollowUps followUps;
+    private java.util.concurrent.ScheduledExecutorService reminderTimer;
     private final TtlSweeper ttl;
     private java.util.concurrent.ScheduledExecutorService ttlTimer;
 
@@ -109,6 +114,13 @@ public final class LocalServices implements AutoCloseable {
         public InMemoryEmailQueue emailQueue = new InMemoryEmailQueue();
         /** Erasures' jobs go here (consumed in-process); null: erasure is not offered. */
         public InMemoryErasureQueue erasureQueue = new InMemoryErasureQueue();
+        /**
+         * Calendar updates, cancellations and reminders' fan-outs go here (consumed in-process); null, or no email
+         * queue, or no lifecycle events (the stream starts them): none.
+         */
+        public InMemoryFollowUpQueue followUpQueue = new InMemoryFollowUpQueue();
+        /** How long one fan-out runs before it hands the rest back. */
+        public Duration followUpBudget = Duration.ofSeconds(60);
     }
 
     private LocalServices(Options o) throws Exception {
@@ -138,8 +150,20 @@ public final class LocalServices implements AutoCloseable {
         this.store = new DynamoInviteStore(db, o.tableName);
         this.emailFeedback = new io.roominvites.service.EmailFeedback(store);
         this.ttl = o.ttlSweeper ? new TtlSweeper(db, o.tableName, clock) : null;
+        this.followUpQueue = o.followUpQueue != null && o.emailQueue != null && o.lifecycleEvents ? o.followUpQueue : null;
+        if (followUpQueue != null) {
+            this.reminders = new LocalReminderSchedules(clock, followUpQueue);
+            InviteStore followUpStore = o.storeDecorator == null ? store : o.storeDecorator.apply(store);
+            this.followUps = new io.roominvites.service.FollowUps(followUpStore,
+                    new io.roominvites.service.SettingsCache(followUpStore, clock, Duration.ZERO), o.emailQueue,
+                    followUpQueue, reminders, clock, o.followUpBudget);
+            clock.onAdvance(reminders::fireDue);
+        } else {
+            this.reminders = null;
+            this.followUps = null;
+        }
         this.events = o.lifecycleEvents
-                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, ttl, o.streamPollInterval) : null;
+                ? LocalEvents.start(db, dynamoEndpoint, o.tableName, store, clock, ttl, o.streamPollInterval, followUps) : null;
         if (ttl != null) {
             clock.onAdvance(ttl::sweep);
             if (o.ttlSweepInterval != null) {
@@ -327,6 +351,40 @@ public final class LocalServices implements AutoCloseable {
         }
     }
 
+    /** The follow-up queue (null when follow-ups are off: no email queue or no lifecycle events). */
+    public InMemoryFollowUpQueue followUpQueue() {
+        return followUpQueue;
+    }
+
+    /** The reminders' schedules on the runner's clock (null when follow-ups are off). */
+    public LocalReminderSchedules reminders() {
+        return reminders;
+    }
+
+    /** The follow-ups (null when off): the fan-out the follow-up function runs in AWS. */
+    public io.roominvites.service.FollowUps followUps() {
+        return followUps;
+    }
+
+    /**
+     * Runs the follow-up queue in the background, as the follow-up function does in AWS, and fires the reminders'
+     * schedules on the runner's clock every {@code periodMillis} too (besides after every clock advance).
+     */
+    public synchronized void startFollowUpConsumer(long periodMillis) {
+        if (followUpQueue != null && reminderTimer == null) {
+            followUpQueue.startConsumer(followUps, periodMillis);
+            reminderTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+                    Thread.ofPlatform().name("local-reminders").daemon().unstarted(r));
+            reminderTimer.scheduleWithFixedDelay(() -> {
+                try {
+                    reminders.fireDue();
+                } catch (RuntimeException e) {
+                    System.err.println("local reminders: " + e.getClass().getSimpleName() + " (firing again later)");
+                }
+            }, periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** The in-memory erasure queue (null when erasure is not offered). */
     public InMemoryErasureQueue erasureQueue() {
         return erasureQueue;
@@ -369,6 +427,12 @@ public final class LocalServices implements AutoCloseable {
         }
         if (erasureQueue != null) {
             erasureQueue.close();
+        }
+        if (reminderTimer != null) {
+            reminderTimer.shutdownNow();
+        }
+        if (followUpQueue != null) {
+            followUpQueue.close();
         }
         db.close();
         if (embedded != null) {

@@ -51,6 +51,7 @@ public final class App {
     private final SettingsCache settings;
     private final QueuedEmails queuedEmails;
     private final io.roominvites.service.Erasures erasures;
+    private final io.roominvites.service.FollowUps followUps;
 
     private App(Parts parts, Set<Operation> operations) {
         this.parts = parts;
@@ -60,7 +61,12 @@ public final class App {
         this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
                 parts.accessTokenTtl, parts.calendar);
         AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
-        this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock);
+        this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock,
+                new io.roominvites.service.FollowUpSender(invites, parts.store, settings, parts.email, parts.calendar,
+                        parts.clock, parts.ids));
+        this.followUps = parts.followUpQueue == null || parts.emailQueue == null ? null
+                : new io.roominvites.service.FollowUps(parts.store, settings, parts.emailQueue, parts.followUpQueue,
+                parts.reminderSchedules, parts.clock, parts.followUpBudget);
         BulkInvites bulk = new BulkInvites(invites, parts.store, settings, queuedEmails, parts.emailQueue, parts.clock,
                 parts.ids);
         InviteeEntry entry = new InviteeEntry(parts.store, settings, links, access, parts.clock, parts.accessTokenTtl);
@@ -304,6 +310,41 @@ public final class App {
         return erasures;
     }
 
+    /**
+     * What follows room and invite changes for the invitees' mailboxes (calendar updates and cancellations, reminders):
+     * the stream consumer's triggers and the follow-up queue's fan-out; null where no follow-up queue is configured.
+     */
+    public io.roominvites.service.FollowUps followUps() {
+        return followUps;
+    }
+
+    /**
+     * The follow-ups over the table, handing their email jobs to {@code emailQueues}' queue and their fan-outs to
+     * {@code followUpQueues}'; reminders scheduled by {@code schedules} (null: none scheduled, as in the fan-out
+     * function, which only reads them). No keys, no identity provider. Fails fast like {@link #fromConfig}.
+     */
+    public static io.roominvites.service.FollowUps followUpsFromConfig(Config config, Function<Config, EmailQueue> emailQueues,
+                                                                       Function<Config, io.roominvites.service.FollowUps.Queue> followUpQueues,
+                                                                       Function<Config, io.roominvites.schedule.ReminderSchedules> schedules) {
+        String table = config.required(Config.TABLE_NAME, "the DynamoDB table");
+        config.required(Config.EMAIL_QUEUE_URL, "the email queue's URL");
+        config.required(Config.FOLLOW_UP_QUEUE_URL, "the follow-up queue's URL");
+        int settingsAge = config.integer(Config.SETTINGS_CACHE_SECONDS, 30, 0, 3600);
+        String metricsNamespace = metricsNamespace(config);
+        EmailQueue emailQueue = emailQueues.apply(config);
+        io.roominvites.service.FollowUps.Queue followUpQueue = followUpQueues.apply(config);
+        io.roominvites.schedule.ReminderSchedules reminderSchedules = schedules == null ? null : schedules.apply(config);
+        config.validate();
+        Metrics.enable(metricsNamespace);
+        Parts parts = new Parts();
+        parts.settingsMaxAge = Duration.ofSeconds(settingsAge);
+        parts.store = new DynamoInviteStore(AwsClients.dynamoDb(), table);
+        parts.emailQueue = emailQueue;
+        parts.followUpQueue = followUpQueue;
+        parts.reminderSchedules = reminderSchedules;
+        return new App(parts, EnumSet.noneOf(Operation.class)).followUps();
+    }
+
     /** The sender of queued emails (the email queue's consumer). */
     public QueuedEmails queuedEmails() {
         return queuedEmails;
@@ -331,6 +372,12 @@ public final class App {
         public io.roominvites.calendar.CalendarWriter calendar;
         /** Where erasures' jobs go; null: erasure is not offered here (503 with a sentence). */
         public io.roominvites.service.Erasures.Queue erasureQueue;
+        /** Where follow-up fan-outs go (calendar updates, cancellations, reminders); null: no follow-ups here. */
+        public io.roominvites.service.FollowUps.Queue followUpQueue;
+        /** What schedules reminders; null: none are scheduled here. */
+        public io.roominvites.schedule.ReminderSchedules reminderSchedules;
+        /** How long one fan-out goes on before it hands the rest back to its queue. */
+        public Duration followUpBudget = Duration.ofSeconds(60);
         /** How long one run of an erasure's job goes on before it hands the rest over again. */
         public Duration erasureBudget = Duration.ofSeconds(60);
         public Clock clock = Clock.systemUTC();

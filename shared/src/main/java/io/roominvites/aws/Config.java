@@ -35,12 +35,21 @@ public final class Config {
     public static final String EMAIL_QUEUE_URL = "EMAIL_QUEUE_URL";
     /** The SQS queue erasures' jobs are handed to (its URL): the admin function starts them, the erasure function runs them. */
     public static final String ERASURE_QUEUE_URL = "ERASURE_QUEUE_URL";
+    /** The SQS queue follow-up fan-outs go to (calendar updates and cancellations, reminders): the stream consumer and the reminders' schedules send, the follow-up function consumes. */
+    public static final String FOLLOW_UP_QUEUE_URL = "FOLLOW_UP_QUEUE_URL";
+    /** The EventBridge Scheduler group the rooms' reminder schedules are kept in (the stream consumer only). */
+    public static final String REMINDER_SCHEDULE_GROUP = "REMINDER_SCHEDULE_GROUP";
+    /** The role EventBridge Scheduler takes to send a reminder to the follow-up queue (its ARN). */
+    public static final String REMINDER_SCHEDULE_ROLE_ARN = "REMINDER_SCHEDULE_ROLE_ARN";
+    /** The follow-up queue's ARN (the reminders' schedules' target). */
+    public static final String FOLLOW_UP_QUEUE_ARN = "FOLLOW_UP_QUEUE_ARN";
 
     /** Every variable any function reads (the contract test compares this with template.yaml). */
     public static final List<String> ALL = List.of(TABLE_NAME, SIGNING_KEY_SECRET_ID, SIGNING_KEYS_JSON, TOKEN_ISSUER,
             ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TTL_MINUTES, IDP_JWKS_URL, IDP_ISSUER, IDP_AUDIENCE, IDP_ALGORITHMS,
             CORS_ALLOWED_ORIGINS, SETTINGS_CACHE_SECONDS, EMAIL_FROM, EMAIL_CONFIGURATION_SET, EMAIL_TEMPLATE_CACHE_SECONDS,
-            METRICS_NAMESPACE, EVENT_BUS_NAME, EMAIL_QUEUE_URL, ERASURE_QUEUE_URL);
+            METRICS_NAMESPACE, EVENT_BUS_NAME, EMAIL_QUEUE_URL, ERASURE_QUEUE_URL, FOLLOW_UP_QUEUE_URL,
+            REMINDER_SCHEDULE_GROUP, REMINDER_SCHEDULE_ROLE_ARN, FOLLOW_UP_QUEUE_ARN);
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();

@@ -54,4 +54,28 @@ public final class SignedJsonCall {
             return new Answer(response.httpResponse().statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
+
+    /**
+     * One call of an AWS REST-JSON API (the method and path name the operation, e.g. EventBridge Scheduler's
+     * {@code PUT /schedules/{Name}}), signed and sent like {@link #post}; {@code payload} null for none.
+     */
+    public static Answer send(SdkHttpClient http, AwsCredentials identity, Region region, String signingName,
+                              SdkHttpMethod method, URI uri, byte[] payload) throws IOException {
+        byte[] bytes = payload == null ? new byte[0] : payload;
+        SdkHttpFullRequest.Builder builder = SdkHttpFullRequest.builder().method(method).uri(uri)
+                .putHeader("Content-Length", Integer.toString(bytes.length));
+        if (payload != null) {
+            builder.putHeader("Content-Type", "application/json");
+        }
+        SdkHttpFullRequest request = builder.build();
+        ContentStreamProvider body = ContentStreamProvider.fromByteArrayUnsafe(bytes);
+        SignedRequest signed = SIGNER.sign(r -> r.identity(identity).request(request).payload(body)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
+        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                .request(signed.request()).contentStreamProvider(signed.payload().orElse(body)).build()).call();
+        try (InputStream in = response.responseBody().<InputStream>map(b -> b).orElseGet(InputStream::nullInputStream)) {
+            return new Answer(response.httpResponse().statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -11,12 +11,26 @@ import java.util.List;
 public record Room(String roomId, String title, String description, Instant startsAt, Instant endsAt,
                    boolean chatAndCollaborationEnabled, String owner, List<String> coOwners,
                    List<String> coEditors, List<String> coPublishers, boolean deleted, long version,
-                   Instant updatedAt) {
+                   Instant updatedAt, List<Integer> reminderMinutesBefore) {
 
     public Room {
         coOwners = List.copyOf(coOwners);
         coEditors = List.copyOf(coEditors);
         coPublishers = List.copyOf(coPublishers);
+        reminderMinutesBefore = reminderMinutesBefore == null ? null : Reminders.normalise(reminderMinutesBefore);
+    }
+
+    /** A room that keeps the site's reminders. */
+    public Room(String roomId, String title, String description, Instant startsAt, Instant endsAt,
+                boolean chatAndCollaborationEnabled, String owner, List<String> coOwners,
+                List<String> coEditors, List<String> coPublishers, boolean deleted, long version, Instant updatedAt) {
+        this(roomId, title, description, startsAt, endsAt, chatAndCollaborationEnabled, owner, coOwners, coEditors,
+                coPublishers, deleted, version, updatedAt, null);
+    }
+
+    /** The reminders in force for this room: its own, else the site's. */
+    public List<Integer> reminders(SiteSettings settings) {
+        return reminderMinutesBefore != null ? reminderMinutesBefore : settings.reminderMinutesBefore();
     }
 
     /** Owner, co-owner, co-editor or co-publisher: the people who may invite. */
@@ -35,7 +49,7 @@ public record Room(String roomId, String title, String description, Instant star
     /** What an administrator set (without the version, time and tombstone the store keeps). */
     public RoomDetails details() {
         return new RoomDetails(roomId, title, description, startsAt, endsAt, chatAndCollaborationEnabled, owner,
-                coOwners, coEditors, coPublishers);
+                coOwners, coEditors, coPublishers, reminderMinutesBefore);
     }
 
     public RoomView view() {

@@ -13,9 +13,12 @@ import java.util.List;
  * @param linkMaxDevices       the most devices one invite may allow (1 to 50; Kaltura calls it link reusability)
  * @param sendLimits           how many invites and resent emails a manager and a room may send a day, and the resend
  *                             cool-down
+ * @param reminderMinutesBefore when, before a room's start, its emailed invitees get a reminder (a room may override it;
+ *                             empty for none; {@link Reminders})
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
-                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
+                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
+                           List<Integer> reminderMinutesBefore) {
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -25,6 +28,15 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
     public SiteSettings {
         blockedDomains = List.copyOf(blockedDomains);
         sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
+        reminderMinutesBefore = reminderMinutesBefore == null ? Reminders.DEFAULT_MINUTES_BEFORE
+                : Reminders.normalise(reminderMinutesBefore);
+    }
+
+    /** Settings with the default reminders. */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
+                sendLimits, null);
     }
 
     /** Settings with the default send limits. */

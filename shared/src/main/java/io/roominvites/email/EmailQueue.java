@@ -17,8 +17,17 @@ import java.util.Map;
  */
 public interface EmailQueue {
 
-    /** The email of one invite whose attempt was QUEUED at {@code queuedAt}. */
-    record Job(String roomId, String inviteId, Instant queuedAt) {
+    /**
+     * The email of one invite: its invitation, whose attempt was QUEUED at {@code queuedAt} ({@code followUp} null), or
+     * a follow-up ({@link io.roominvites.domain.FollowUpMail}: a calendar update or cancellation, a reminder) with its
+     * {@code ref}, queued at {@code queuedAt}.
+     */
+    record Job(String roomId, String inviteId, Instant queuedAt, io.roominvites.domain.FollowUpMail.Kind followUp,
+               String ref) {
+        /** An invitation's job. */
+        public Job(String roomId, String inviteId, Instant queuedAt) {
+            this(roomId, inviteId, queuedAt, null, null);
+        }
     }
 
     /**
@@ -36,6 +45,10 @@ public interface EmailQueue {
             m.put("roomId", j.roomId());
             m.put("inviteId", j.inviteId());
             m.put("queuedAt", j.queuedAt().toString());
+            if (j.followUp() != null) {
+                m.put("followUp", j.followUp().name());
+                m.put("ref", j.ref());
+            }
             list.add(m);
         }
         return Json.write(Map.of("jobs", list));
@@ -48,8 +61,11 @@ public interface EmailQueue {
             List<Job> out = new ArrayList<>();
             for (Object o : (List<Object>) Json.parseObject(body).get("jobs")) {
                 Map<String, Object> m = (Map<String, Object>) o;
+                Object followUp = m.get("followUp");
                 out.add(new Job((String) m.get("roomId"), (String) m.get("inviteId"),
-                        Instant.parse((String) m.get("queuedAt"))));
+                        Instant.parse((String) m.get("queuedAt")),
+                        followUp == null ? null : io.roominvites.domain.FollowUpMail.Kind.valueOf((String) followUp),
+                        (String) m.get("ref")));
             }
             return out;
         } catch (ParseException | RuntimeException e) {

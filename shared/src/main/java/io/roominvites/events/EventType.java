@@ -17,6 +17,12 @@ public enum EventType {
     INVITE_DEVICE_RELEASED("Invite Device Released"),
     /** The invitee's personal data was erased (no email, masked or not, in it or after it). */
     INVITEE_ERASED("Invitee Erased"),
+    /** The invitee was emailed a calendar update (the room's start, end or title changed). */
+    INVITE_CALENDAR_UPDATED("Invite Calendar Updated"),
+    /** The invitee was emailed a calendar cancellation (the invite revoked or the room deleted). */
+    INVITE_CALENDAR_CANCELLED("Invite Calendar Cancelled"),
+    /** The invitee was emailed a reminder before the start. */
+    INVITE_REMINDED("Invite Reminded"),
     ROOM_CHANGED("Room Changed"),
     ROOM_DELETED("Room Deleted");
 

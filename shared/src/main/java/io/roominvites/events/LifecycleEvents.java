@@ -202,6 +202,7 @@ public final class LifecycleEvents {
         diff(out, "coOwners", b.coOwners(), a.coOwners());
         diff(out, "coEditors", b.coEditors(), a.coEditors());
         diff(out, "coPublishers", b.coPublishers(), a.coPublishers());
+        diff(out, "reminderMinutesBefore", b.reminderMinutesBefore(), a.reminderMinutesBefore());
         return out;
     }
 
@@ -209,6 +210,33 @@ public final class LifecycleEvents {
         if (!Objects.equals(before, after)) {
             out.add(name);
         }
+    }
+
+    /**
+     * The event of a follow-up email that went out: Invite Calendar Updated (with the calendar's {@code sequence}),
+     * Invite Calendar Cancelled (likewise) or Invite Reminded (with {@code minutesBefore}). Its id names the invite,
+     * the revision it was sent at and the follow-up, so a redelivered change is the same event. No invitee: the claim
+     * it comes from keeps no personal data.
+     */
+    public static LifecycleEvent ofFollowUp(io.roominvites.store.FollowUpClaims.Settled s) {
+        var c = s.claim();
+        EventType type = switch (c.kind()) {
+            case CALENDAR_UPDATE -> EventType.INVITE_CALENDAR_UPDATED;
+            case CALENDAR_CANCEL -> EventType.INVITE_CALENDAR_CANCELLED;
+            case REMINDER -> EventType.INVITE_REMINDED;
+        };
+        Map<String, Object> extra = new java.util.LinkedHashMap<>();
+        if (c.kind() == io.roominvites.domain.FollowUpMail.Kind.REMINDER) {
+            String[] ref = c.ref().split(":");
+            extra.put("minutesBefore", Integer.parseInt(ref[ref.length - 1]));
+        } else {
+            extra.put("sequence", s.sequence());
+        }
+        String id = c.inviteId() + ":" + c.revision() + ":" + slug(type) + "-"
+                + io.roominvites.domain.FollowUpMail.claimKey(c.kind(), c.ref()).toLowerCase(Locale.ROOT).replace('#', '-')
+                .replace(':', '-');
+        return new LifecycleEvent(type, id, c.revision(), c.roomId(), c.inviteId(), c.role(), null, null, null,
+                s.at() != null ? s.at() : c.at(), null, extra);
     }
 
     private static LifecycleEvent roomEvent(EventType type, Room room, Instant at, Map<String, Object> extra) {

@@ -176,9 +176,10 @@ public final class Api {
         List<String> coOwners = emails(b, "coOwners");
         List<String> coEditors = emails(b, "coEditors");
         List<String> coPublishers = emails(b, "coPublishers");
+        List<Integer> reminders = SettingsBody.reminderMinutes(b, "reminderMinutesBefore");
         b.check();
         RoomDetails room = new RoomDetails(roomId, title, description == null ? "" : description, startsAt, endsAt, cc,
-                owner, coOwners, coEditors, coPublishers);
+                owner, coOwners, coEditors, coPublishers, reminders);
         return ok(Views.room(admin.putRoom(c, room)));
     }
 

@@ -48,9 +48,10 @@ final class SettingsBody {
         Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
                 (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
         SendLimits limits = sendLimits(b);
+        List<Integer> reminders = reminderMinutes(b, "reminderMinutesBefore");
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits);
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders);
         return s;
     }
 
@@ -74,6 +75,31 @@ final class SettingsBody {
             b.problem("sendLimits." + f.field(), f.problem());
         }
         return new SendLimits((int) perManager, (int) perRoom, (int) cooldown);
+    }
+
+    /**
+     * The list of minutes before a start that reminders go out at ({@code field}: settings' or a room's), null when
+     * absent; problems go to {@code b}.
+     */
+    static List<Integer> reminderMinutes(Body b, String field) {
+        Object raw = b.raw(field);
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof List<?> list)) {
+            b.problem(field, "must be a list of minutes before the start, e.g. [1440, 60] ([] for none)");
+            return null;
+        }
+        String problem = io.roominvites.domain.Reminders.problem(list);
+        if (problem != null) {
+            b.problem(field, problem);
+            return null;
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (Object o : list) {
+            out.add(((Number) o).intValue());
+        }
+        return out;
     }
 
     private static boolean isLinkBase(String url) {

@@ -132,6 +132,7 @@ final class Views {
         m.put("coOwners", r.coOwners());
         m.put("coEditors", r.coEditors());
         m.put("coPublishers", r.coPublishers());
+        m.put("reminderMinutesBefore", r.reminderMinutesBefore());
         m.put("updatedAt", time(r.updatedAt()));
         return m;
     }
@@ -161,6 +162,7 @@ final class Views {
         limits.put("perRoomPerDay", s.sendLimits().perRoomPerDay());
         limits.put("resendCooldownSeconds", s.sendLimits().resendCooldownSeconds());
         m.put("sendLimits", limits);
+        m.put("reminderMinutesBefore", s.reminderMinutesBefore());
         return m;
     }
 

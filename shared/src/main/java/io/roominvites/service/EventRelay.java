@@ -29,15 +29,26 @@ public final class EventRelay {
     private final InviteStore store;
     private final EventPublisher publisher;
     private final RoomRetirement retirement;
+    private final FollowUps followUps;
 
     /**
      * @param retirement what deletes a room's leftovers when its lifetime ran out (a {@link StoredChange.RoomRetired}
      *                   change); null where rooms are not retired (such a change then fails, to be delivered again)
      */
     public EventRelay(InviteStore store, EventPublisher publisher, RoomRetirement retirement) {
+        this(store, publisher, retirement, null);
+    }
+
+    /**
+     * @param followUps what a room's or an invite's change sets going for the invitees' mailboxes (calendar updates
+     *                  and cancellations, reminder schedules); null where there are none. Its failure fails the change
+     *                  (delivered again: every follow-up step is idempotent)
+     */
+    public EventRelay(InviteStore store, EventPublisher publisher, RoomRetirement retirement, FollowUps followUps) {
         this.store = store;
         this.publisher = publisher;
         this.retirement = retirement;
+        this.followUps = followUps;
     }
 
     /**
@@ -86,6 +97,8 @@ public final class EventRelay {
                     events = LifecycleEvents.ofInvite(w.before(), w.after(), c.recordedAt());
                 } else if (change instanceof StoredChange.RoomWritten w) {
                     events = LifecycleEvents.ofRoom(w.before(), w.after(), c.recordedAt());
+                } else if (change instanceof StoredChange.FollowUpSent f) {
+                    events = List.of(LifecycleEvents.ofFollowUp(f.settled()));
                 } else {
                     events = List.of();
                 }
@@ -101,6 +114,16 @@ public final class EventRelay {
                     failed.add(c.id());
                 }
                 continue;
+            }
+            if (followUps != null) {
+                try {
+                    followUps.onChange(change, c.recordedAt());
+                } catch (RuntimeException e) {
+                    failed.add(c.id());
+                    System.err.println("{\"event\":\"follow-ups-not-started\",\"id\":\"" + c.id() + "\",\"error\":\""
+                            + e.getClass().getSimpleName() + "\"}");
+                    continue;
+                }
             }
             try {
                 for (LifecycleEvent e : events) {

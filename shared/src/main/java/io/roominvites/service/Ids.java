@@ -21,6 +21,13 @@ public final class Ids {
         this.random = random;
     }
 
+    /** 96 random bits in hex: a claim's id (who wrote it, read back after a write whose outcome was unknown). */
+    public String newClaimId() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     public String newInviteId(Instant now) {
         long time = now.toEpochMilli();
         byte[] rnd = new byte[10];

@@ -27,18 +27,33 @@ public final class QueuedEmails {
     private final SettingsCache settings;
     private final EmailGateway email;
     private final Clock clock;
+    private final FollowUpSender followUps;
 
     public QueuedEmails(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock) {
+        this(invites, store, settings, email, clock, null);
+    }
+
+    /** @param followUps sends the follow-up jobs (calendar updates and cancellations, reminders); null: none come here */
+    public QueuedEmails(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock,
+                        FollowUpSender followUps) {
         this.invites = invites;
         this.store = store;
         this.settings = settings;
         this.email = email;
         this.clock = clock;
+        this.followUps = followUps;
     }
 
     /** One queue message: its jobs, each sent unless claimed already. One call reads each invite with its room. */
     public void sendMessage(String body) {
         for (EmailQueue.Job job : EmailQueue.jobs(body)) {
+            if (job.followUp() != null) {
+                if (followUps == null) {
+                    throw new IllegalStateException("a follow-up job, and no follow-up sender here");
+                }
+                followUps.send(job);
+                continue;
+            }
             InviteStore.Loaded loaded = store.load(job.roomId(), job.inviteId());
             if (loaded.invite().isEmpty()) {
                 continue; // gone (removed after expiry): nothing to send

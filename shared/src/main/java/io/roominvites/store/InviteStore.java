@@ -11,12 +11,12 @@ import java.util.Optional;
 /**
  * Where invites, rooms, settings, the user directory and idempotency records live: one port per entity
  * ({@link SettingsStore}, {@link RoomStore}, {@link DirectoryStore}, {@link InviteRecords}, {@link IdempotencyStore},
- * {@link SendQuotaStore}, {@link ErasureStore}),
+ * {@link SendQuotaStore}, {@link ErasureStore}, {@link FollowUpClaims}),
  * and the reads that take two entities in one call (an invite with its room, a room with an Idempotency-Key's record),
  * so that a decision is made on both as they were at one instant and costs one round trip.
  */
 public interface InviteStore extends SettingsStore, RoomStore, DirectoryStore, InviteRecords, IdempotencyStore,
-        SendQuotaStore, ErasureStore {
+        SendQuotaStore, ErasureStore, FollowUpClaims {
 
     /**
      * What creating an invite needs to read, in one call: the room, the send ledgers of {@code ledgerKeys} (the

@@ -22,6 +22,10 @@ public sealed interface StoredChange {
     record RoomWritten(Room before, Room after) implements StoredChange {
     }
 
+    /** A follow-up email ({@link io.roominvites.domain.FollowUpMail}) went out: its claim was settled as SENT. */
+    record FollowUpSent(FollowUpClaims.Settled settled) implements StoredChange {
+    }
+
     /** Any other item (settings, users, gates, idempotency records, history): no lifecycle event. */
     record Other() implements StoredChange {
     }

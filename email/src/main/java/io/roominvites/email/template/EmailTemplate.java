@@ -34,9 +34,22 @@ public record EmailTemplate(String name, String subject, String html, String tex
 
     /** The default invitation template shipped in email-templates/invitation.json. */
     public static EmailTemplate defaultInvitation() {
-        try (InputStream in = EmailTemplate.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return resource(DEFAULT_RESOURCE);
+    }
+
+    /**
+     * Every default template the stack ships: the invitation, then the follow-ups named after it with a suffix
+     * ({@code RoomInvitation-updated}, {@code -cancelled}, {@code -reminder}: email-templates/updated.json...).
+     */
+    public static java.util.List<EmailTemplate> defaults() {
+        return java.util.List.of(defaultInvitation(), resource("/email-templates/updated.json"),
+                resource("/email-templates/cancelled.json"), resource("/email-templates/reminder.json"));
+    }
+
+    private static EmailTemplate resource(String path) {
+        try (InputStream in = EmailTemplate.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException(DEFAULT_RESOURCE + " is not on the classpath (the email module's build copies it from email-templates/)");
+                throw new IllegalStateException(path + " is not on the classpath (the email module's build copies it from email-templates/)");
             }
             return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

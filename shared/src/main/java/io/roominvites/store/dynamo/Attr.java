@@ -66,4 +66,26 @@ final class Attr {
         }
         return out;
     }
+
+    /** A list of whole numbers, in order. */
+    static AttributeValue numbers(List<Integer> values) {
+        List<AttributeValue> out = new ArrayList<>(values.size());
+        for (Integer v : values) {
+            out.add(AttributeValue.fromN(Integer.toString(v)));
+        }
+        return AttributeValue.fromL(out);
+    }
+
+    /** A list of whole numbers written by {@link #numbers(List)}; null when the attribute is absent. */
+    static List<Integer> numbers(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null || !v.hasL()) {
+            return null;
+        }
+        List<Integer> out = new ArrayList<>(v.l().size());
+        for (AttributeValue e : v.l()) {
+            out.add(Integer.parseInt(e.n()));
+        }
+        return out;
+    }
 }

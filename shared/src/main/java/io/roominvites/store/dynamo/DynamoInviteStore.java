@@ -34,6 +34,7 @@ public final class DynamoInviteStore implements InviteStore {
     private final DynamoIdempotency idempotency;
     private final DynamoSendQuota quota;
     private final DynamoErasures erasures;
+    private final DynamoFollowUps followUps;
 
     public DynamoInviteStore(DynamoDbClient db, String tableName) {
         this.table = new Table(db, tableName);
@@ -46,6 +47,7 @@ public final class DynamoInviteStore implements InviteStore {
         this.idempotency = new DynamoIdempotency(table);
         this.quota = new DynamoSendQuota(table);
         this.erasures = new DynamoErasures(table);
+        this.followUps = new DynamoFollowUps(table);
     }
 
     public String tableName() {
@@ -277,5 +279,15 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public void finishErasure(io.roominvites.domain.Erasure erasure, Instant finishedAt) {
         erasures.finishErasure(erasure, finishedAt);
+    }
+
+    @Override
+    public boolean claimFollowUp(Claim claim) {
+        return followUps.claim(claim);
+    }
+
+    @Override
+    public void settleFollowUp(Settled settled) {
+        followUps.settle(settled);
     }
 }

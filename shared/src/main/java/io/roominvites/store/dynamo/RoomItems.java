@@ -43,7 +43,8 @@ final class RoomItems {
         return new Room(str(item, "roomId"), str(item, "title"), str(item, "description"), instant(item, "startsAt"),
                 instant(item, "endsAt"), bool(item, "chatAndCollaborationEnabled"), str(item, "owner"),
                 strings(item, "coOwners"), strings(item, "coEditors"), strings(item, "coPublishers"),
-                bool(item, "deleted"), num(item, "version", 0), instant(item, "updatedAt"));
+                bool(item, "deleted"), num(item, "version", 0), instant(item, "updatedAt"),
+                Attr.numbers(item, "reminderMinutesBefore"));
     }
 
     /**
@@ -66,11 +67,19 @@ final class RoomItems {
         values.put(":now", time(now));
         values.put(":v", n(version));
         values.put(":false", Attr.FALSE);
+        String reminders;
+        if (room.reminderMinutesBefore() != null) {
+            values.put(":reminders", Attr.numbers(room.reminderMinutesBefore()));
+            reminders = ", reminderMinutesBefore = :reminders";
+        } else {
+            reminders = " REMOVE reminderMinutesBefore";
+        }
+        String update = "SET #type = :type, roomId = :roomId, title = :title, description = :description, "
+                + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
+                + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v" + reminders;
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(roomKey(room.roomId()))
-                .updateExpression("SET #type = :type, roomId = :roomId, title = :title, description = :description, "
-                        + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
-                        + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
-                        + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v")
+                .updateExpression(update)
                 .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
                 .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
                 .expressionAttributeValues(values)).build();

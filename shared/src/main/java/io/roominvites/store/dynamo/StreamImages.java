@@ -41,6 +41,12 @@ public final class StreamImages {
         if (RoomItems.RETIRE_SK.equals(sk) && pk.startsWith("ROOM#") && removedByTtl && after == null && before != null) {
             return new StoredChange.RoomRetired(pk.substring("ROOM#".length()), Attr.num(before, "version", 0));
         }
+        if (sk.startsWith(FollowUpItems.SK_PREFIX) && pk.startsWith("INVITE#")) {
+            var sent = FollowUpItems.sent(after);
+            if (sent != null && FollowUpItems.sent(before) == null) {
+                return new StoredChange.FollowUpSent(sent);
+            }
+        }
         return new StoredChange.Other();
     }
 

@@ -472,4 +472,31 @@ public final class MemoryInviteStore implements InviteStore {
                 io.roominvites.domain.Erasure.Status.DONE, e.invitesErased(), e.roomsTouched(), e.startedAt(), finishedAt));
         erasureLocks.remove(e.emailKey(), e.erasureId());
     }
+
+    // ---------------------------------------------------------------- follow-up claims
+
+    private final Map<String, Claim> followUpClaims = new HashMap<>();
+    private final Map<String, Settled> followUpsSettled = new HashMap<>();
+
+    private static String followUpKey(Claim c) {
+        return c.roomId() + "#" + c.inviteId() + "#" + io.roominvites.domain.FollowUpMail.claimKey(c.kind(), c.ref());
+    }
+
+    @Override
+    public synchronized boolean claimFollowUp(Claim claim) {
+        return followUpClaims.putIfAbsent(followUpKey(claim), claim) == null;
+    }
+
+    @Override
+    public synchronized void settleFollowUp(Settled settled) {
+        Claim held = followUpClaims.get(followUpKey(settled.claim()));
+        if (held != null && held.claimId().equals(settled.claim().claimId())) {
+            followUpsSettled.putIfAbsent(followUpKey(settled.claim()), settled);
+        }
+    }
+
+    /** The follow-ups settled, in no order. */
+    public synchronized java.util.List<Settled> followUpsSettled() {
+        return java.util.List.copyOf(followUpsSettled.values());
+    }
 }
