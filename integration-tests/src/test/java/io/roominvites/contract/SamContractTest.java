@@ -152,7 +152,12 @@ class SamContractTest {
             // a bulk batch creating more than 20 invitations with email hands all its emails to the email queue (SqsEmailQueue)
             Map.entry(Config.EMAIL_QUEUE_URL, EnumSet.of(Operation.BULK_CREATE_INVITES)),
             // an erasure's job goes to the erasure queue (SqsErasureQueue); ErasureFunction reads it too (EVENT_FUNCTIONS)
-            Map.entry(Config.ERASURE_QUEUE_URL, EnumSet.of(Operation.START_ERASURE)));
+            Map.entry(Config.ERASURE_QUEUE_URL, EnumSet.of(Operation.START_ERASURE)),
+            // no HTTP operation: the stream consumer starts follow-ups, FollowUpFunction fans them out (EVENT_FUNCTIONS)
+            Map.entry(Config.FOLLOW_UP_QUEUE_URL, EnumSet.noneOf(Operation.class)),
+            Map.entry(Config.FOLLOW_UP_QUEUE_ARN, EnumSet.noneOf(Operation.class)),
+            Map.entry(Config.REMINDER_SCHEDULE_GROUP, EnumSet.noneOf(Operation.class)),
+            Map.entry(Config.REMINDER_SCHEDULE_ROLE_ARN, EnumSet.noneOf(Operation.class)));
 
     /**
      * A function the HTTP API does not invoke: the event and response types its handler takes, the variables its
@@ -175,10 +180,18 @@ class SamContractTest {
      */
     static final Map<String, EventFunction> EVENT_FUNCTIONS = Map.of("InviteEventsFunction", new EventFunction(
             "java.util.Map<java.lang.String, java.lang.Object>", "java.util.Map<java.lang.String, java.lang.Object>",
-            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME), Set.of(Config.METRICS_NAMESPACE),
+            Set.of(Config.TABLE_NAME, Config.EVENT_BUS_NAME),
+            // the follow-ups, where FOLLOW_UP_QUEUE_URL is set (App.followUpsFromConfig, SchedulerReminderSchedules)
+            Set.of(Config.METRICS_NAMESPACE, Config.FOLLOW_UP_QUEUE_URL, Config.EMAIL_QUEUE_URL, Config.FOLLOW_UP_QUEUE_ARN,
+                    Config.REMINDER_SCHEDULE_GROUP, Config.REMINDER_SCHEDULE_ROLE_ARN, Config.SETTINGS_CACHE_SECONDS,
+                    "AWS_ENDPOINT_URL_SCHEDULER"),
             Set.of("dynamodb:PutItem table", "dynamodb:DescribeStream stream", "dynamodb:GetRecords stream",
                     "dynamodb:GetShardIterator stream", "dynamodb:ListStreams stream", "events:PutEvents event-bus",
-                    "sqs:SendMessage queue",
+                    // the stream's failure destination, a revoke's cancellation (email queue), a room's fan-out
+                    // (follow-up queue); a room's reminder schedules, sent with the scheduler's role
+                    "sqs:SendMessage queue", "scheduler:CreateSchedule schedule-group",
+                    "scheduler:UpdateSchedule schedule-group", "scheduler:DeleteSchedule schedule-group",
+                    "iam:PassRole role",
                     // a retired room (DynamoRoomRetirement): the room, its invites listed and each partition read,
                     // then deleted in transactions checking its gate
                     "dynamodb:GetItem table", "dynamodb:Query table", "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX,
@@ -203,6 +216,8 @@ class SamContractTest {
                             Config.EMAIL_CONFIGURATION_SET, Config.EMAIL_TEMPLATE_CACHE_SECONDS),
                     Set.of("sqs:ReceiveMessage queue", "sqs:DeleteMessage queue", "sqs:GetQueueAttributes queue",
                             "dynamodb:GetItem table", "dynamodb:BatchGetItem table", "dynamodb:PutItem table",
+                            // a follow-up's claim settled (FollowUpSender)
+                            "dynamodb:UpdateItem table",
                             "secretsmanager:GetSecretValue secret", "ses:GetEmailTemplate ses:template",
                             "ses:SendEmail ses:identity", "ses:SendEmail ses:template", "ses:SendEmail ses:configuration-set")),
             // ErasureFunction (ErasureHandler, Erasures.run): an SQS event (a JSON object) from the erasure queue, read
@@ -218,7 +233,18 @@ class SamContractTest {
                             "sqs:SendMessage queue", "dynamodb:Query index/" + TableSchema.EMAIL_KEY_INDEX,
                             "dynamodb:GetItem table", "dynamodb:BatchGetItem table", "dynamodb:Query table",
                             "dynamodb:BatchWriteItem table", "dynamodb:DeleteItem table", "dynamodb:PutItem table tx",
-                            "dynamodb:UpdateItem table tx", "dynamodb:DeleteItem table tx")));
+                            "dynamodb:UpdateItem table tx", "dynamodb:DeleteItem table tx")),
+            // FollowUpFunction (FollowUpsHandler, FollowUps.fanOut): an SQS event (a JSON object) from the follow-up
+            // queue, read and deleted by the event source mapping with the function's role; the room and settings
+            // (GetItem), the room's invites a page at a time (Query of the list index, BatchGetItem); the email jobs
+            // (the email queue) and a fan-out out of its budget handed back (the follow-up queue): SendMessage
+            "FollowUpFunction", new EventFunction("java.util.Map<java.lang.String, java.lang.Object>",
+                    "java.util.Map<java.lang.String, java.lang.Object>",
+                    Set.of(Config.TABLE_NAME, Config.EMAIL_QUEUE_URL, Config.FOLLOW_UP_QUEUE_URL),
+                    Set.of(Config.METRICS_NAMESPACE, Config.SETTINGS_CACHE_SECONDS),
+                    Set.of("sqs:ReceiveMessage queue", "sqs:DeleteMessage queue", "sqs:GetQueueAttributes queue",
+                            "sqs:SendMessage queue", "dynamodb:GetItem table", "dynamodb:BatchGetItem table",
+                            "dynamodb:Query index/" + TableSchema.ROOM_LIST_INDEX)));
 
     /** Variables required at cold start (App.fromConfig / SesEmailGateway.fromConfig call them required). */
     static final Set<String> REQUIRED = Set.of(Config.TABLE_NAME, Config.SIGNING_KEY_SECRET_ID, Config.IDP_JWKS_URL,
@@ -233,6 +259,8 @@ class SamContractTest {
             "AWS_ENDPOINT_URL_DYNAMODB", "https://dynamodb.${AWS::Region}.${AWS::URLSuffix}",
             "AWS_ENDPOINT_URL_SESV2", "https://email.${AWS::Region}.${AWS::URLSuffix}",
             "AWS_ENDPOINT_URL_EVENTBRIDGE", "https://events.${AWS::Region}.${AWS::URLSuffix}",
+            // the reminder schedules (SchedulerReminderSchedules honours it)
+            "AWS_ENDPOINT_URL_SCHEDULER", "https://scheduler.${AWS::Region}.${AWS::URLSuffix}",
             // the signing-key read (AwsClients.SecretsManagerGet honours it): MotoBackendTest points it at moto
             "AWS_ENDPOINT_URL_SECRETS_MANAGER", "https://secretsmanager.${AWS::Region}.${AWS::URLSuffix}");
 
@@ -718,6 +746,15 @@ class SamContractTest {
             diff(problems, fn + ": permissions " + role.get(0) + " grants that its operations do not use", minus(have, want));
         }
         for (String r : template.ofType("AWS::IAM::Role")) {
+            if (r.equals("ReminderSchedulerRole")) {
+                // assumed by EventBridge Scheduler (a reminder's schedule): it may only send to the follow-up queue
+                List<Map<String, Object>> st = statements(r);
+                if (st.size() != 1 || !List.of("sqs:SendMessage").equals(list(st.getFirst().get("Action")).stream().map(String::valueOf).toList())
+                        || !List.of("FollowUpQueue", "Arn").equals(getAtt(st.getFirst().get("Resource")))) {
+                    problems.add(r + " must grant only sqs:SendMessage on FollowUpQueue");
+                }
+                continue;
+            }
             if (!roleOwner.containsKey(r)) {
                 problems.add(r + " is not the role of any function");
             }
@@ -841,8 +878,15 @@ class SamContractTest {
         if (ref != null && isResourceOfType(ref, "AWS::SecretsManager::Secret")) {
             return "secret";
         }
+        if (ga != null && ga.get(1).equals("Arn") && isResourceOfType(ga.get(0), "AWS::IAM::Role")) {
+            return "role";
+        }
         String s = sub(r);
         if (s != null) {
+            Matcher group = Pattern.compile("^arn:\\$\\{AWS::Partition}:scheduler:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:schedule/\\$\\{(\\w+)}/\\*$").matcher(s);
+            if (group.matches() && isResourceOfType(group.group(1), "AWS::Scheduler::ScheduleGroup")) {
+                return "schedule-group";
+            }
             Matcher index = Pattern.compile("^\\$\\{(\\w+)\\.Arn}/index/([\\w.-]+)$").matcher(s);
             if (index.matches() && isResourceOfType(index.group(1), "AWS::DynamoDB::Table")) {
                 return "index/" + index.group(2);
@@ -1311,6 +1355,16 @@ class SamContractTest {
         assertEquals(List.of(), queueAnswer.get("batchItemFailures"), "EmailQueueFunction's answer: " + queueAnswer
                 + "\nIts stderr:\n" + d.process("EmailQueueFunction").stderrTail());
 
+        // the follow-up queue's consumer: a recorded fan-out of a room change superseded since (its calendar SEQUENCE
+        // is not the room's) reads the room and hands no job over (FollowUpEmailTest covers fan-outs and sending)
+        int queued = d.sqs.bodies().size();
+        Map<String, Object> followUpAnswer = JSONObjectUtils.parse(d.process("FollowUpFunction")
+                .invoke(substitute(Files.readString(EVENTS.resolve("queue/follow-up-jobs.json")), vars, true)
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), followUpAnswer.get("batchItemFailures"), "FollowUpFunction's answer: " + followUpAnswer
+                + "\nIts stderr:\n" + d.process("FollowUpFunction").stderrTail());
+        assertEquals(queued, d.sqs.bodies().size(), "no email job for a superseded change");
+
         // every AWS call each function made, at init and for requests, is one its role allows; SnapStart priming
         // (the CRaC beforeCheckpoint hooks) must not need more either, but it is best effort by design (it
         // catches every failure), so a call it makes that the role refuses is reported, not failed
@@ -1524,7 +1578,14 @@ class SamContractTest {
                     Config.IDP_JWKS_URL, idp.jwksUrl().toString(),
                     Config.ERASURE_QUEUE_URL, sqs.queueUrl("room-invites-ErasureQueue"));
             for (String fn : template.functions()) {
-                Map<String, String> env = samLocalEnvironment(template, envJson, fn, overrides, work);
+                Map<String, String> own = new HashMap<>(overrides);
+                if (fn.equals("FollowUpFunction")) {
+                    // the fan-out's queues (the stub); the stream consumer keeps env.json's "" (no follow-ups in this
+                    // flow: FollowUpEmailTest and the moto flow drive them)
+                    own.put(Config.EMAIL_QUEUE_URL, sqs.queueUrl("room-invites-EmailQueue"));
+                    own.put(Config.FOLLOW_UP_QUEUE_URL, sqs.queueUrl("room-invites-FollowUpQueue"));
+                }
+                Map<String, String> env = samLocalEnvironment(template, envJson, fn, own, work);
                 processes.put(fn, FunctionProcess.start(fn, jar(template, fn), handler(template, fn), env, classpath, recorder, work));
             }
             Map<String, String> noFrom = samLocalEnvironment(template, envJson, "CreateInviteFunction", overrides, work);

@@ -9,7 +9,11 @@ import io.roominvites.eventbus.EventBridgePublisher;
 import io.roominvites.lambda.LambdaApi;
 import io.roominvites.lambda.StreamRecords;
 import io.roominvites.metrics.Metrics;
+import io.roominvites.emailqueue.SqsEmailQueue;
+import io.roominvites.emailqueue.SqsFollowUpQueue;
+import io.roominvites.eventbus.SchedulerReminderSchedules;
 import io.roominvites.service.EventRelay;
+import io.roominvites.service.FollowUps;
 import io.roominvites.store.dynamo.DynamoInviteStore;
 import io.roominvites.store.dynamo.DynamoRoomRetirement;
 
@@ -18,7 +22,8 @@ import java.util.Map;
 
 /**
  * The table's change stream in (a DynamoDB stream event, see {@link StreamRecords}), lifecycle events out
- * (EventBridge, and each invite's history); a room whose retire marker DynamoDB's TTL removed is retired (its
+ * (EventBridge, and each invite's history), and the follow-ups a change starts (calendar updates and cancellations
+ * to the follow-up and email queues, reminder schedules on EventBridge Scheduler: {@link FollowUps}); a room whose retire marker DynamoDB's TTL removed is retired (its
  * invites, their history, its gates and its item deleted: docs/lifetimes.md). Answers the records it could not handle as batch item failures
  * ({@code ReportBatchItemFailures}), so the stream delivers them again and, past the retries, to the failure
  * destination; the rest of the batch is handled all the same. Built once per container, at init.
@@ -32,8 +37,13 @@ public final class InviteEventsHandler implements RequestHandler<Map<String, Obj
         String namespace = App.metricsNamespace(config);
         config.validate();
         Metrics.enable(namespace);
+        // calendar updates, cancellations and reminder schedules, where the follow-up queue is configured
+        String followUpQueue = config.raw(Config.FOLLOW_UP_QUEUE_URL);
+        FollowUps followUps = followUpQueue == null || followUpQueue.isBlank() ? null
+                : App.followUpsFromConfig(config, SqsEmailQueue::fromConfig, SqsFollowUpQueue::fromConfig,
+                SchedulerReminderSchedules::fromConfig);
         return new EventRelay(new DynamoInviteStore(AwsClients.dynamoDb(), table), EventBridgePublisher.create(bus),
-                new DynamoRoomRetirement(AwsClients.dynamoDb(), table));
+                new DynamoRoomRetirement(AwsClients.dynamoDb(), table), followUps);
     }
 
     @Override
