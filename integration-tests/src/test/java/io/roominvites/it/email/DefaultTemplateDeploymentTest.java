@@ -51,20 +51,61 @@ class DefaultTemplateDeploymentTest {
     }
 
     @Test
-    void theTemplateYamlSnippetCarriesTheSameTemplate() throws Exception {
+    void theTemplateYamlSnippetCarriesTheSameTemplates() throws Exception {
         Map<String, Object> t = sesTemplate(root().resolve("email-templates/template-yaml-snippet.yaml"));
         assertTrue(t != null, "the snippet has an AWS::SES::Template");
         assertSameTemplate(t);
+        assertSameTemplates(root().resolve("email-templates/template-yaml-snippet.yaml"));
     }
 
     @Test
-    void templateYamlDeploysTheSameTemplate() throws Exception {
+    void templateYamlDeploysTheSameTemplates() throws Exception {
         Path yaml = root().resolve("template.yaml");
         Assumptions.assumeTrue(Files.isRegularFile(yaml), "no template.yaml yet");
         Map<String, Object> t = sesTemplate(yaml);
         Assumptions.assumeTrue(t != null, "template.yaml has no AWS::SES::Template (the default template is deployed"
                 + " with the AWS CLI; email-templates/template-yaml-snippet.yaml adds it to the stack)");
         assertSameTemplate(t);
+        assertSameTemplates(yaml);
+    }
+
+    /** Every default template (the invitation and its follow-ups) is in {@code yaml}, each the same as its file. */
+    @SuppressWarnings("unchecked")
+    static void assertSameTemplates(Path yaml) throws Exception {
+        Map<String, Object> doc = new Yaml(new CloudFormationTags()).load(Files.readString(yaml));
+        Map<String, Map<String, Object>> byName = new java.util.HashMap<>();
+        for (Object r : ((Map<String, Object>) doc.getOrDefault("Resources", Map.of())).values()) {
+            if (r instanceof Map<?, ?> m && "AWS::SES::Template".equals(m.get("Type"))) {
+                Map<String, Object> t = (Map<String, Object>) ((Map<String, Object>) m.get("Properties")).get("Template");
+                byName.put(String.valueOf(t.get("TemplateName")), t);
+            }
+        }
+        for (EmailTemplate shipped : EmailTemplate.defaults().subList(1, EmailTemplate.defaults().size())) {
+            Map<String, Object> t = byName.get(shipped.name());
+            assertTrue(t != null, yaml.getFileName() + " ships " + shipped.name());
+            assertEquals(shipped.subject(), t.get("SubjectPart"), shipped.name());
+            assertEquals(shipped.html(), t.get("HtmlPart"), shipped.name());
+            assertEquals(shipped.text(), t.get("TextPart"), shipped.name());
+        }
+    }
+
+    @Test
+    void theFollowUpTemplatesAreNamedAfterTheInvitationsAndRenderTheirData() throws Exception {
+        for (String suffix : List.of("updated", "cancelled", "reminder")) {
+            EmailTemplate file = EmailTemplate.fromJson(Files.readString(root().resolve("email-templates/" + suffix + ".json")));
+            assertEquals(EmailTemplate.DEFAULT_NAME + "-" + suffix, file.name());
+            assertTrue(EmailTemplate.defaults().contains(file), "on the classpath: " + file.name());
+            for (String part : List.of(file.subject(), file.html(), file.text())) {
+                TemplateRenderer.check(part);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = io.roominvites.json.Json.parseObject(
+                    Files.readString(root().resolve("email-templates/sample-data.json")));
+            TemplateRenderer.Rendered r = TemplateRenderer.render(file, data);
+            assertTrue(r.text().contains((String) data.get("roomTitle")), file.name());
+            assertTrue(suffix.equals("cancelled") != r.text().contains((String) data.get("inviteLink")),
+                    file.name() + ": the link in all but the cancellation");
+        }
     }
 
     /** The Template property of the first AWS::SES::Template resource, or null. */
