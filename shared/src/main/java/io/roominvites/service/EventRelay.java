@@ -120,8 +120,10 @@ public final class EventRelay {
                     followUps.onChange(change, c.recordedAt());
                 } catch (RuntimeException e) {
                     failed.add(c.id());
+                    StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
                     System.err.println("{\"event\":\"follow-ups-not-started\",\"id\":\"" + c.id() + "\",\"error\":\""
-                            + e.getClass().getSimpleName() + "\"}");
+                            + e.getClass().getSimpleName() + "\",\"at\":\"" + (at == null ? "" : at.getClassName()
+                            + ":" + at.getLineNumber()) + "\"}");
                     continue;
                 }
             }
