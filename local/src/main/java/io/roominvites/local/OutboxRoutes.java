@@ -206,7 +206,7 @@ final class OutboxRoutes implements Request.Handler {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>room-invites local "
                 + esc(title) + "</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}"
                 + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb;"
-                + "vertical-align:top}th{background:#f9fafb}code{background:#f3f4f6;padding:0 .2rem}.empty{color:#6b7280}</style>"
+                + "vertical-align:top}th{background:#f9fafb}td{overflow-wrap:anywhere}code{background:#f3f4f6;padding:0 .2rem}.empty{color:#6b7280}</style>"
                 + "</head><body><h1>room-invites local " + esc(title) + "</h1>" + body + "</body></html>";
     }
 
