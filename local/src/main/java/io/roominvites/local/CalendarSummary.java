@@ -39,7 +39,9 @@ final class CalendarSummary {
         row(sb, "Summary", e.getSummary() == null ? "" : e.getSummary().getValue());
         row(sb, "Starts", time(e.getDateStart() == null ? null : e.getDateStart().getValue()));
         row(sb, "Ends", time(e.getDateEnd() == null ? null : e.getDateEnd().getValue()));
-        row(sb, "Organizer", e.getOrganizer() == null ? "" : String.valueOf(e.getOrganizer().getCommonName()));
+        row(sb, "Organizer", e.getOrganizer() == null ? "" : (e.getOrganizer().getCommonName() == null ? ""
+                : e.getOrganizer().getCommonName() + " ") + (e.getOrganizer().getEmail() == null ? ""
+                : "<" + e.getOrganizer().getEmail() + ">"));
         StringBuilder attendees = new StringBuilder();
         for (Attendee a : e.getAttendees()) {
             attendees.append(attendees.isEmpty() ? "" : ", ").append(a.getEmail());

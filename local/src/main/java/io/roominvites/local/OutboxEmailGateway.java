@@ -63,6 +63,11 @@ public final class OutboxEmailGateway implements EmailGateway {
         }
     }
 
+    @Override
+    public String senderAddress() {
+        return EmailGateway.bareAddress(from);
+    }
+
     /** The folder the {@code .eml} files go to. */
     public Path dir() {
         return dir;
