@@ -13,9 +13,13 @@ import java.util.List;
  * @param linkMaxDevices       the most devices one invite may allow (1 to 50; Kaltura calls it link reusability)
  * @param sendLimits           how many invites and resent emails a manager and a room may send a day, and the resend
  *                             cool-down
+ * @param guestLinksPerRoom    how many guest links a room may have active at once (1 to 20, default 3)
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
-                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
+                           int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
+                           int guestLinksPerRoom) {
+    public static final int DEFAULT_GUEST_LINKS_PER_ROOM = 3;
+    public static final int MAX_GUEST_LINKS_PER_ROOM = 20;
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -25,6 +29,14 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
     public SiteSettings {
         blockedDomains = List.copyOf(blockedDomains);
         sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
+        guestLinksPerRoom = guestLinksPerRoom < 1 ? DEFAULT_GUEST_LINKS_PER_ROOM : guestLinksPerRoom;
+    }
+
+    /** Settings with the default number of guest links per room. */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
+                sendLimits, DEFAULT_GUEST_LINKS_PER_ROOM);
     }
 
     /** Settings with the default send limits. */

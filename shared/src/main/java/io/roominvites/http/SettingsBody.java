@@ -48,9 +48,11 @@ final class SettingsBody {
         Long maxDevices = b.integer("linkMaxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES,
                 (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
         SendLimits limits = sendLimits(b);
+        Long guestLinks = b.integer("guestLinksPerRoom", false, 1, SiteSettings.MAX_GUEST_LINKS_PER_ROOM,
+                (long) SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM);
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits);
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, guestLinks.intValue());
         return s;
     }
 

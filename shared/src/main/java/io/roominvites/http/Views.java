@@ -161,6 +161,7 @@ final class Views {
         limits.put("perRoomPerDay", s.sendLimits().perRoomPerDay());
         limits.put("resendCooldownSeconds", s.sendLimits().resendCooldownSeconds());
         m.put("sendLimits", limits);
+        m.put("guestLinksPerRoom", s.guestLinksPerRoom());
         return m;
     }
 

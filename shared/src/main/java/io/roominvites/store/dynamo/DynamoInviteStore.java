@@ -34,6 +34,8 @@ public final class DynamoInviteStore implements InviteStore {
     private final DynamoIdempotency idempotency;
     private final DynamoSendQuota quota;
     private final DynamoErasures erasures;
+    private final DynamoGuestLinks guestLinks;
+    private final DynamoJoinRequests joinRequests;
 
     public DynamoInviteStore(DynamoDbClient db, String tableName) {
         this.table = new Table(db, tableName);
@@ -46,6 +48,8 @@ public final class DynamoInviteStore implements InviteStore {
         this.idempotency = new DynamoIdempotency(table);
         this.quota = new DynamoSendQuota(table);
         this.erasures = new DynamoErasures(table);
+        this.guestLinks = new DynamoGuestLinks(table);
+        this.joinRequests = new DynamoJoinRequests(table);
     }
 
     public String tableName() {
@@ -277,5 +281,67 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public void finishErasure(io.roominvites.domain.Erasure erasure, Instant finishedAt) {
         erasures.finishErasure(erasure, finishedAt);
+    }
+
+    // ---------------------------------------------------------------- guest links and requests to join
+
+    @Override
+    public List<io.roominvites.domain.GuestLink> guestLinks(String roomId) {
+        return guestLinks.guestLinks(roomId);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.GuestLink> findGuestLink(String roomId, String guestLinkId) {
+        return guestLinks.findGuestLink(roomId, guestLinkId);
+    }
+
+    @Override
+    public boolean createGuestLink(io.roominvites.domain.GuestLink link, Instant now, Instant keepUntil) {
+        return guestLinks.createGuestLink(link, now, keepUntil);
+    }
+
+    @Override
+    public boolean revokeGuestLink(io.roominvites.domain.GuestLink current, io.roominvites.domain.GuestLink revoked) {
+        return guestLinks.revokeGuestLink(current, revoked);
+    }
+
+    @Override
+    public int[] shardCounts(io.roominvites.domain.GuestLink link) {
+        return guestLinks.shardCounts(link);
+    }
+
+    @Override
+    public Map<String, Integer> uses(List<io.roominvites.domain.GuestLink> links) {
+        return guestLinks.uses(links);
+    }
+
+    @Override
+    public boolean holdsUse(io.roominvites.domain.GuestLink link, String deviceId) {
+        return guestLinks.holdsUse(link, deviceId);
+    }
+
+    @Override
+    public UseOutcome takeUse(io.roominvites.domain.GuestLink link, int shard, GuestUse use, Instant keepUntil) {
+        return guestLinks.takeUse(link, shard, use, keepUntil);
+    }
+
+    @Override
+    public String addJoinRequest(io.roominvites.domain.JoinRequest request, Instant keepUntil) {
+        return joinRequests.addJoinRequest(request, keepUntil);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.JoinRequest> findJoinRequest(String roomId, String joinRequestId) {
+        return joinRequests.findJoinRequest(roomId, joinRequestId);
+    }
+
+    @Override
+    public JoinPage joinRequests(String roomId, io.roominvites.domain.JoinRequest.Status status, int limit, String afterId) {
+        return joinRequests.joinRequests(roomId, status, limit, afterId);
+    }
+
+    @Override
+    public boolean answerJoinRequest(io.roominvites.domain.JoinRequest current, io.roominvites.domain.JoinRequest answered) {
+        return joinRequests.answerJoinRequest(current, answered);
     }
 }

@@ -38,6 +38,7 @@ final class SettingsItems {
         item.put("perManagerPerDay", Attr.n(s.sendLimits().perManagerPerDay()));
         item.put("perRoomPerDay", Attr.n(s.sendLimits().perRoomPerDay()));
         item.put("resendCooldownSeconds", Attr.n(s.sendLimits().resendCooldownSeconds()));
+        item.put("guestLinksPerRoom", Attr.n(s.guestLinksPerRoom()));
         return item;
     }
 
@@ -48,6 +49,7 @@ final class SettingsItems {
                 (int) num(item, "linkMaxDevices", SiteSettings.DEFAULT_LINK_MAX_DEVICES),
                 new SendLimits((int) num(item, "perManagerPerDay", SendLimits.DEFAULT_PER_MANAGER_PER_DAY),
                         (int) num(item, "perRoomPerDay", SendLimits.DEFAULT_PER_ROOM_PER_DAY),
-                        (int) num(item, "resendCooldownSeconds", SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS)));
+                        (int) num(item, "resendCooldownSeconds", SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS)),
+                (int) num(item, "guestLinksPerRoom", SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM));
     }
 }
