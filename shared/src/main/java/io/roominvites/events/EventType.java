@@ -17,6 +17,13 @@ public enum EventType {
     INVITE_DEVICE_RELEASED("Invite Device Released"),
     /** The invitee's personal data was erased (no email, masked or not, in it or after it). */
     INVITEE_ERASED("Invitee Erased"),
+    GUEST_LINK_CREATED("Guest Link Created"),
+    GUEST_LINK_REVOKED("Guest Link Revoked"),
+    /** A new device entered by a guest link (it used one of the link's uses). */
+    GUEST_JOINED("Guest Joined"),
+    JOIN_REQUESTED("Join Requested"),
+    JOIN_ADMITTED("Join Admitted"),
+    JOIN_DECLINED("Join Declined"),
     ROOM_CHANGED("Room Changed"),
     ROOM_DELETED("Room Deleted");
 
