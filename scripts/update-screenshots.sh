@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 from=integration-tests/target/screenshots
 names=(manager-invite-users manager-suggestions manager-cannot-invite join-countdown join-lobby-mismatch join-entered join-locked join-countdown-phone
-  manager-long-names join-long-names join-session-ended manager-session-ended join-code-form)
+  manager-long-names join-long-names join-session-ended manager-session-ended join-code-form
+  manager-guest-links manager-join-requests join-guest join-ask-waiting)
 mkdir -p docs/screens
 for n in "${names[@]}"; do
   [ -f "$from/$n.png" ] || { echo "$from/$n.png is missing: run ./scripts/test.sh first" >&2; exit 1; }

@@ -53,6 +53,8 @@ async function init() {
   $('invites').hidden = false;
   setUpList();
   watchOptions();
+  setUpGuestLinks();
+  setUpJoinRequests();
   await loadInvites();
 }
 
@@ -595,6 +597,209 @@ function inviteItem(inv) {
     actions.append(toggle);
     item.append(panel);
   }
+  return item;
+}
+
+// ------------------------------------------------------------------ (v3) guest links
+
+const REASON_WORDS = {
+  LINK_EXPIRED: 'their link expired',
+  LINK_ALREADY_USED: 'their link was used on another device',
+  INVITE_LOCKED: 'their link is locked after wrong emails',
+  LINK_REPLACED: 'their link was replaced by a newer one',
+  GUEST_LINK_EXHAUSTED: 'the guest link is used up',
+};
+const GUEST_STATUS_WORDS = { ACTIVE: 'Active', EXHAUSTED: 'Used up', EXPIRED: 'Expired', REVOKED: 'Revoked' };
+
+function setUpGuestLinks() {
+  $('guest-links').hidden = false;
+  const form = $('guest-link-form');
+  if (!options.canInvite || sessionEnded) {
+    form.hidden = true;
+  } else {
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); createGuestLink(); });
+  }
+  loadGuestLinks();
+}
+
+async function createGuestLink() {
+  ['guest-label', 'guest-max-uses', 'guest-days'].forEach((id) => { $(id).removeAttribute('aria-invalid'); replace($(`${id}-error`), ''); });
+  replace($('guest-form-error'), '');
+  const label = $('guest-label').value.trim();
+  const maxUses = $('guest-max-uses').value.trim();
+  const days = $('guest-days').value.trim();
+  const problems = [];
+  if (!label) problems.push(['guest-label', 'Give the link a label, like "Webinar audience".']);
+  if (maxUses && !(/^\d+$/.test(maxUses) && +maxUses >= 1 && +maxUses <= 10000)) problems.push(['guest-max-uses', 'Enter a whole number from 1 to 10,000, or leave it empty.']);
+  if (days && !(/^\d+$/.test(days) && +days >= 1 && +days <= 365)) problems.push(['guest-days', 'Enter a whole number of days from 1 to 365, or leave it empty.']);
+  if (problems.length) {
+    problems.forEach(([id, text]) => { $(id).setAttribute('aria-invalid', 'true'); replace($(`${id}-error`), text); });
+    $(problems[0][0]).focus();
+    return;
+  }
+  const body = { label };
+  if (maxUses) body.maxUses = +maxUses;
+  if (days) body.expiresAt = new Date(Date.now() + +days * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const button = $('guest-create');
+  button.disabled = true;
+  try {
+    const r = await api.createGuestLink(roomId, body);
+    $('guest-link-form').reset();
+    await loadGuestLinks();
+    const status = document.getElementById(`guest-status-${r.guestLink.guestLinkId}`);
+    if (status) replace(status, 'Created: copy the link and share it with the group.');
+  } catch (e) {
+    if (e.code === 'INVALID_REQUEST' && e.fields) {
+      const ids = { label: 'guest-label', maxUses: 'guest-max-uses', expiresAt: 'guest-days' };
+      e.fields.forEach((f) => { if (ids[f.field]) replace($(`${ids[f.field]}-error`), `This ${f.problem}.`); });
+    }
+    replace($('guest-form-error'), h('div', { class: 'box error' }, errorContent(e)));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadGuestLinks() {
+  const status = $('guest-links-status');
+  let r;
+  try {
+    r = await api.listGuestLinks(roomId);
+  } catch (e) {
+    replace(status, notOffered(e) ? 'Guest links aren\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+    return;
+  }
+  const active = r.guestLinks.filter((l) => l.status === 'ACTIVE' || l.status === 'EXHAUSTED').length;
+  replace(status, r.guestLinks.length === 0 ? 'No guest links yet.' : `${active} active guest ${active === 1 ? 'link' : 'links'}.`);
+  replace($('guest-link-list'), r.guestLinks.map(guestLinkItem));
+}
+
+function guestLinkItem(l) {
+  const id = l.guestLinkId;
+  const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `guest-status-${id}` });
+  const uses = l.maxUses == null ? `${l.uses} used, no limit` : `${l.uses} of ${l.maxUses} used, ${l.usesLeft} left`;
+  const facts = [
+    ['Status', GUEST_STATUS_WORDS[l.status] || l.status],
+    ['Uses', uses],
+    ['Works until', localTime(l.expiresAt)],
+    ['Created', localTime(l.createdAt)],
+    l.revokedAt ? ['Revoked', localTime(l.revokedAt)] : null,
+  ].filter(Boolean);
+  const item = h('li', { class: `invite guest-link status-${l.status.toLowerCase()}`, 'data-guest-link-id': id, 'aria-labelledby': `guest-name-${id}` },
+    h('h3', { id: `guest-name-${id}` }, l.label),
+    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', { 'data-fact': k }, v)])));
+  if (l.link) {
+    const input = h('input', { id: `guest-url-${id}`, type: 'text', readOnly: true, value: l.link });
+    const copy = h('button', { type: 'button', class: 'primary', id: `guest-copy-${id}` }, 'Copy link');
+    copy.addEventListener('click', () => copyLink(input, rowStatus));
+    item.append(h('label', { for: `guest-url-${id}` }, `Guest link “${l.label}”`), h('div', { class: 'copyrow' }, input, copy));
+  }
+  const actions = h('div', { class: 'actions' });
+  if ((l.status === 'ACTIVE' || l.status === 'EXHAUSTED') && !sessionEnded) {
+    const revoke = h('button', { type: 'button', class: 'danger', id: `guest-revoke-${id}` }, 'Revoke');
+    revoke.addEventListener('click', () => {
+      const cancel = () => { confirm.replaceWith(revoke); revoke.focus(); };
+      const confirm = h('span', { class: 'confirm', role: 'group', 'aria-labelledby': `guest-confirm-${id}`,
+        onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } } },
+        h('span', { id: `guest-confirm-${id}` }, `Revoke “${l.label}”? The link stops working at once.`),
+        h('button', { type: 'button', class: 'danger', id: `guest-revoke-yes-${id}`, onclick: async () => {
+          replace(rowStatus, 'Revoking…');
+          try {
+            await api.revokeGuestLink(roomId, id);
+            await loadGuestLinks();
+            const again = document.getElementById(`guest-status-${id}`);
+            if (again) replace(again, 'Revoked.');
+          } catch (e) {
+            replace(rowStatus, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
+          }
+        } }, 'Yes, revoke'),
+        h('button', { type: 'button', class: 'cancel', onclick: cancel }, 'Cancel'));
+      revoke.replaceWith(confirm);
+      confirm.querySelector('button.cancel').focus();
+    });
+    actions.append(revoke);
+  }
+  item.append(actions, rowStatus);
+  return item;
+}
+
+// ------------------------------------------------------------------ (v3) requests to join
+
+const JOIN_REFRESH_MS = 5000; // the list is read again this often while the page is visible
+let joinCursor = null;
+let joinShown = 10;
+
+function setUpJoinRequests() {
+  $('join-requests').hidden = false;
+  $('join-requests-more').addEventListener('click', () => { joinShown += 10; loadJoinRequests(); });
+  loadJoinRequests();
+  setInterval(() => { if (!document.hidden && !busyJoin) loadJoinRequests(); }, JOIN_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && !busyJoin) loadJoinRequests(); });
+}
+
+let busyJoin = false; // an admit or decline under way: the list waits, so that the row being answered stays put
+
+async function loadJoinRequests() {
+  const status = $('join-requests-status');
+  let r;
+  try {
+    r = await api.listJoinRequests(roomId, { status: 'PENDING', limit: Math.min(100, joinShown) });
+  } catch (e) {
+    replace(status, notOffered(e) ? 'Requests to join aren\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+    return;
+  }
+  joinCursor = r.nextCursor;
+  const n = r.joinRequests.length;
+  const list = $('join-request-list');
+  // keep what a manager is doing: only rows that changed are replaced
+  const ids = r.joinRequests.map((j) => j.joinRequestId).join(',');
+  if (list.dataset.ids !== ids) {
+    list.dataset.ids = ids;
+    replace(list, r.joinRequests.map(joinRequestItem));
+  }
+  replace(status, n === 0 ? 'No one is waiting.' : n === 1 ? '1 person is waiting.' : `${n} people are waiting.`);
+  $('join-requests-more').hidden = !joinCursor;
+}
+
+function joinRequestItem(j) {
+  const id = j.joinRequestId;
+  const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `join-status-${id}` });
+  const who = j.firstName ? `${j.firstName} (${j.email})` : j.email;
+  const item = h('li', { class: 'invite join-request', 'data-join-request-id': id, 'aria-labelledby': `join-name-${id}` },
+    h('h3', { id: `join-name-${id}` }, who),
+    h('dl', { class: 'facts compact' },
+      h('dt', null, 'Why'), h('dd', { 'data-fact': 'Why' }, REASON_WORDS[j.reason] || j.reason),
+      h('dt', null, 'Asked'), h('dd', null, localTime(j.at)),
+      j.message ? [h('dt', null, 'Message'), h('dd', { 'data-fact': 'Message' }, j.message)] : null));
+  if (!sessionEnded) {
+    const role = h('select', { id: `join-role-${id}`, 'aria-label': `Role for ${j.email}` },
+      ROLES.map((r) => h('option', { value: r.id }, r.label)));
+    const send = options && options.sendEmailAvailable
+      ? h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `join-email-${id}` }),
+        h('label', { for: `join-email-${id}` }, 'Email the new link')) : null;
+    const answer = async (label, call, after) => {
+      busyJoin = true;
+      replace(rowStatus, `${label}…`);
+      try {
+        const r = await call();
+        if (after) after(r);
+        $('join-request-list').dataset.ids = '';
+        await loadJoinRequests();
+        await loadInvites();
+      } catch (e) {
+        replace(rowStatus, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
+      } finally {
+        busyJoin = false;
+      }
+    };
+    item.append(h('div', { class: 'actions' },
+      h('label', { for: `join-role-${id}`, class: 'visually-hidden' }, `Role for ${j.email}`), role, send,
+      h('button', { type: 'button', class: 'primary', id: `join-admit-${id}`, onclick: () => answer('Admit',
+        () => api.admitJoinRequest(roomId, id, { role: role.value, sendEmail: !!(send && send.querySelector('input').checked) }),
+        (r) => showResult(r, `Admitted: a new link for ${r.invite.email}`)) }, 'Admit'),
+      h('button', { type: 'button', class: 'danger', id: `join-decline-${id}`, onclick: () => answer('Decline',
+        () => api.declineJoinRequest(roomId, id)) }, 'Decline')));
+  }
+  item.append(rowStatus);
   return item;
 }
 

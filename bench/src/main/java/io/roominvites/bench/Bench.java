@@ -174,6 +174,13 @@ public final class Bench {
         if (only.equals(List.of("capacity"))) {
             return;
         }
+        // ---- 0b. a guest link for a crowd: its counters' hottest partition and the exact count (its own table)
+        if (!skipped("guest-crowd")) {
+            System.out.println(GuestCrowd.run(dynamoEndpoint, quick, root, Bench::log));
+        }
+        if (only.equals(List.of("guest-crowd"))) {
+            return;
+        }
 
         // ---- the service, assembled like the local runner, to seed data and mint tokens
         LocalServices.Options o = new LocalServices.Options();

@@ -15,10 +15,13 @@ import java.util.List;
  *                             cool-down
  * @param reminderMinutesBefore when, before a room's start, its emailed invitees get a reminder (a room may override it;
  *                             empty for none; {@link Reminders})
+ * @param guestLinksPerRoom    how many guest links a room may have active at once (1 to 20, default 3)
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                            int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
-                           List<Integer> reminderMinutesBefore) {
+                           List<Integer> reminderMinutesBefore, int guestLinksPerRoom) {
+    public static final int DEFAULT_GUEST_LINKS_PER_ROOM = 3;
+    public static final int MAX_GUEST_LINKS_PER_ROOM = 20;
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -30,13 +33,14 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
         sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
         reminderMinutesBefore = reminderMinutesBefore == null ? Reminders.DEFAULT_MINUTES_BEFORE
                 : Reminders.normalise(reminderMinutesBefore);
+        guestLinksPerRoom = guestLinksPerRoom < 1 ? DEFAULT_GUEST_LINKS_PER_ROOM : guestLinksPerRoom;
     }
 
-    /** Settings with the default reminders. */
+    /** Settings with the default reminders and number of guest links per room. */
     public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                         int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
         this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
-                sendLimits, null);
+                sendLimits, null, DEFAULT_GUEST_LINKS_PER_ROOM);
     }
 
     /** Settings with the default send limits. */

@@ -49,9 +49,12 @@ final class SettingsBody {
                 (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
         SendLimits limits = sendLimits(b);
         List<Integer> reminders = reminderMinutes(b, "reminderMinutesBefore");
+        Long guestLinks = b.integer("guestLinksPerRoom", false, 1, SiteSettings.MAX_GUEST_LINKS_PER_ROOM,
+                (long) SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM);
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders);
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders,
+                guestLinks.intValue());
         return s;
     }
 

@@ -163,6 +163,7 @@ final class Views {
         limits.put("resendCooldownSeconds", s.sendLimits().resendCooldownSeconds());
         m.put("sendLimits", limits);
         m.put("reminderMinutesBefore", s.reminderMinutesBefore());
+        m.put("guestLinksPerRoom", s.guestLinksPerRoom());
         return m;
     }
 
