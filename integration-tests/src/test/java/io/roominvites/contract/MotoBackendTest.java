@@ -530,7 +530,7 @@ class MotoBackendTest {
 
         // the records as the event source mapping hands them over: those its filter lets through, in batches of its BatchSize
         Map<String, Object> mapping = eventSource("InviteEventsFunction", "DynamoDB");
-        List<Map<String, Object>> delivered = records.stream().filter(r -> passesFilters(mapping, r)).toList();
+        List<Map<String, Object>> delivered = records.stream().filter(r -> SamTemplate.passesFilters(mapping, r)).toList();
         assertTrue(delivered.stream().anyMatch(r -> String.valueOf(map(r.get("dynamodb")).get("Keys")).contains(inviteKey)),
                 "the mapping's filter lets the invite's changes through");
         int batchSize = ((Number) mapping.get("BatchSize")).intValue();
@@ -611,32 +611,6 @@ class MotoBackendTest {
     private Map<String, Object> eventSource(String fn, String type) {
         return map(map(map(template.properties(fn).get("Events")).values().stream().filter(e -> type.equals(map(e).get("Type")))
                 .findFirst().orElseThrow(() -> new AssertionError(fn + " has no " + type + " event"))).get("Properties"));
-    }
-
-    /** Whether a record passes the mapping's FilterCriteria (Lambda's filter syntax: exact values or prefixes listed, nested objects). */
-    private static boolean passesFilters(Map<String, Object> mapping, Map<String, Object> record) {
-        if (!(mapping.get("FilterCriteria") instanceof Map<?, ?> criteria)) {
-            return true;
-        }
-        return list(criteria.get("Filters")).stream().anyMatch(f -> {
-            try {
-                return matches(JSONObjectUtils.parse(String.valueOf(map(f).get("Pattern"))), record);
-            } catch (java.text.ParseException e) {
-                throw new AssertionError("a filter pattern that is not JSON: " + f, e);
-            }
-        });
-    }
-
-    private static boolean matches(Object pattern, Object value) {
-        if (pattern instanceof List<?> allowed) {
-            // exact values, or {"prefix": "..."} (Lambda's prefix matching)
-            return allowed.stream().anyMatch(a -> a instanceof Map<?, ?> m && m.get("prefix") instanceof String prefix
-                    ? value instanceof String v && v.startsWith(prefix) : a.equals(value));
-        }
-        if (!(pattern instanceof Map<?, ?> p) || !(value instanceof Map<?, ?> v)) {
-            throw new AssertionError("a filter pattern this test does not read: " + pattern);
-        }
-        return p.entrySet().stream().allMatch(e -> v.containsKey(e.getKey()) && matches(e.getValue(), v.get(e.getKey())));
     }
 
     /** Every record of the table's stream, read from moto with GetRecords (raw: the JSON moto sends, as Lambda reads it). */

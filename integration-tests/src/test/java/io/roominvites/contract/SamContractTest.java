@@ -1503,6 +1503,53 @@ class SamContractTest {
     /** Recorded DynamoDB stream events (events/streams/), for the stream consumer. */
     static final Path STREAM_EVENTS = EVENTS.resolve("streams");
 
+    /**
+     * The stream consumer's event source mapping lets through every record the consumer turns into something (an
+     * event, a follow-up, a retirement: StreamImages decodes it to other than StoredChange.Other) and keeps out the
+     * busiest items it has nothing to do with. Lambda drops a filtered record for good: a kind missing here would
+     * never publish its events in AWS while every local test (no filter there) passes.
+     */
+    @Test
+    void theStreamFilterLetsThroughEveryChangeTheConsumerActsOnAndNothingBusyItIgnores() {
+        Map<String, Object> mapping = null;
+        for (Object e : map(template.properties("InviteEventsFunction").get("Events")).values()) {
+            if ("DynamoDB".equals(map(e).get("Type"))) {
+                mapping = map(map(e).get("Properties"));
+            }
+        }
+        assertNotNull(mapping, "InviteEventsFunction has a DynamoDB stream event");
+        // {eventName, pk, sk, the consumer acts on it}; REMOVE by TTL carries the service's userIdentity
+        String[][] records = {
+                {"INSERT", "INVITE#r1#01ABC", "#INVITE", "yes"}, {"MODIFY", "INVITE#r1#01ABC", "#INVITE", "yes"},
+                {"INSERT", "ROOM#r1", "#ROOM", "yes"}, {"MODIFY", "ROOM#r1", "#ROOM", "yes"},
+                {"TTL", "ROOM#r1", "#RETIRE", "yes"},
+                {"MODIFY", "INVITE#r1#01ABC", "FOLLOWUP#UPDATE#1796623094", "yes"},
+                {"INSERT", "GLINK#r1", "LINK#01GL", "yes"}, {"MODIFY", "GLINK#r1", "LINK#01GL", "yes"},
+                {"INSERT", "GLDEV#r1#01GL#device-1", "#DEVICE", "yes"},
+                {"INSERT", "JOINREQ#r1", "REQ#01JR", "yes"}, {"MODIFY", "JOINREQ#r1", "REQ#01JR", "yes"},
+                {"INSERT", "INVITE#r1#01ABC", "EVENT#00000000000000000003#x", "no"},
+                {"INSERT", "INVITE#r1#01ABC", "FOLLOWUP#CANCEL", "no"}, {"MODIFY", "GLINK#r1", "SLOT#2", "no"},
+                {"MODIFY", "GLUSE#r1#01GL#3", "#USES", "no"}, {"INSERT", "JOINPEND#r1#ab12", "#PENDING", "no"},
+                {"MODIFY", "ROOM#r1#GATE#3", "#GATE", "no"}, {"INSERT", "IDEM#abc", "#IDEM", "no"},
+                {"MODIFY", "QUOTA#ROOM#r1", "#QUOTA", "no"}, {"MODIFY", "SITE", "#SETTINGS", "no"}};
+        List<String> problems = new ArrayList<>();
+        for (String[] r : records) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            boolean ttl = r[0].equals("TTL");
+            record.put("eventName", ttl ? "REMOVE" : r[0]);
+            if (ttl) {
+                record.put("userIdentity", Map.of("type", "Service", "principalId", "dynamodb.amazonaws.com"));
+            }
+            record.put("dynamodb", Map.of("Keys", Map.of("pk", Map.of("S", r[1]), "sk", Map.of("S", r[2]))));
+            boolean passes = SamTemplate.passesFilters(mapping, record);
+            if (passes != r[3].equals("yes")) {
+                problems.add(r[0] + " " + r[1] + " / " + r[2] + (passes ? " passes the filter (nothing to do with it)"
+                        : " is filtered out, yet the consumer acts on it"));
+            }
+        }
+        assertNoProblems("the stream filter", problems);
+    }
+
     @Test
     void theStreamConsumerTurnsRecordedStreamEventsIntoEventsAndHistoryWithinItsRole() throws Exception {
         Deployment d = deployment();
