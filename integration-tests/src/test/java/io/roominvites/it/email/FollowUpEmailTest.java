@@ -40,6 +40,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FollowUpEmailTest extends ServiceTest {
     private static final int INVITES = 300;
 
+    /** The .ics read by ical.js (Mozilla's, run by node: testing/ical-parser), independently of biweekly. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> icalJs(StoredEmail m) throws Exception {
+        java.nio.file.Path parser = io.roominvites.testing.NpmPackage.findUp("testing/ical-parser");
+        io.roominvites.testing.NpmPackage.ensureInstalled(parser, "ical.js", "2.2.1", io.roominvites.testing.NpmPackage.defaultNpm());
+        Process node = new ProcessBuilder("node", "parse.mjs").directory(parser.toFile()).redirectErrorStream(true).start();
+        node.getOutputStream().write(m.attachments().getFirst().content());
+        node.getOutputStream().close();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "parse.mjs did not finish");
+        Map<String, Object> parsed = io.roominvites.json.Json.parseObject(out);
+        assertEquals(Boolean.TRUE, parsed.get("ok"), out);
+        return parsed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> onlyEvent(Map<String, Object> parsed) {
+        List<Map<String, Object>> events = (List<Map<String, Object>>) parsed.get("events");
+        assertEquals(1, events.size());
+        return events.getFirst();
+    }
+
     @Override
     protected Service createService(Backend backend) {
         SesV2Client ses = EmailSupport.preparedSesClient(backend);
@@ -179,6 +201,12 @@ class FollowUpEmailTest extends ServiceTest {
             sequence = e.getSequence().getValue();
         }
         await("300 Invite Calendar Updated events", () -> events(EventType.INVITE_CALENDAR_UPDATED, room) == INVITES);
+        // the same update read by an independent parser: the method, UID, SEQUENCE and the new start
+        Map<String, Object> updateJs = icalJs(mail(to.get(7), "Updated: ").getFirst());
+        assertEquals("REQUEST", updateJs.get("method"));
+        assertEquals(ids.get(to.get(7)) + "@room-invites", onlyEvent(updateJs).get("uid"));
+        assertEquals(sequence, ((Number) onlyEvent(updateJs).get("sequence")).longValue());
+        assertEquals(moved, Instant.parse(String.valueOf(onlyEvent(updateJs).get("start"))));
 
         // a revoke: one cancellation, METHOD:CANCEL, the same UID, a higher SEQUENCE
         String revokedTo = to.get(7);
@@ -194,6 +222,11 @@ class FollowUpEmailTest extends ServiceTest {
         assertEquals(inviteId + "@room-invites", cancelled.getUid().getValue());
         assertTrue(cancelled.getSequence().getValue() > sequence, "raised: " + cancelled.getSequence().getValue());
         assertEquals("CANCELLED", cancelled.getStatus().getValue());
+        Map<String, Object> cancelJs = icalJs(cancels.getFirst());
+        assertEquals("CANCEL", cancelJs.get("method"));
+        assertEquals(inviteId + "@room-invites", onlyEvent(cancelJs).get("uid"));
+        assertEquals("CANCELLED", onlyEvent(cancelJs).get("status"));
+        assertTrue(((Number) onlyEvent(cancelJs).get("sequence")).longValue() > sequence);
         await("one Invite Calendar Cancelled", () -> events(EventType.INVITE_CALENDAR_CANCELLED, room) == 1);
 
         // the room deleted: a cancellation to every other emailed invite, none again to the revoked one

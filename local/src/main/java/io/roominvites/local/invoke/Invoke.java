@@ -123,8 +123,7 @@ public final class Invoke {
             pb.environment().putAll(env);
             long started = System.nanoTime();
             Process process = pb.start();
-            pump(process.getInputStream(), stderr);
-            pump(process.getErrorStream(), stderr);
+            List<Thread> pumps = List.of(pump(process.getInputStream(), stderr), pump(process.getErrorStream(), stderr));
             try {
                 long limit = INIT_LIMIT.toSeconds() + spec.timeoutSeconds();
                 try {
@@ -141,15 +140,19 @@ public final class Invoke {
                     return 1;
                 }
                 long ms = (System.nanoTime() - started) / 1_000_000;
+                // the function's logs first, whole (as sam local prints them): its runtime waits for the next event,
+                // so it is ended here, and what it wrote before answering is read to the end of its pipes
+                end(process);
+                for (Thread pump : pumps) {
+                    pump.join(TimeUnit.SECONDS.toMillis(5));
+                }
                 stderr.printf("REPORT RequestId: %s\tDuration (start to answer): %d ms\tMemory Size: %d MB%n",
                         api.requestId(), ms, spec.memoryMb());
                 stdout.println(outcome.body());
                 stdout.flush();
                 return outcome.kind() == RuntimeApiServer.Outcome.Kind.RESPONSE ? 0 : 1;
             } finally {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+                end(process);
             }
         }
     }
@@ -236,7 +239,14 @@ public final class Invoke {
         }
     }
 
-    private static void pump(InputStream from, OutputStream to) {
+    /** Ends the runtime (and anything it started), waiting up to 10 s for it to go. */
+    private static void end(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static Thread pump(InputStream from, OutputStream to) {
         Thread t = new Thread(() -> {
             try {
                 from.transferTo(to);
@@ -246,6 +256,7 @@ public final class Invoke {
         }, "invoke-log-pump");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private static void delete(Path dir) throws IOException {
