@@ -360,10 +360,17 @@ public final class Bench {
                 "exactly " + contentionLinks, onePerLink);
         for (Path jar : functionJars) {
             String name = jar.getFileName().toString().replace(".jar", "");
-            boolean email = name.equals("create-invite") || name.equals("manager-reads") || name.equals("email-queue");
+            // the budgets: 14 MB for the functions that send the invitation with its calendar (issue 19), 20 MB for those
+            // that only consume a queue, a stream or a schedule, 12 MB for manager-reads (it asks SES about templates),
+            // 10 MB for the rest
+            boolean calendarEmail = name.equals("create-invite") || name.equals("email-queue");
+            boolean consumer = List.of("invite-events", "follow-ups", "erasure", "email-feedback").contains(name);
+            boolean email = name.equals("manager-reads");
+            int budget = calendarEmail ? 14 : consumer ? 20 : email ? 12 : 10;
             double size = Files.size(jar) / MB;
-            goal(md, "artifact " + name + ".jar" + (email ? " (sends email)" : ""), f2(size) + " MB",
-                    "≤ " + (email ? 12 : 10) + " MB", size <= (email ? 12 : 10));
+            goal(md, "artifact " + name + ".jar" + (calendarEmail ? " (sends the invitation and its calendar)"
+                    : consumer ? " (a consumer)" : email ? " (reads SES templates)" : ""), f2(size) + " MB",
+                    "≤ " + budget + " MB", size <= budget);
         }
 
         md.append("\n## Warm latency through the real handler vs the floor (same DynamoDB client, same run)\n\n");
