@@ -15,10 +15,12 @@ import java.util.List;
  *                             cool-down
  * @param reminderMinutesBefore when, before a room's start, its emailed invitees get a reminder (a room may override it;
  *                             empty for none; {@link Reminders})
+ * @param defaultLocale        the language (BCP 47) of an invite created without one ({@link Locales#DEFAULT_LOCALE})
+ * @param locales              the languages offered to invitees; the default locale is always among them
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                            int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
-                           List<Integer> reminderMinutesBefore) {
+                           List<Integer> reminderMinutesBefore, String defaultLocale, List<String> locales) {
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -30,6 +32,28 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
         sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
         reminderMinutesBefore = reminderMinutesBefore == null ? Reminders.DEFAULT_MINUTES_BEFORE
                 : Reminders.normalise(reminderMinutesBefore);
+        defaultLocale = defaultLocale == null ? Locales.DEFAULT_LOCALE : defaultLocale;
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        if (locales != null) {
+            for (String l : locales) {
+                if (offered.stream().noneMatch(l::equalsIgnoreCase)) {
+                    offered.add(l);
+                }
+            }
+        }
+        String fallback = defaultLocale;
+        if (offered.stream().noneMatch(fallback::equalsIgnoreCase)) {
+            offered.addFirst(fallback); // the default language is always offered
+        }
+        locales = List.copyOf(offered);
+    }
+
+    /** Settings in the default language only. */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
+                        List<Integer> reminderMinutesBefore) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
+                sendLimits, reminderMinutesBefore, null, null);
     }
 
     /** Settings with the default reminders. */
