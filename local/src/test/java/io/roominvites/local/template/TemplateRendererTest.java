@@ -122,7 +122,7 @@ class TemplateRendererTest {
             assertTrue(part.contains("Speaker"), part);
             assertTrue(part.contains("Backchannel, Interactions, Q&A"), part);
             assertTrue(part.contains("Monday, November 23, 2026, 9:00 PM Central European Standard Time"), part);
-            assertTrue(part.contains("Tuesday, 24 November 2026 at 20:00 UTC"), part);
+            assertTrue(part.contains("Tuesday, November 24, 2026, 9:00 PM Central European Standard Time"), part);
             assertTrue(part.contains("https://events.example.com/join#invite=eyJhbGciOiJFUzI1NiJ9.eyJpbnYiOiJ4In0.c2ln"), part);
             assertFalse(part.contains("{{"), part);
         }

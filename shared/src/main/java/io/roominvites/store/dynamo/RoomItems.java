@@ -78,11 +78,11 @@ final class RoomItems {
         String update = "SET #type = :type, roomId = :roomId, title = :title, description = :description, "
                 + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
                 + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
-                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v, timeZone = :tz" + reminders;
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v, #tz = :tz" + reminders;
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(roomKey(room.roomId()))
                 .updateExpression(update)
                 .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
-                .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
+                .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner", "#tz", "timeZone"))
                 .expressionAttributeValues(values)).build();
     }
 
