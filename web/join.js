@@ -44,6 +44,7 @@ let redraw = null;
 /** The lobby's message under the field, in the current language (kept across a language switch). */
 let lobbyError = null;
 const LANGUAGE_KEY = 'roomInvites.language'; // the visitor's own choice of language, this tab only
+const INVITE_LANGUAGE_KEY = 'roomInvites.inviteLanguage'; // the last invitation's language, for a reload that can't preview
 
 function later(fn, ms) {
   const id = setTimeout(fn, ms);
@@ -187,7 +188,8 @@ function showWho() {
 /** Replaces the page's content, heading first, and moves focus to the heading. */
 function view(title, content, { focus = 'title', alert = false } = {}) {
   redraw = null; // each screen says how to draw itself again
-  const heading = h('h1', { id: 'title', tabindex: '-1' }, title);
+  // dir=auto: a room's title is data, in whatever script it was written in
+  const heading = h('h1', { id: 'title', tabindex: '-1', dir: 'auto' }, title);
   replace(main, heading, alert ? h('div', { class: 'box error', role: 'alert' }, content) : content);
   if (focus === 'title') heading.focus();
   return heading;
@@ -218,6 +220,9 @@ async function open(token, g, { quiet = false } = {}) {
 async function route(token, p, g) {
   // the page speaks the invitation's language, unless the visitor chose another one
   const asked = p.invitee && supported(p.invitee.locale);
+  if (asked) {
+    try { sessionStorage.setItem(INVITE_LANGUAGE_KEY, asked); } catch { /* storage blocked: this visit only */ }
+  }
   if (!chosenLanguage() && asked && asked !== language()) {
     await useLanguage(asked);
     if (g !== generation) return;
@@ -280,7 +285,7 @@ function addToCalendar(token, p) {
 function eventHeader(p) {
   return [
     h('p', { class: 'lead' }, t('join.greeting', { name: p.invitee.firstName, role: roleLabel(p.invitee.role) })),
-    p.room.description ? h('p', { class: 'description' }, p.room.description) : null,
+    p.room.description ? h('p', { class: 'description', dir: 'auto' }, p.room.description) : null,
   ];
 }
 
@@ -582,7 +587,7 @@ function showEntered(token, entry, g, p) {
   view(t('join.entered.title'), [
     h('p', { class: 'lead' }, entry.invitee ? t('join.entered.welcomeName', { name: entry.invitee.firstName }) : t('join.entered.welcome')),
     h('dl', { class: 'facts' },
-      h('dt', null, t('join.entered.room')), h('dd', { id: 'room-title' }, entry.room.title),
+      h('dt', null, t('join.entered.room')), h('dd', { id: 'room-title', dir: 'auto' }, entry.room.title),
       entry.room.startsAt ? [h('dt', null, t('join.entered.session')),
         h('dd', { id: 'session-times' }, t('join.entered.sessionTimes', { from: localTime(entry.room.startsAt), to: localTime(entry.room.endsAt) }))] : null,
       entry.room.startsAt ? roomZone(entry.room.startsAt, (p && p.room && p.room.timeZone) || entry.room.timeZone, timeZoneName()) : null,
@@ -646,6 +651,11 @@ function chosenLanguage() {
   try { return supported(sessionStorage.getItem(LANGUAGE_KEY)); } catch { return null; }
 }
 
+/** The language of the invitation this tab showed last (an error after a revoke still speaks it). */
+function inviteLanguage() {
+  try { return supported(sessionStorage.getItem(INVITE_LANGUAGE_KEY)); } catch { return null; }
+}
+
 /** Speaks `tag` from now on: the catalog, the page's lang and dir, its fixed texts and the switcher. */
 async function useLanguage(tag) {
   await setLanguage(tag);
@@ -670,7 +680,7 @@ function languageSwitch() {
 }
 
 (async () => {
-  await useLanguage(chosenLanguage() || browserLanguage());
+  await useLanguage(chosenLanguage() || inviteLanguage() || browserLanguage());
   languageSwitch();
   start();
 })();
