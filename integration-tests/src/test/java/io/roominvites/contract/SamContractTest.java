@@ -891,8 +891,10 @@ class SamContractTest {
             if (index.matches() && isResourceOfType(index.group(1), "AWS::DynamoDB::Table")) {
                 return "index/" + index.group(2);
             }
-            Matcher ses = Pattern.compile("^arn:\\$\\{AWS::Partition}:ses:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(identity|template|configuration-set)/\\$\\{(\\w+)}$").matcher(s);
-            if (ses.matches() && template.parameters().containsKey(ses.group(2))) {
+            // a template, or (v3) its variants: {name}-* (its languages and follow-ups, RoomInvitation-updated-de)
+            Matcher ses = Pattern.compile("^arn:\\$\\{AWS::Partition}:ses:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(identity|template|configuration-set)/\\$\\{(\\w+)}(-\\*)?$").matcher(s);
+            if (ses.matches() && template.parameters().containsKey(ses.group(2))
+                    && (ses.group(3) == null || ses.group(1).equals("template"))) {
                 return "ses:" + ses.group(1);
             }
         }

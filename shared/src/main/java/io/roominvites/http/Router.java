@@ -168,7 +168,7 @@ public final class Router {
         Map<String, String> headers = baseHeaders(request);
         headers.put("Content-Type", "application/json; charset=utf-8");
         headers.put("Content-Language", shown.equals(message) ? "en" : language);
-        headers.put("Vary", "Accept-Language");
+        headers.merge("Vary", "Accept-Language", (was, more) -> was + ", " + more); // CORS may have said Origin
         if (status == 503 || status == 429) {
             Object wait = details.get("details") instanceof Map<?, ?> d ? d.get("retryAfterSeconds") : null;
             headers.put("Retry-After", wait instanceof Number n ? Long.toString(n.longValue()) : "2");

@@ -205,6 +205,7 @@ class InviteLanguageTest {
         Map<String, Object> error = de.error(400, "LINK_INVALID");
         assertTrue(((String) error.get("message")).startsWith("Dieser Einladungslink ist ungültig."), error.toString());
         assertEquals("de", de.header("Content-Language"));
+        assertTrue(de.header("Vary").contains("Accept-Language"), de.header("Vary"));
         Answer ar = service.call("POST", "/invites/preview", null, Map.of("token", "not-a-token"),
                 Map.of("Accept-Language", "ar"));
         assertTrue(((String) ar.error(400, "LINK_INVALID").get("message")).startsWith("رابط الدعوة هذا غير صالح"));
