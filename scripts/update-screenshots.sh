@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 from=integration-tests/target/screenshots
 names=(manager-invite-users manager-suggestions manager-cannot-invite join-countdown join-lobby-mismatch join-entered join-locked join-countdown-phone
   manager-long-names join-long-names join-session-ended manager-session-ended join-code-form
+  manager-guest-links manager-join-requests join-guest join-ask-waiting
   join-ar-countdown-390 join-ar-countdown-1280 join-ar-lobby-390 join-ar-lobby-1280 join-ar-entered-390 join-ar-entered-1280
   manager-de join-tokyo-from-new-york)
 mkdir -p docs/screens

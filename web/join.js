@@ -3,14 +3,22 @@
 // the page's navigation timing entry holds it), keeping it in this tab's sessionStorage only while the link can
 // still work; previews; counts down to the start on the server's clock; enters by itself when the session opens
 // (signed in with the invited email), or shows the lobby; then "you're in", until the session ends.
+// (v3) A guest link (#guest=...) is handled the same way (kept as "guest:" + token): its lobby asks for a name. A link
+// refused for a reason its holder can't fix offers "Ask to be let in": the refused token then stays in this tab's
+// sessionStorage (with the request's id, under JOIN_KEY) only while the request is pending, so that the page can tell
+// how it was answered when the requester comes back, and enter with the new link once admitted.
 
 import { client, signedIn } from './site.js';
-import { h, replace, localTime, timeZoneName, duration, durationWords, errorContent, explain, roleLabel, permissionLabels } from './ui.js';
+import { h, replace, localTime, timeZoneName, duration, durationWords, errorContent, explain, roleLabel, permissionLabels, permissionWords } from './ui.js';
 import { t, setLanguage, browserLanguage, supported, language, LANGUAGES, languageName, dateTime, list, translateStatic } from './i18n.js';
 
 const api = client();
 const TOKEN_KEY = 'roomInvites.joinToken'; // this tab only, so that a reload still works once the fragment is gone
 const DEVICE_KEY = 'roomInvites.deviceId';
+const JOIN_KEY = 'roomInvites.joinRequest'; // this tab only: {token, id} of a pending request to join
+const GUEST_NAME_KEY = 'roomInvites.guestName'; // this tab only: the name a guest typed, for re-entry and Refresh
+const GUEST = 'guest:'; // a kept guest link token's prefix (':' is never part of a token)
+const JOIN_POLL_MS = 5000; // a pending request is asked about this often while the page is visible
 const RESYNC_MS = 20000; // the countdown re-reads the server's secondsUntilStart this often
 const SPREAD_MS = 4000; // entering at the start (and noticing the end) is spread over this many ms across open pages
 const END_RECHECK_MS = 30000; // past the expected end, while the server still says "open", ask again this often
@@ -20,7 +28,14 @@ const TOKEN_SHAPE = /^[A-Za-z0-9._~=-]{1,4096}$/; // what a link token can be (t
 const TRANSIENT = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'TIMEOUT', 'NETWORK_ERROR', 'INTERNAL', 'BAD_RESPONSE']);
 // answers after which the link can no longer work from this tab: the page forgets the token at once
 const DEAD = new Set(['LINK_INVALID', 'LINK_EXPIRED', 'LINK_ALREADY_USED', 'LINK_REPLACED', 'INVITE_REVOKED', 'INVITE_NOT_FOUND',
-  'ROOM_DELETED', 'SESSION_ENDED', 'INVITE_LOCKED']);
+  'ROOM_DELETED', 'SESSION_ENDED', 'INVITE_LOCKED', 'GUEST_LINK_EXHAUSTED']);
+// refusals the holder can't fix: the page offers to ask the room's managers to be let in
+const ASKABLE = new Set(['LINK_EXPIRED', 'LINK_ALREADY_USED', 'INVITE_LOCKED', 'LINK_REPLACED', 'GUEST_LINK_EXHAUSTED']);
+
+const isGuest = (t) => typeof t === 'string' && t.startsWith(GUEST);
+const raw = (t) => (isGuest(t) ? t.slice(GUEST.length) : t);
+/** The link's preview, an invite's or a guest link's. */
+const previewOf = (token) => (isGuest(token) ? api.guestPreview(raw(token), deviceId()) : api.preview(token, deviceId()));
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 
@@ -85,9 +100,19 @@ function deviceId() {
 function takeLinkFromAddress() {
   const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
   const params = new URLSearchParams(hash);
+  if (params.has('guest')) {
+    history.replaceState(null, '', location.pathname + location.search);
+    const t = params.get('guest') || '';
+    return t && TOKEN_SHAPE.test(t) ? GUEST + t : t;
+  }
   if (!params.has('invite')) return undefined;
   history.replaceState(null, '', location.pathname + location.search);
   return params.get('invite') || '';
+}
+
+/** A link from the address that can be a token: an invite's, or "guest:" and a guest link's. */
+function validLink(link) {
+  return TOKEN_SHAPE.test(raw(link));
 }
 
 /** Keeps the token for a reload of this tab; answers whether it was kept. */
@@ -115,7 +140,7 @@ function start() {
   showWho();
   const link = takeLinkFromAddress();
   if (link !== undefined) {
-    if (!TOKEN_SHAPE.test(link)) {
+    if (!validLink(link)) {
       damaged();
     } else if (keep(link)) {
       // This document's navigation timing entry (performance.getEntriesByType('navigation')[0].name) keeps the
@@ -128,6 +153,12 @@ function start() {
     return;
   }
   const token = kept();
+  const pending = pendingRequest();
+  if (!token && pending) {
+    generation++;
+    showWaiting(pending, generation);
+    return;
+  }
   if (!token) {
     generation++;
     view(t('join.none.title'), [
@@ -175,7 +206,7 @@ function askToSwitch(token) {
 window.addEventListener('hashchange', () => {
   const link = takeLinkFromAddress();
   if (link === undefined) return;
-  if (!TOKEN_SHAPE.test(link)) damaged();
+  if (!validLink(link)) damaged();
   else if (current && current.token !== link) askToSwitch(link);
   else if (!current) { keep(link); begin(link); }
 });
@@ -209,7 +240,7 @@ async function open(token, g, { quiet = false } = {}) {
   if (!countdown && !quiet) loading(t('join.opening'));
   let p;
   try {
-    p = await api.preview(token, deviceId());
+    p = await previewOf(token);
   } catch (e) {
     if (g === generation) failed(asLinkError(e), token, g, { quiet });
     return;
@@ -233,6 +264,10 @@ async function route(token, p, g) {
     failed({ code: 'SESSION_ENDED' }, token, g);
   } else if (p.next === 'WAIT' || p.state === 'NOT_STARTED') {
     showCountdown(token, p, g);
+  } else if (isGuest(token)) {
+    const name = guestName();
+    if (p.next === 'ENTER' && name) enterAsGuest(token, g, p, name);
+    else showGuestLobby(token, p, g);
   } else if (p.next === 'ENTER') {
     enter(token, g, p);
   } else {
@@ -283,6 +318,12 @@ function addToCalendar(token, p) {
 }
 
 function eventHeader(p) {
+  if (!p.invitee && p.guestLink) {
+    return [
+      h('p', { class: 'lead' }, t('join.guest.lead', { role: roleLabel(p.guestLink.role || 'VIEWER'), label: p.guestLink.label })),
+      p.room.description ? h('p', { class: 'description', dir: 'auto' }, p.room.description) : null,
+    ];
+  }
   return [
     h('p', { class: 'lead' }, t('join.greeting', { name: p.invitee.firstName, role: roleLabel(p.invitee.role) })),
     p.room.description ? h('p', { class: 'description', dir: 'auto' }, p.room.description) : null,
@@ -317,7 +358,7 @@ function showCountdown(token, p, g) {
       h('h2', { id: 'countdown-label' }, t('join.countdown.label')),
       clock, spoken,
       h('p', { class: 'muted small' }, t('join.countdown.keepOpen'))),
-    addToCalendar(token, p),
+    isGuest(token) ? null : addToCalendar(token, p),
   ]);
   let lastSpokenMinute = null;
   countdown = {
@@ -374,7 +415,7 @@ function scheduleResync(token, g) {
 async function resync(token, g) {
   if (!countdown || countdown.g !== g || countdown.entering) return;
   try {
-    const p = await api.preview(token, deviceId());
+    const p = await previewOf(token);
     if (g !== generation) return;
     route(token, p, g);
   } catch (e) {
@@ -418,7 +459,7 @@ async function checkStillOpen(token, g) {
   if (g !== generation || !watching) return;
   const { endsAt } = watching;
   try {
-    const p = await api.preview(token, deviceId());
+    const p = await previewOf(token);
     if (g !== generation || !watching) return;
     if (p.state === 'ENDED') failed({ code: 'SESSION_ENDED' }, token, g);
     else watchEnd(token, g, p.endsAt || endsAt, END_RECHECK_MS); // not over on the server's clock yet
@@ -578,6 +619,101 @@ function showLobby(token, p, g) {
   });
 }
 
+/** The name a guest typed in this tab (for re-entry and Refresh), or null. */
+function guestName() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(GUEST_NAME_KEY) || 'null');
+    return v && v.firstName && v.lastName ? v : null;
+  } catch { return null; }
+}
+
+async function enterAsGuest(token, g, p, guest) {
+  loading(t('join.entering'));
+  try {
+    const entry = await api.guestRedeem(raw(token), deviceId(), guest);
+    if (g === generation) showEntered(token, entry, g, p);
+  } catch (e) {
+    if (g !== generation) return;
+    if (e.code === 'SESSION_NOT_STARTED') open(token, g);
+    else failed(asLinkError(e), token, g);
+  }
+}
+
+/** A guest link's lobby: the guest's name (and an email if they like), then in as a Viewer. */
+function showGuestLobby(token, p, g) {
+  clearTimers();
+  const field = (id, label, attrs) => [h('label', { for: id }, label),
+    h('input', { id, name: id, maxlength: '100', autocomplete: 'off', 'aria-describedby': `${id}-error`, ...attrs }),
+    h('p', { id: `${id}-error`, class: 'field-error' })];
+  const error = h('div', { id: 'guest-error', class: 'field-error', role: 'alert' });
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.lobby.enter'));
+  const left = p.guestLink && typeof p.guestLink.usesLeft === 'number' ? p.guestLink.usesLeft : null;
+  const form = h('form', { id: 'guest-lobby', novalidate: '' },
+    field('guest-first', t('join.guest.firstName'), { required: true, autocomplete: 'given-name' }),
+    field('guest-last', t('join.guest.lastName'), { required: true, autocomplete: 'family-name' }),
+    field('guest-email', t('join.guest.email'), { type: 'email', maxlength: '254', autocomplete: 'email', inputmode: 'email',
+      spellcheck: 'false', autocapitalize: 'off', dir: 'ltr', value: signedIn() ? signedIn().email : '' }),
+    h('ul', { id: 'guest-rules', class: 'muted small' },
+      h('li', null, t('join.guest.nameShown')),
+      h('li', null, t('join.guest.asViewer', { role: roleLabel('VIEWER'), permissions: permissionWords(['chat', 'answer_interactions', 'qna']) })),
+      h('li', null, left === null ? t('join.guest.noLimit') : t('join.guest.usesLeft', { count: left }))),
+    error, h('div', { class: 'actions' }, button));
+  view(p.room.title, [
+    eventHeader(p),
+    h('section', { class: 'box', 'aria-labelledby': 'guest-heading' }, h('h2', { id: 'guest-heading' }, t('join.guest.heading')), form),
+  ], { focus: 'none' });
+  /** @type {HTMLInputElement} */ (form.querySelector('#guest-first')).focus();
+  redraw = () => {
+    // the same lobby in the new language, with what was typed
+    const ids = ['guest-first', 'guest-last', 'guest-email'];
+    const typed = ids.map((id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value);
+    showGuestLobby(token, p, g);
+    ids.forEach((id, i) => { /** @type {HTMLInputElement} */ (document.getElementById(id)).value = typed[i]; });
+  };
+  watchEnd(token, g, p.endsAt);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const [first, last, email] = ['guest-first', 'guest-last', 'guest-email'].map((id) => /** @type {HTMLInputElement} */ (document.getElementById(id)));
+    [first, last, email].forEach((i) => { i.removeAttribute('aria-invalid'); replace(document.getElementById(`${i.id}-error`), ''); });
+    replace(error, '');
+    const bad = [];
+    if (!first.value.trim()) bad.push([first, t('join.guest.noFirstName')]);
+    if (!last.value.trim()) bad.push([last, t('join.guest.noLastName')]);
+    if (email.value.trim() && !email.checkValidity()) bad.push([email, t('join.guest.wholeEmail', { example: 'name@example.org' })]);
+    if (bad.length) {
+      bad.forEach(([i, text]) => { i.setAttribute('aria-invalid', 'true'); replace(document.getElementById(`${i.id}-error`), text); });
+      bad[0][0].focus();
+      return;
+    }
+    const guest = { firstName: first.value.trim(), lastName: last.value.trim(), email: email.value.trim() || undefined };
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const entry = await api.guestRedeem(raw(token), deviceId(), guest);
+      if (g !== generation) return;
+      try { sessionStorage.setItem(GUEST_NAME_KEY, JSON.stringify({ firstName: guest.firstName, lastName: guest.lastName })); } catch { /* this visit only */ }
+      showEntered(token, entry, g, p);
+    } catch (e) {
+      if (g !== generation) return;
+      form.removeAttribute('aria-busy');
+      button.disabled = false;
+      if (e.code === 'DOMAIN_BLOCKED') {
+        email.setAttribute('aria-invalid', 'true');
+        replace(document.getElementById('guest-email-error'), t('join.guest.domainBlocked'));
+        email.focus();
+      } else if (e.code === 'INVALID_REQUEST' && e.fields) {
+        replace(error, ...errorContent(e));
+      } else if (TRANSIENT.has(e.code)) {
+        replace(error, ...errorContent(e));
+      } else if (e.code === 'SESSION_NOT_STARTED') {
+        open(token, g);
+      } else {
+        failed(asLinkError(e), token, g);
+      }
+    }
+  });
+}
+
 function showEntered(token, entry, g, p) {
   clearTimers();
   const roleEl = h('dd', { id: 'role' }, roleLabel(entry.role));
@@ -585,7 +721,8 @@ function showEntered(token, entry, g, p) {
   const status = h('p', { id: 'refresh-status', class: 'small', role: 'status' });
   const refresh = h('button', { type: 'button', id: 'refresh' }, t('join.entered.refresh'));
   view(t('join.entered.title'), [
-    h('p', { class: 'lead' }, entry.invitee ? t('join.entered.welcomeName', { name: entry.invitee.firstName }) : t('join.entered.welcome')),
+    h('p', { class: 'lead' }, entry.invitee ? t('join.entered.welcomeName', { name: entry.invitee.firstName })
+      : entry.guest ? t('join.entered.welcomeGuest', { name: entry.guest.firstName }) : t('join.entered.welcome')),
     h('dl', { class: 'facts' },
       h('dt', null, t('join.entered.room')), h('dd', { id: 'room-title', dir: 'auto' }, entry.room.title),
       entry.room.startsAt ? [h('dt', null, t('join.entered.session')),
@@ -602,7 +739,8 @@ function showEntered(token, entry, g, p) {
     refresh.disabled = true;
     replace(status, t('join.entered.refreshing'));
     try {
-      const again = await api.redeem(token, deviceId());
+      const again = isGuest(token) ? await api.guestRedeem(raw(token), deviceId(), guestName() || entry.guest)
+        : await api.redeem(token, deviceId());
       if (g !== generation) return;
       const changed = again.role !== entry.role;
       entry = again;
@@ -630,8 +768,11 @@ function failed(e, token, g, { quiet = false } = {}) {
   const transient = TRANSIENT.has(e.code) && token;
   const again = () => { if (g === generation) open(token, g, { quiet: true }); };
   const stay = quiet && !!document.getElementById('retry-note'); // the same screen again: the focus stays where it is
+  const askable = ASKABLE.has(e.code) && token;
   view(x.title, [h('div', { class: 'box error', role: 'alert' }, errorContent(e).slice(1)),
     e.code === 'LINK_INVALID' ? codeOffer() : null,
+    askable ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'ask-to-join', class: 'primary',
+      onclick: () => { if (g === generation) showAskForm(token); } }, t('join.ask.title'))) : null,
     transient ? [
       h('p', { id: 'retry-note', class: 'muted small' }, t('join.retry.note')),
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, t('join.retry.button'))),
@@ -644,6 +785,118 @@ function failed(e, token, g, { quiet = false } = {}) {
     later(again, wait / 2 + Math.random() * (wait / 2)); // jittered, so many pages don't retry in step
   }
 }
+
+// ------------------------------------------------------------------ (v3) asking to be let in
+
+/** The pending request to join of this tab ({token, id}), or null. */
+function pendingRequest() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(JOIN_KEY) || 'null');
+    return v && typeof v.token === 'string' && typeof v.id === 'string' ? v : null;
+  } catch { return null; }
+}
+
+function forgetRequest() {
+  try { sessionStorage.removeItem(JOIN_KEY); } catch { /* nothing was kept */ }
+}
+
+/** The refused link's token and an email (and a message): the room's managers see it and admit or decline. */
+function showAskForm(token) {
+  generation++;
+  clearTimers();
+  const g = generation;
+  const email = h('input', { id: 'ask-email', name: 'email', type: 'email', required: true, maxlength: '254', autocomplete: 'email',
+    inputmode: 'email', spellcheck: 'false', autocapitalize: 'off', value: signedIn() ? signedIn().email : '', 'aria-describedby': 'ask-email-hint' });
+  const message = h('textarea', { id: 'ask-message', name: 'message', maxlength: '500', rows: '3', 'aria-describedby': 'ask-message-hint' });
+  const error = h('div', { id: 'ask-error', class: 'field-error', role: 'alert' });
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.ask.send'));
+  const form = h('form', { id: 'ask-form', novalidate: '' },
+    h('label', { for: 'ask-email' }, t('join.ask.email')),
+    h('p', { id: 'ask-email-hint', class: 'muted small' }, t('join.ask.emailHint')),
+    email,
+    h('label', { for: 'ask-message' }, t('join.ask.message')),
+    h('p', { id: 'ask-message-hint', class: 'muted small' }, t('join.ask.messageHint', { count: 500 })),
+    message, error, h('div', { class: 'actions' }, button));
+  view(t('join.ask.title'), [h('p', null, t('join.ask.text')), form]);
+  email.focus();
+  redraw = () => {
+    const typed = [email.value, message.value];
+    showAskForm(token);
+    /** @type {HTMLInputElement} */ (document.getElementById('ask-email')).value = typed[0];
+    /** @type {HTMLTextAreaElement} */ (document.getElementById('ask-message')).value = typed[1];
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!email.value.trim() || !email.checkValidity()) {
+      email.setAttribute('aria-invalid', 'true');
+      replace(error, t('join.lobby.wholeAddress', { example: 'name@example.org' }));
+      email.focus();
+      return;
+    }
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const r = await api.askToJoin(raw(token), email.value.trim(), message.value.trim(), deviceId());
+      if (g !== generation) return;
+      const pending = { token, id: r.joinRequestId };
+      try { sessionStorage.setItem(JOIN_KEY, JSON.stringify(pending)); } catch { /* this visit only */ }
+      showWaiting(pending, g);
+    } catch (e) {
+      if (g !== generation) return;
+      form.removeAttribute('aria-busy');
+      button.disabled = e.code === 'RATE_LIMITED';
+      replace(error, ...errorContent(e));
+    }
+  });
+}
+
+/** Waits for the managers' answer, asking now and then (and when the tab comes back); admitted: in with the new link. */
+function showWaiting(pending, g) {
+  clearTimers();
+  const status = h('p', { id: 'ask-status', role: 'status' }, t('join.wait.sent'));
+  view(t('join.wait.title'), [
+    h('p', null, t('join.wait.text')),
+    status,
+  ]);
+  redraw = () => { if (g === generation) showWaiting(pending, ++generation); };
+  const check = async () => {
+    if (g !== generation) return;
+    try {
+      const r = await api.joinRequestStatus(raw(pending.token), pending.id);
+      if (g !== generation) return;
+      if (r.status === 'ADMITTED' && r.token) {
+        forgetRequest();
+        keep(r.token);
+        begin(r.token);
+        return;
+      }
+      if (r.status === 'DECLINED') {
+        forgetRequest();
+        view(t('join.wait.declinedTitle'), [h('div', { class: 'box error', role: 'alert' },
+          h('p', null, t('join.wait.declinedText')))]);
+        return;
+      }
+      replace(status, t('join.wait.still', { time: new Date().toLocaleTimeString(language()) }));
+    } catch (e) {
+      if (g !== generation) return;
+      if (!TRANSIENT.has(e.code)) {
+        forgetRequest();
+        failed(e, null, g);
+        return;
+      }
+      replace(status, t('join.wait.keepsTrying', { problem: explain(e).title }));
+    }
+    later(check, JOIN_POLL_MS);
+  };
+  watching = null;
+  check();
+}
+
+document.addEventListener('visibilitychange', () => {
+  const pending = pendingRequest();
+  if (!document.hidden && pending && !current && document.getElementById('ask-status')) showWaiting(pending, ++generation);
+});
+
 
 // ------------------------------------------------------------------ the page's language
 

@@ -57,6 +57,8 @@ async function init() {
   $('invites').hidden = false;
   setUpList();
   watchOptions();
+  setUpGuestLinks();
+  setUpJoinRequests();
   await loadInvites();
 }
 
@@ -613,6 +615,207 @@ function inviteItem(inv) {
     actions.append(toggle);
     item.append(panel);
   }
+  return item;
+}
+
+// ------------------------------------------------------------------ (v3) guest links
+
+/** Why someone asks to be let in, and a guest link's status: in the catalogs, by these codes. */
+const REASONS = ['LINK_EXPIRED', 'LINK_ALREADY_USED', 'INVITE_LOCKED', 'LINK_REPLACED', 'GUEST_LINK_EXHAUSTED'];
+const GUEST_STATUSES = ['ACTIVE', 'EXHAUSTED', 'EXPIRED', 'REVOKED'];
+
+function setUpGuestLinks() {
+  $('guest-links').hidden = false;
+  const form = $('guest-link-form');
+  if (!options.canInvite || sessionEnded) {
+    form.hidden = true;
+  } else {
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); createGuestLink(); });
+  }
+  loadGuestLinks();
+}
+
+async function createGuestLink() {
+  ['guest-label', 'guest-max-uses', 'guest-days'].forEach((id) => { $(id).removeAttribute('aria-invalid'); replace($(`${id}-error`), ''); });
+  replace($('guest-form-error'), '');
+  const label = $('guest-label').value.trim();
+  const maxUses = $('guest-max-uses').value.trim();
+  const days = $('guest-days').value.trim();
+  const problems = [];
+  if (!label) problems.push(['guest-label', t('manage.guest.noLabel')]);
+  if (maxUses && !(/^\d+$/.test(maxUses) && +maxUses >= 1 && +maxUses <= 10000)) problems.push(['guest-max-uses', t('manage.guest.badMaxUses', { max: 10000 })]);
+  if (days && !(/^\d+$/.test(days) && +days >= 1 && +days <= 365)) problems.push(['guest-days', t('manage.guest.badDays', { max: 365 })]);
+  if (problems.length) {
+    problems.forEach(([id, text]) => { $(id).setAttribute('aria-invalid', 'true'); replace($(`${id}-error`), text); });
+    $(problems[0][0]).focus();
+    return;
+  }
+  const body = { label };
+  if (maxUses) body.maxUses = +maxUses;
+  if (days) body.expiresAt = new Date(Date.now() + +days * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const button = $('guest-create');
+  button.disabled = true;
+  try {
+    const r = await api.createGuestLink(roomId, body);
+    $('guest-link-form').reset();
+    await loadGuestLinks();
+    const status = document.getElementById(`guest-status-${r.guestLink.guestLinkId}`);
+    if (status) replace(status, t('manage.guest.created'));
+  } catch (e) {
+    if (e.code === 'INVALID_REQUEST' && e.fields) {
+      const ids = { label: 'guest-label', maxUses: 'guest-max-uses', expiresAt: 'guest-days' };
+      e.fields.forEach((f) => { if (ids[f.field]) replace($(`${ids[f.field]}-error`), t('manage.guest.fieldProblem', { problem: f.problem })); });
+    }
+    replace($('guest-form-error'), h('div', { class: 'box error' }, errorContent(e)));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadGuestLinks() {
+  const status = $('guest-links-status');
+  let r;
+  try {
+    r = await api.listGuestLinks(roomId);
+  } catch (e) {
+    replace(status, notOffered(e) ? t('manage.guest.notOffered') : `${explain(e).title} ${explain(e).remedy}`);
+    return;
+  }
+  const active = r.guestLinks.filter((l) => l.status === 'ACTIVE' || l.status === 'EXHAUSTED').length;
+  replace(status, r.guestLinks.length === 0 ? t('manage.guest.none') : t('manage.guest.active', { count: active }));
+  replace($('guest-link-list'), r.guestLinks.map(guestLinkItem));
+}
+
+function guestLinkItem(l) {
+  const id = l.guestLinkId;
+  const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `guest-status-${id}` });
+  const uses = l.maxUses == null ? t('manage.guest.usesNoLimit', { count: l.uses })
+    : t('manage.guest.uses', { count: l.uses, max: l.maxUses, left: l.usesLeft });
+  // each fact: its key (data-fact) and its value; the label is the catalog's
+  const facts = [
+    ['Status', GUEST_STATUSES.includes(l.status) ? t(`manage.guest.status.${l.status}`) : l.status],
+    ['Uses', uses],
+    ['Until', localTime(l.expiresAt)],
+    ['Created', localTime(l.createdAt)],
+    l.revokedAt ? ['Revoked', localTime(l.revokedAt)] : null,
+  ].filter(Boolean);
+  const item = h('li', { class: `invite guest-link status-${l.status.toLowerCase()}`, 'data-guest-link-id': id, 'aria-labelledby': `guest-name-${id}` },
+    h('h3', { id: `guest-name-${id}`, dir: 'auto' }, l.label),
+    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, t(`manage.fact.${k}`)), h('dd', { 'data-fact': k }, v)])));
+  if (l.link) {
+    const input = h('input', { id: `guest-url-${id}`, type: 'text', readOnly: true, value: l.link, dir: 'ltr' });
+    const copy = h('button', { type: 'button', class: 'primary', id: `guest-copy-${id}` }, t('manage.result.copy'));
+    copy.addEventListener('click', () => copyLink(input, rowStatus));
+    item.append(h('label', { for: `guest-url-${id}` }, t('manage.guest.linkLabel', { label: l.label })), h('div', { class: 'copyrow' }, input, copy));
+  }
+  const actions = h('div', { class: 'actions' });
+  if ((l.status === 'ACTIVE' || l.status === 'EXHAUSTED') && !sessionEnded) {
+    const revoke = h('button', { type: 'button', class: 'danger', id: `guest-revoke-${id}` }, t('manage.revoke.button'));
+    revoke.addEventListener('click', () => {
+      const cancel = () => { confirm.replaceWith(revoke); revoke.focus(); };
+      const confirm = h('span', { class: 'confirm', role: 'group', 'aria-labelledby': `guest-confirm-${id}`,
+        onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } } },
+        h('span', { id: `guest-confirm-${id}` }, t('manage.guest.revokeConfirm', { label: l.label })),
+        h('button', { type: 'button', class: 'danger', id: `guest-revoke-yes-${id}`, onclick: async () => {
+          replace(rowStatus, t('manage.action.working', { action: t('manage.action.revoke') }));
+          try {
+            await api.revokeGuestLink(roomId, id);
+            await loadGuestLinks();
+            const again = document.getElementById(`guest-status-${id}`);
+            if (again) replace(again, t('manage.guest.revoked'));
+          } catch (e) {
+            replace(rowStatus, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
+          }
+        } }, t('manage.revoke.yes')),
+        h('button', { type: 'button', class: 'cancel', onclick: cancel }, t('manage.revoke.cancel')));
+      revoke.replaceWith(confirm);
+      confirm.querySelector('button.cancel').focus();
+    });
+    actions.append(revoke);
+  }
+  item.append(actions, rowStatus);
+  return item;
+}
+
+// ------------------------------------------------------------------ (v3) requests to join
+
+const JOIN_REFRESH_MS = 5000; // the list is read again this often while the page is visible
+let joinCursor = null;
+let joinShown = 10;
+
+function setUpJoinRequests() {
+  $('join-requests').hidden = false;
+  $('join-requests-more').addEventListener('click', () => { joinShown += 10; loadJoinRequests(); });
+  loadJoinRequests();
+  setInterval(() => { if (!document.hidden && !busyJoin) loadJoinRequests(); }, JOIN_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && !busyJoin) loadJoinRequests(); });
+}
+
+let busyJoin = false; // an admit or decline under way: the list waits, so that the row being answered stays put
+
+async function loadJoinRequests() {
+  const status = $('join-requests-status');
+  let r;
+  try {
+    r = await api.listJoinRequests(roomId, { status: 'PENDING', limit: Math.min(100, joinShown) });
+  } catch (e) {
+    replace(status, notOffered(e) ? t('manage.join.notOffered') : `${explain(e).title} ${explain(e).remedy}`);
+    return;
+  }
+  joinCursor = r.nextCursor;
+  const n = r.joinRequests.length;
+  const list = $('join-request-list');
+  // keep what a manager is doing: only rows that changed are replaced
+  const ids = r.joinRequests.map((j) => j.joinRequestId).join(',');
+  if (list.dataset.ids !== ids) {
+    list.dataset.ids = ids;
+    replace(list, r.joinRequests.map(joinRequestItem));
+  }
+  replace(status, n === 0 ? t('manage.join.none') : t('manage.join.waiting', { count: n }));
+  $('join-requests-more').hidden = !joinCursor;
+}
+
+function joinRequestItem(j) {
+  const id = j.joinRequestId;
+  const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `join-status-${id}` });
+  const who = j.firstName ? `${j.firstName} (${j.email})` : j.email;
+  const item = h('li', { class: 'invite join-request', 'data-join-request-id': id, 'aria-labelledby': `join-name-${id}` },
+    h('h3', { id: `join-name-${id}` }, who),
+    h('dl', { class: 'facts compact' },
+      h('dt', null, t('manage.fact.Why')), h('dd', { 'data-fact': 'Why' }, REASONS.includes(j.reason) ? t(`manage.join.reason.${j.reason}`) : j.reason),
+      h('dt', null, t('manage.fact.Asked')), h('dd', null, localTime(j.at)),
+      j.message ? [h('dt', null, t('manage.fact.Message')), h('dd', { 'data-fact': 'Message', dir: 'auto' }, j.message)] : null));
+  if (!sessionEnded) {
+    const roleFor = t('manage.join.roleFor', { email: j.email });
+    const role = h('select', { id: `join-role-${id}`, 'aria-label': roleFor },
+      ROLES.map((r) => h('option', { value: r.id }, roleLabel(r.id))));
+    const send = options && options.sendEmailAvailable
+      ? h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `join-email-${id}` }),
+        h('label', { for: `join-email-${id}` }, t('manage.join.emailLink'))) : null;
+    const answer = async (action, call, after) => {
+      busyJoin = true;
+      replace(rowStatus, t('manage.action.working', { action: t(`manage.action.${action}`) }));
+      try {
+        const r = await call();
+        if (after) after(r);
+        $('join-request-list').dataset.ids = '';
+        await loadJoinRequests();
+        await loadInvites();
+      } catch (e) {
+        replace(rowStatus, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
+      } finally {
+        busyJoin = false;
+      }
+    };
+    item.append(h('div', { class: 'actions' },
+      h('label', { for: `join-role-${id}`, class: 'visually-hidden' }, roleFor), role, send,
+      h('button', { type: 'button', class: 'primary', id: `join-admit-${id}`, onclick: () => answer('admit',
+        () => api.admitJoinRequest(roomId, id, { role: role.value, sendEmail: !!(send && send.querySelector('input').checked) }),
+        (r) => showResult(r, t('manage.join.admitted', { email: r.invite.email }))) }, t('manage.join.admit')),
+      h('button', { type: 'button', class: 'danger', id: `join-decline-${id}`, onclick: () => answer('decline',
+        () => api.declineJoinRequest(roomId, id)) }, t('manage.join.decline'))));
+  }
+  item.append(rowStatus);
   return item;
 }
 

@@ -332,6 +332,69 @@ export class RoomInvitesClient {
     return this.request('POST', '/invites/code', { ...o, body: { roomId, email, code }, anonymous: true });
   }
 
+  // ---------------------------------------------------------------- (v3) guest links and requests to join
+
+  /** (v3) @param {{label: string, maxUses?: number, expiresAt?: string}} body @returns {Promise<{guestLink: object, link: string}>} */
+  createGuestLink(roomId, body, o = {}) {
+    return this.request('POST', `/rooms/${seg(roomId)}/guest-links`, { ...o, body });
+  }
+
+  /** (v3) @returns {Promise<{guestLinks: object[]}>} */
+  listGuestLinks(roomId, o = {}) {
+    return this.request('GET', `/rooms/${seg(roomId)}/guest-links`, { ...o, idempotent: true });
+  }
+
+  /** (v3) Revoking again is no error: safe to repeat. */
+  revokeGuestLink(roomId, guestLinkId, o = {}) {
+    return this.request('DELETE', `/rooms/${seg(roomId)}/guest-links/${seg(guestLinkId)}`, { ...o, idempotent: true });
+  }
+
+  /** (v3) What a guest link shows; changes nothing. */
+  guestPreview(token, deviceId, o = {}) {
+    const body = deviceId ? { token, deviceId } : { token };
+    return this.request('POST', '/guest/preview', { ...o, body, idempotent: true, anonymous: true });
+  }
+
+  /** (v3) Enters by a guest link (a new device uses one of its uses; the same device again none: safe to repeat). */
+  guestRedeem(token, deviceId, guest, o = {}) {
+    const body = { token, deviceId, firstName: guest.firstName, lastName: guest.lastName };
+    if (guest.email) body.email = guest.email;
+    return this.request('POST', '/guest/redeem', { ...o, body, idempotent: true, anonymous: true });
+  }
+
+  /** (v3) Asks the room's managers to be let in, with the refused link's token. The same ask again: the same request. */
+  askToJoin(token, email, message, deviceId, o = {}) {
+    const body = { token, email };
+    if (message) body.message = message;
+    if (deviceId) body.deviceId = deviceId;
+    return this.request('POST', '/invites/join-requests', { ...o, body, idempotent: true, anonymous: true });
+  }
+
+  /** (v3) How the request was answered; once ADMITTED, `token` is the new link's. */
+  joinRequestStatus(token, joinRequestId, o = {}) {
+    return this.request('POST', '/invites/join-requests/status', { ...o, body: { token, joinRequestId }, idempotent: true, anonymous: true });
+  }
+
+  /** (v3) @returns {Promise<{joinRequests: object[], nextCursor: string|null}>} */
+  listJoinRequests(roomId, q = {}, o = {}) {
+    const p = new URLSearchParams();
+    if (q.status) p.set('status', q.status);
+    if (q.limit) p.set('limit', String(q.limit));
+    if (q.cursor) p.set('cursor', q.cursor);
+    const qs = p.toString();
+    return this.request('GET', `/rooms/${seg(roomId)}/join-requests${qs ? '?' + qs : ''}`, { ...o, idempotent: true });
+  }
+
+  /** (v3) Admits a request: a fresh invite for its email (as a create answers). */
+  admitJoinRequest(roomId, joinRequestId, body = {}, o = {}) {
+    return this.request('POST', `/rooms/${seg(roomId)}/join-requests/${seg(joinRequestId)}/admit`, { ...o, body });
+  }
+
+  /** (v3) Declines a request (again: no error). */
+  declineJoinRequest(roomId, joinRequestId, o = {}) {
+    return this.request('POST', `/rooms/${seg(roomId)}/join-requests/${seg(joinRequestId)}/decline`, { ...o, idempotent: true });
+  }
+
   /** The public keys that verify access tokens. */
   jwks(o = {}) {
     return this.request('GET', '/.well-known/jwks.json', { ...o, idempotent: true, anonymous: true });

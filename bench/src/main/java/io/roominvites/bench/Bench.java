@@ -174,6 +174,13 @@ public final class Bench {
         if (only.equals(List.of("capacity"))) {
             return;
         }
+        // ---- 0b. a guest link for a crowd: its counters' hottest partition and the exact count (its own table)
+        if (!skipped("guest-crowd")) {
+            System.out.println(GuestCrowd.run(dynamoEndpoint, quick, root, Bench::log));
+        }
+        if (only.equals(List.of("guest-crowd"))) {
+            return;
+        }
 
         // ---- the service, assembled like the local runner, to seed data and mint tokens
         LocalServices.Options o = new LocalServices.Options();
@@ -274,7 +281,7 @@ public final class Bench {
                 Integer.toString(createWarmup), Integer.toString(creates)));
 
         // ---- 4. cold starts, interleaved run by run (one untimed round first warms the file cache)
-        List<String> kinds = List.of("redeem", "getitem-functions", "redeem-keys-in-env", "getitem-" + Clients.URL,
+        List<String> kinds = List.of("redeem", "getitem-functions", "create", "redeem-keys-in-env", "getitem-" + Clients.URL,
                 "getitem-" + Clients.CRT);
         Map<String, String> envKeys = new LinkedHashMap<>(env);
         envKeys.remove("SIGNING_KEY_SECRET_ID");
@@ -285,7 +292,10 @@ public final class Bench {
             for (String kind : kinds) {
                 List<String> args;
                 List<String> cp;
-                if (kind.startsWith("redeem")) {
+                if (kind.equals("create")) {
+                    args = List.of("create", CREATE_ROOM, bearer, "bench-cold-create-" + (run + 1) + "@example.org");
+                    cp = classpath(createJar, null);
+                } else if (kind.startsWith("redeem")) {
                     String[] inv = (kind.equals("redeem") ? coldSet : coldEnvSet).get(run + 1);
                     args = List.of("redeem", inv[2], "bench-cold-device-" + (run + 1), inv[0]);
                     cp = classpath(redeemJar, null);
@@ -339,6 +349,10 @@ public final class Bench {
         goal(md, "cold start redeem / minimal GetItem handler (medians)", f2(coldRatio) + " ("
                 + f0(results.get("cold-redeem")[0]) + " / " + f0(results.get("cold-getitem-functions")[0]) + " ms)",
                 "≤ 1.3", coldRatio <= 1.3);
+        double createColdRatio = results.get("cold-create")[0] / results.get("cold-getitem-functions")[0];
+        goal(md, "cold start create / minimal GetItem handler (medians)", f2(createColdRatio) + " ("
+                + f0(results.get("cold-create")[0]) + " / " + f0(results.get("cold-getitem-functions")[0]) + " ms)",
+                "≤ 1.3", createColdRatio <= 1.3);
         String[] c = contention.split(" ");
         long successes = outcome("SUCCESS");
         boolean onePerLink = successes == contentionLinks && Long.parseLong(c[5]) == contentionLinks && Long.parseLong(c[6]) == 0;
@@ -391,6 +405,7 @@ public final class Bench {
         md.append("| program | total | of which init | of which first request | ratio to floor |\n|---|---|---|---|---|\n");
         double floor = results.get("cold-getitem-functions")[0];
         coldRow(md, "redeem-invite handler: static init (config, keys from Secrets Manager, clients) + first redeem", "cold-redeem", floor);
+        coldRow(md, "create-invite handler: static init (config, keys, clients, SES client, calendar writer) + first create, no email", "cold-create", floor);
         coldRow(md, "the same, signing keys in SIGNING_KEYS_JSON instead of Secrets Manager (for comparison)", "cold-redeem-keys-in-env", floor);
         coldRow(md, "floor: minimal handler, the functions' DynamoDB client (Apache) + one GetItem", "cold-getitem-functions", floor);
         coldRow(md, "the same on the URL-connection client", "cold-getitem-url-connection", floor);
@@ -576,7 +591,7 @@ public final class Bench {
             throw new IllegalStateException("cold start " + name + " gave no answer: " + tail(logs.resolve("cold-" + name + ".log")));
         }
         String[] f = done.split(" ");
-        if (!f[1].equals("200")) {
+        if (!f[1].equals(name.equals("create") ? "201" : "200")) {
             throw new IllegalStateException("cold start " + name + " answered " + done);
         }
         return new double[]{(t1 - t0) / 1e6, Double.parseDouble(f[2]), Double.parseDouble(f[3])};

@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <ul>
  * <li>{@code redeem <token> <device> <email>}: the redeem-invite handler, built by name as the Lambda runtime
  * does (its static init builds the App: config, signing keys from Secrets Manager, clients), then one redeem;</li>
+ * <li>{@code create <room> <bearer> <email>}: the create-invite handler likewise (its static init also builds the SES
+ * client and the calendar writer), then one create without email (the caller's token verified against the JWKS);</li>
  * <li>{@code getitem <variant> <table> <pk> <sk>}: the floor, a minimal handler that builds the same DynamoDB
  * client (variant "functions" is exactly AwsClients.dynamoDb()) and does one GetItem.</li>
  * </ul>
@@ -22,7 +24,12 @@ public final class ColdStart {
         long t0 = System.nanoTime();
         int status;
         long t1;
-        if (args[0].equals("redeem")) {
+        if (args[0].equals("create")) {
+            var handler = Events.handler(Events.CREATE_HANDLER);
+            t1 = System.nanoTime();
+            APIGatewayV2HTTPResponse r = handler.handleRequest(Events.create(args[1], args[2], args[3]), null);
+            status = r.getStatusCode();
+        } else if (args[0].equals("redeem")) {
             var handler = Events.handler(Events.REDEEM_HANDLER);
             t1 = System.nanoTime();
             APIGatewayV2HTTPResponse r = handler.handleRequest(Events.redeem(args[1], args[2], args[3]), null);

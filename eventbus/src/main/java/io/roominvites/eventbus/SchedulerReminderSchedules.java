@@ -114,14 +114,14 @@ public final class SchedulerReminderSchedules implements ReminderSchedules {
             if (ok(updated)) {
                 return;
             }
-            if (updated.status() != 404) {
+            if (updated.status() != 404 && !updated.body().contains("ResourceNotFoundException")) {
                 throw failed("UpdateSchedule", updated);
             }
             SignedJsonCall.Answer created = call(SdkHttpMethod.POST, path(name), payload);
             if (ok(created)) {
                 return;
             }
-            if (created.status() != 409) {
+            if (created.status() != 409 && !created.body().contains("ConflictException")) {
                 throw failed("CreateSchedule", created);
             }
         }
@@ -193,8 +193,12 @@ public final class SchedulerReminderSchedules implements ReminderSchedules {
     }
 
     private static InviteException failed(String operation, SignedJsonCall.Answer a) {
+        // the error's type only (its message may name the schedule): e.g. AccessDeniedException, ValidationException
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("\"__type\"\\s*:\\s*\"([A-Za-z#:.]+)\"|<Code>([A-Za-z]+)</Code>")
+                .matcher(a.body());
+        String error = type.find() ? (type.group(1) != null ? type.group(1) : type.group(2)) : "";
         System.err.println("{\"event\":\"scheduler-refused\",\"operation\":\"" + operation + "\",\"status\":" + a.status()
-                + "}");
+                + ",\"error\":\"" + error + "\"}");
         return new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
 }

@@ -95,6 +95,7 @@ class MotoBackendTest {
     static final int QUEUED_BULK_ROWS = 21;
     private static final String ROOM = "product-summit";
     private static final String QUEUED_ROOM = "moto-queued-emails";
+    private static final String SCHEDULE_GROUP = "room-invites-moto-reminders";
     private static final String LIFECYCLE_TAP = "moto-test-lifecycle-events";
     private static final String SES_TAP = "moto-test-ses-reports";
 
@@ -153,6 +154,16 @@ class MotoBackendTest {
 
         try (SesV2Client ses = EmulatorBackend.shared().sesV2Client()) {
             SesEmailGateway.ensureTemplate(ses, EmailTemplate.fromJson(Files.readString(SamContractTest.EMAIL_TEMPLATE_FILE)));
+            for (EmailTemplate followUp : EmailTemplate.defaults()) {
+                SesEmailGateway.ensureTemplate(ses, followUp);
+            }
+        }
+        // the reminders' schedule group (template.yaml's ReminderScheduleGroup), on moto's EventBridge Scheduler
+        try (SdkHttpClient http = UrlConnectionHttpClient.create()) {
+            SignedJsonCall.Answer group = SignedJsonCall.send(http, moto.credentials(), MotoServer.REGION, "scheduler",
+                    software.amazon.awssdk.http.SdkHttpMethod.POST, moto.endpoint().resolve("/schedule-groups/" + SCHEDULE_GROUP),
+                    "{}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, group.status(), "CreateScheduleGroup: " + group.body());
         }
         idp = SamLocalSupport.start(InetAddress.getLoopbackAddress(), 0, String.valueOf(params.get("IDP_ISSUER")),
                 String.valueOf(params.get("IDP_AUDIENCE")));
@@ -169,6 +180,13 @@ class MotoBackendTest {
                 .get(Config.EMAIL_QUEUE_URL))));
         params.put(Config.ERASURE_QUEUE_URL, queueUrls.get(SamTemplate.ref(template.environment("AdminFunction")
                 .get(Config.ERASURE_QUEUE_URL))));
+        // the stream consumer's follow-ups (calendar updates and cancellations, reminder schedules) on moto too
+        String followUps = SamTemplate.ref(template.environment("InviteEventsFunction").get(Config.FOLLOW_UP_QUEUE_URL));
+        params.put(Config.FOLLOW_UP_QUEUE_URL, queueUrls.get(followUps));
+        params.put(Config.FOLLOW_UP_QUEUE_ARN, queueArn(followUps));
+        params.put(Config.REMINDER_SCHEDULE_GROUP, SCHEDULE_GROUP);
+        params.put(Config.REMINDER_SCHEDULE_ROLE_ARN, "arn:aws:iam::" + MotoServer.ACCOUNT + ":role/room-invites-reminders");
+        params.put("AWS_ENDPOINT_URL_SCHEDULER", endpoint);
         params.put(Config.IDP_JWKS_URL, idp.jwksUrl().toString());
         Map<String, Object> file = new LinkedHashMap<>(envJson);
         file.put("Parameters", params);
@@ -512,7 +530,7 @@ class MotoBackendTest {
 
         // the records as the event source mapping hands them over: those its filter lets through, in batches of its BatchSize
         Map<String, Object> mapping = eventSource("InviteEventsFunction", "DynamoDB");
-        List<Map<String, Object>> delivered = records.stream().filter(r -> passesFilters(mapping, r)).toList();
+        List<Map<String, Object>> delivered = records.stream().filter(r -> SamTemplate.passesFilters(mapping, r)).toList();
         assertTrue(delivered.stream().anyMatch(r -> String.valueOf(map(r.get("dynamodb")).get("Keys")).contains(inviteKey)),
                 "the mapping's filter lets the invite's changes through");
         int batchSize = ((Number) mapping.get("BatchSize")).intValue();
@@ -542,36 +560,57 @@ class MotoBackendTest {
         assertTrue(history >= 6, "the invite's history items in moto's table: " + history);
         System.out.println("moto: stream records " + byName + ", lifecycle events on the bus " + types.size() + " " + seen
                 + ", history items of " + vars.get("INVITE_ID") + ": " + history);
+
+        // the follow-ups the stream consumer started, on moto's queues: the revoke's cancellation job (the email
+        // queue) and the room delete's cancellation fan-out (the follow-up queue); their consumers take them as the
+        // event source mappings would, and send nothing: 17's erasure erased the invitee meanwhile
+        String followUpQueue = SamTemplate.ref(template.environment("InviteEventsFunction").get(Config.FOLLOW_UP_QUEUE_URL));
+        String emailQueue = SamTemplate.ref(template.environment("InviteEventsFunction").get(Config.EMAIL_QUEUE_URL));
+        List<Message> fanOuts = receive(followUpQueue, 1);
+        assertTrue(fanOuts.stream().anyMatch(m -> m.body().contains("\"CALENDAR_CANCEL\"") && m.body().contains(ROOM)),
+                "the room's deletion fanned out its cancellations: " + fanOuts.stream().map(Message::body).toList());
+        deliver(followUpQueue, "FollowUpFunction", fanOuts);
+        List<Message> jobs = receive(emailQueue, 1);
+        assertTrue(jobs.stream().anyMatch(m -> m.body().contains("\"CALENDAR_CANCEL\"") && m.body().contains(vars.get("INVITE_ID"))),
+                "the revoke's cancellation job: " + jobs.stream().map(Message::body).toList());
+        int sent = EmulatorBackend.shared().sentEmails().size();
+        deliver(emailQueue, "EmailQueueFunction", jobs);
+        assertEquals(sent, EmulatorBackend.shared().sentEmails().size(), "no cancellation to an erased invitee");
+    }
+
+    @Test
+    @Order(3)
+    void remindersAreScheduledMovedAndDeletedOnMotosScheduler() throws Exception {
+        try (SdkHttpClient http = UrlConnectionHttpClient.create()) {
+            io.roominvites.eventbus.SchedulerReminderSchedules schedules = new io.roominvites.eventbus.SchedulerReminderSchedules(
+                    http, software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(moto.credentials()),
+                    MotoServer.REGION, moto.endpoint(), SCHEDULE_GROUP,
+                    queueArn(SamTemplate.ref(template.environment("InviteEventsFunction").get(Config.FOLLOW_UP_QUEUE_URL))),
+                    "arn:aws:iam::" + MotoServer.ACCOUNT + ":role/room-invites-reminders");
+            Instant at = Instant.parse("2031-05-04T09:00:00Z");
+            schedules.put("room/with:odd chars", 60, at, "{\"followUp\":\"REMINDER\"}");
+            Map<String, Object> created = schedules.describe("room/with:odd chars", 60);
+            assertNotNull(created, "the schedule is on moto");
+            assertEquals("at(2031-05-04T09:00:00)", created.get("ScheduleExpression"));
+            assertEquals("UTC", created.get("ScheduleExpressionTimezone"));
+            assertEquals("DELETE", created.get("ActionAfterCompletion"));
+            assertEquals(SCHEDULE_GROUP, created.get("GroupName"));
+            assertEquals("{\"followUp\":\"REMINDER\"}", map(created.get("Target")).get("Input"));
+            // moved (the room rescheduled): the same schedule, a new time; a delivery of the same change again
+            schedules.put("room/with:odd chars", 60, at.plusSeconds(7200), "{\"followUp\":\"REMINDER\",\"moved\":1}");
+            schedules.put("room/with:odd chars", 60, at.plusSeconds(7200), "{\"followUp\":\"REMINDER\",\"moved\":1}");
+            assertEquals("at(2031-05-04T11:00:00)", schedules.describe("room/with:odd chars", 60).get("ScheduleExpression"));
+            // deleted (the room deleted, or the reminder no longer wanted); again: nothing there is no error
+            schedules.delete("room/with:odd chars", 60);
+            schedules.delete("room/with:odd chars", 60);
+            assertEquals(null, schedules.describe("room/with:odd chars", 60));
+        }
     }
 
     /** The Properties of the function's one event of that type (its event source mapping or rule in template.yaml). */
     private Map<String, Object> eventSource(String fn, String type) {
         return map(map(map(template.properties(fn).get("Events")).values().stream().filter(e -> type.equals(map(e).get("Type")))
                 .findFirst().orElseThrow(() -> new AssertionError(fn + " has no " + type + " event"))).get("Properties"));
-    }
-
-    /** Whether a record passes the mapping's FilterCriteria (Lambda's filter syntax: exact values listed, nested objects). */
-    private static boolean passesFilters(Map<String, Object> mapping, Map<String, Object> record) {
-        if (!(mapping.get("FilterCriteria") instanceof Map<?, ?> criteria)) {
-            return true;
-        }
-        return list(criteria.get("Filters")).stream().anyMatch(f -> {
-            try {
-                return matches(JSONObjectUtils.parse(String.valueOf(map(f).get("Pattern"))), record);
-            } catch (java.text.ParseException e) {
-                throw new AssertionError("a filter pattern that is not JSON: " + f, e);
-            }
-        });
-    }
-
-    private static boolean matches(Object pattern, Object value) {
-        if (pattern instanceof List<?> allowed) {
-            return allowed.contains(value);
-        }
-        if (!(pattern instanceof Map<?, ?> p) || !(value instanceof Map<?, ?> v)) {
-            throw new AssertionError("a filter pattern this test does not read: " + pattern);
-        }
-        return p.entrySet().stream().allMatch(e -> v.containsKey(e.getKey()) && matches(e.getValue(), v.get(e.getKey())));
     }
 
     /** Every record of the table's stream, read from moto with GetRecords (raw: the JSON moto sends, as Lambda reads it). */

@@ -1,5 +1,6 @@
 package io.roominvites.contract;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.roominvites.local.invoke.TemplateYaml;
 
 import java.io.IOException;
@@ -187,4 +188,31 @@ final class SamTemplate {
         }
         return (Map<String, Object>) value;
     }
+
+    /** Whether a record passes the mapping's FilterCriteria (Lambda's filter syntax: exact values or prefixes listed, nested objects). */
+    static boolean passesFilters(Map<String, Object> mapping, Map<String, Object> record) {
+        if (!(mapping.get("FilterCriteria") instanceof Map<?, ?> criteria)) {
+            return true;
+        }
+        return list(criteria.get("Filters")).stream().anyMatch(f -> {
+            try {
+                return matches(JSONObjectUtils.parse(String.valueOf(map(f).get("Pattern"))), record);
+            } catch (java.text.ParseException e) {
+                throw new AssertionError("a filter pattern that is not JSON: " + f, e);
+            }
+        });
+    }
+
+    static boolean matches(Object pattern, Object value) {
+        if (pattern instanceof List<?> allowed) {
+            // exact values, or {"prefix": "..."} (Lambda's prefix matching)
+            return allowed.stream().anyMatch(a -> a instanceof Map<?, ?> m && m.get("prefix") instanceof String prefix
+                    ? value instanceof String v && v.startsWith(prefix) : a.equals(value));
+        }
+        if (!(pattern instanceof Map<?, ?> p) || !(value instanceof Map<?, ?> v)) {
+            throw new AssertionError("a filter pattern this test does not read: " + pattern);
+        }
+        return p.entrySet().stream().allMatch(e -> v.containsKey(e.getKey()) && matches(e.getValue(), v.get(e.getKey())));
+    }
+
 }

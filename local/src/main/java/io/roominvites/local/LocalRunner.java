@@ -272,7 +272,7 @@ public final class LocalRunner {
         // the languages the default templates and the screens speak
         admin.saveSettings(caller, new SiteSettings(true, LocalEmail.DEFAULT_TEMPLATE, List.of("blocked.example"),
                 SiteSettings.DEFAULT_LINK_TTL_MINUTES, pagesBase + "/join", SiteSettings.DEFAULT_LINK_MAX_DEVICES,
-                null, null, "en", List.of("en", "es", "de", "ar")));
+                null, null, SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM, "en", List.of("en", "es", "de", "ar")));
         return true;
     }
 

@@ -63,6 +63,11 @@ public final class OutboxEmailGateway implements EmailGateway {
         }
     }
 
+    @Override
+    public String senderAddress() {
+        return EmailGateway.bareAddress(from);
+    }
+
     /** The folder the {@code .eml} files go to. */
     public Path dir() {
         return dir;
@@ -85,6 +90,12 @@ public final class OutboxEmailGateway implements EmailGateway {
 
     @Override
     public SendOutcome send(String to, String templateName, Map<String, Object> templateData) {
+        return send(to, templateName, templateData, List.of());
+    }
+
+    /** As SES's templated send with attachments: each attachment is kept beside the {@code .eml} ({@link #ATTACHMENT}). */
+    @Override
+    public SendOutcome send(String to, String templateName, Map<String, Object> templateData, List<Attachment> attachments) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("to", Emails.mask(to));
         fields.put("template", templateName);
@@ -112,6 +123,11 @@ public final class OutboxEmailGateway implements EmailGateway {
         Path file = dir.resolve(id + ".eml");
         try {
             Files.createDirectories(dir);
+            for (int i = 0; i < attachments.size(); i++) {
+                // written before the message, so the listing never shows a message without its files
+                Files.write(dir.resolve(id + ATTACHMENT + i + "." + safeName(attachments.get(i).fileName())),
+                        attachments.get(i).content());
+            }
             Path tmp = dir.resolve("." + id + ".tmp");
             Files.writeString(tmp, eml, StandardCharsets.UTF_8);
             try {
@@ -164,6 +180,9 @@ public final class OutboxEmailGateway implements EmailGateway {
         int n = 0;
         for (OutboxEmail e : list()) {
             try {
+                for (OutboxAttachment a : e.attachments()) {
+                    Files.deleteIfExists(a.file());
+                }
                 if (Files.deleteIfExists(e.file())) {
                     n++;
                 }
@@ -179,16 +198,50 @@ public final class OutboxEmailGateway implements EmailGateway {
             String raw = Files.readString(f, StandardCharsets.UTF_8);
             Eml.Message m = Eml.read(raw);
             String name = f.getFileName().toString();
-            return Optional.of(new OutboxEmail(name.substring(0, name.length() - 4), f, m.messageId(), m.from(), m.to(),
-                    m.subject(), m.date(), m.template(), m.text(), m.html(), raw));
+            String id = name.substring(0, name.length() - 4);
+            return Optional.of(new OutboxEmail(id, f, m.messageId(), m.from(), m.to(),
+                    m.subject(), m.date(), m.template(), m.text(), m.html(), raw,
+                    attachmentsOf(f.getParent(), id).stream().map(OutboxAttachment::of).toList()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
+    /** An attachment's file beside its message: {@code {id}.att.{n}.{fileName}}. */
+    static final String ATTACHMENT = ".att.";
+
+    private static String safeName(String name) {
+        String n = name == null ? "file" : name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return n.isEmpty() || n.startsWith(".") ? "file" + n : n;
+    }
+
+    /** The files kept beside message {@code id}, in the order they were attached. */
+    private static List<Path> attachmentsOf(Path dir, String id) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, id + ATTACHMENT + "*")) {
+            stream.forEach(out::add);
+        } catch (IOException e) {
+            return List.of();
+        }
+        out.sort(Comparator.comparing((Path p) -> p.getFileName().toString()));
+        return out;
+    }
+
+    /** A file attached to a message, kept beside it. */
+    public record OutboxAttachment(String fileName, Path file) {
+        /** The name it was attached under. */
+        public static OutboxAttachment of(Path file) {
+            String name = file.getFileName().toString();
+            int at = name.indexOf(ATTACHMENT);
+            String rest = name.substring(at + ATTACHMENT.length());
+            return new OutboxAttachment(rest.substring(rest.indexOf('.') + 1), file);
+        }
+    }
+
     /** A message in the outbox. */
     public record OutboxEmail(String id, Path file, String messageId, String from, String to, String subject,
-                              Instant sentAt, String template, String text, String html, String raw) {
+                              Instant sentAt, String template, String text, String html, String raw,
+                              List<OutboxAttachment> attachments) {
         /** The invitation links in the message (from the text part, else the HTML part). */
         public List<String> inviteLinks() {
             List<String> links = new ArrayList<>();

@@ -81,7 +81,8 @@ final class OutboxRoutes implements Request.Handler {
         String id = dot > 1 ? rest.substring(1, dot) : "";
         String kind = dot > 1 ? rest.substring(dot + 1) : "";
         Optional<OutboxEmailGateway.OutboxEmail> found = outbox == null ? Optional.empty() : outbox.find(id);
-        if (found.isEmpty() || !List.of("html", "txt", "eml").contains(kind)) {
+        if (found.isEmpty() || !List.of("html", "txt", "eml", "ics", "calendar").contains(kind)
+                || (kind.equals("ics") || kind.equals("calendar")) && calendarOf(found.get()) == null) {
             exchange.error(404, "NOT_FOUND", "No such email in the local outbox.");
             return true;
         }
@@ -92,12 +93,32 @@ final class OutboxRoutes implements Request.Handler {
                 send(exchange, 200, "text/html; charset=utf-8", e.html() == null ? "" : e.html());
             }
             case "txt" -> send(exchange, 200, "text/plain; charset=utf-8", e.text() == null ? "" : e.text());
+            case "ics" -> {
+                response.getHeaders().put("Content-Disposition", "attachment; filename=\"invite.ics\"");
+                send(exchange, 200, "text/calendar; charset=utf-8", calendarOf(e));
+            }
+            case "calendar" -> send(exchange, 200, "text/html; charset=utf-8", page("Calendar attachment",
+                    CalendarSummary.html(calendarOf(e), e.subject(), PATH + "/" + esc(e.id()))));
             default -> {
                 response.getHeaders().put("Content-Disposition", "inline; filename=\"" + e.id() + ".eml\"");
                 send(exchange, 200, "message/rfc822", e.raw());
             }
         }
         return true;
+    }
+
+    /** The message's {@code invite.ics} (its first calendar attachment) as text, or null when it has none. */
+    private static String calendarOf(OutboxEmailGateway.OutboxEmail e) {
+        for (OutboxEmailGateway.OutboxAttachment a : e.attachments()) {
+            if (a.fileName().endsWith(".ics")) {
+                try {
+                    return java.nio.file.Files.readString(a.file(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException gone) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** One request and its answer. */
@@ -143,6 +164,10 @@ final class OutboxRoutes implements Request.Handler {
                 m.put("html", PATH + "/" + e.id() + ".html");
                 m.put("text", PATH + "/" + e.id() + ".txt");
                 m.put("eml", PATH + "/" + e.id() + ".eml");
+                m.put("attachments", e.attachments().stream().map(OutboxEmailGateway.OutboxAttachment::fileName).toList());
+                if (calendarOf(e) != null) {
+                    m.put("calendar", PATH + "/" + e.id() + ".ics");
+                }
                 list.add(m);
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -166,23 +191,26 @@ final class OutboxRoutes implements Request.Handler {
                         .append("</td><td><a href=\"").append(base).append(".html\">").append(esc(e.subject())).append("</a>")
                         .append("</td><td>").append(esc(e.template()))
                         .append("</td><td><a href=\"").append(base).append(".html\">HTML</a> &middot; <a href=\"")
-                        .append(base).append(".txt\">text</a> &middot; <a href=\"").append(base).append(".eml\">.eml</a>")
-                        .append("</td></tr>");
+                        .append(base).append(".txt\">text</a> &middot; <a href=\"").append(base).append(".eml\">.eml</a>");
+                if (calendarOf(e) != null) {
+                    sb.append(" &middot; <a href=\"").append(base).append(".calendar\">invite.ics</a>");
+                }
+                sb.append("</td></tr>");
             }
             sb.append("</tbody></table>");
         }
         send(exchange, 200, "text/html; charset=utf-8", page("Outbox (" + emails.size() + ")", sb.toString()));
     }
 
-    private static String page(String title, String body) {
+    static String page(String title, String body) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>room-invites local "
                 + esc(title) + "</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}"
                 + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb;"
-                + "vertical-align:top}th{background:#f9fafb}code{background:#f3f4f6;padding:0 .2rem}.empty{color:#6b7280}</style>"
+                + "vertical-align:top}th{background:#f9fafb}td{overflow-wrap:anywhere}code{background:#f3f4f6;padding:0 .2rem}.empty{color:#6b7280}</style>"
                 + "</head><body><h1>room-invites local " + esc(title) + "</h1>" + body + "</body></html>";
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         if (s == null) {
             return "";
         }

@@ -73,9 +73,13 @@ public final class App {
         InviteChanges changes = new InviteChanges(invites, parts.store, settings, parts.clock);
         this.erasures = new io.roominvites.service.Erasures(parts.store, parts.erasureQueue, parts.clock, parts.ids,
                 parts.erasureBudget);
+        io.roominvites.service.GuestLinks guests = new io.roominvites.service.GuestLinks(parts.store, settings, links,
+                access, parts.clock, parts.ids, parts.accessTokenTtl);
+        io.roominvites.service.JoinRequests joins = new io.roominvites.service.JoinRequests(parts.store, settings, links,
+                guests, invites, changes, parts.clock, parts.ids);
         Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
                 erasures, new io.roominvites.service.CodeExchange(parts.store, links, parts.clock),
-                new io.roominvites.service.InviteCalendar(entry, settings, parts.calendar, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer);
+                new io.roominvites.service.InviteCalendar(entry, settings, parts.calendar, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer, guests, joins);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);
         handlers.putAll(parts.extraHandlers);
         this.router = new Router(handlers, parts.cors);

@@ -61,19 +61,36 @@ public final class SignedJsonCall {
      */
     public static Answer send(SdkHttpClient http, AwsCredentials identity, Region region, String signingName,
                               SdkHttpMethod method, URI uri, byte[] payload) throws IOException {
-        byte[] bytes = payload == null ? new byte[0] : payload;
-        SdkHttpFullRequest.Builder builder = SdkHttpFullRequest.builder().method(method).uri(uri)
-                .putHeader("Content-Length", Integer.toString(bytes.length));
+        // the query string as parameters (the signer signs them; a query left in the URI would be signed wrongly)
+        URI base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
+        SdkHttpFullRequest.Builder builder = SdkHttpFullRequest.builder().method(method).uri(base);
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                builder.appendRawQueryParameter(name, value);
+            }
+        }
+        // no body at all for a GET or DELETE without one (an HTTP client given a body may turn a GET into a POST)
+        ContentStreamProvider body = payload == null ? null : ContentStreamProvider.fromByteArrayUnsafe(payload);
         if (payload != null) {
-            builder.putHeader("Content-Type", "application/json");
+            builder.putHeader("Content-Type", "application/json").putHeader("Content-Length", Integer.toString(payload.length));
         }
         SdkHttpFullRequest request = builder.build();
-        ContentStreamProvider body = ContentStreamProvider.fromByteArrayUnsafe(bytes);
-        SignedRequest signed = SIGNER.sign(r -> r.identity(identity).request(request).payload(body)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
-        HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                .request(signed.request()).contentStreamProvider(signed.payload().orElse(body)).build()).call();
+        SignedRequest signed = SIGNER.sign(r -> {
+            r.identity(identity).request(request)
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region.id());
+            if (body != null) {
+                r.payload(body);
+            }
+        });
+        HttpExecuteRequest.Builder execute = HttpExecuteRequest.builder().request(signed.request());
+        if (body != null) {
+            execute.contentStreamProvider(signed.payload().orElse(body));
+        }
+        HttpExecuteResponse response = http.prepareRequest(execute.build()).call();
         try (InputStream in = response.responseBody().<InputStream>map(b -> b).orElseGet(InputStream::nullInputStream)) {
             return new Answer(response.httpResponse().statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }

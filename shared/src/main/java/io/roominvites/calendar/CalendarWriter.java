@@ -18,9 +18,18 @@ public interface CalendarWriter {
      * @param sequence    raised at each change of what the event says (the room's last change, in seconds)
      * @param url         the join link (null for none)
      * @param stampedAt   when this object was written (DTSTAMP)
+     * @param organizerEmail the ORGANIZER's address (the emails' sender; null: a name only, for a downloaded file)
      */
     record Event(Method method, String uid, long sequence, Instant startsAt, Instant endsAt, String summary,
-                 String description, String url, String organizerName, Instant stampedAt, String attendeeEmail) {
+                 String description, String url, String organizerName, Instant stampedAt, String attendeeEmail,
+                 String organizerEmail) {
+        /** An event whose organizer is named only. */
+        public Event(Method method, String uid, long sequence, Instant startsAt, Instant endsAt, String summary,
+                     String description, String url, String organizerName, Instant stampedAt, String attendeeEmail) {
+            this(method, uid, sequence, startsAt, endsAt, summary, description, url, organizerName, stampedAt,
+                    attendeeEmail, null);
+        }
+
         /** An event with no attendee named (a file downloaded by the invitee). */
         public Event(Method method, String uid, long sequence, Instant startsAt, Instant endsAt, String summary,
                      String description, String url, String organizerName, Instant stampedAt) {

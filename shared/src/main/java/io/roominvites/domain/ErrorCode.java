@@ -31,6 +31,12 @@ public enum ErrorCode {
     EMAIL_REQUIRED(401, "Enter the email address this invitation was sent to, or sign in with it, to join the room."),
     EMAIL_MISMATCH(403, "That email address does not match the invitation. Sign in with, or enter, the address that received the invitation."),
     INVITE_LOCKED(423, "This invitation is locked after too many wrong email addresses. Ask the room manager for a new link."),
+    GUEST_LINK_LIMIT(409, "This room already has as many active guest links as allowed. Revoke one before creating another."),
+    GUEST_LINK_EXHAUSTED(409, "This guest link has been used by as many devices as it allows. Ask to be let in, or ask the room manager for another link."),
+    GUEST_LINK_NOT_FOUND(404, "This guest link does not exist in this room."),
+    JOIN_REQUEST_NOT_FOUND(404, "This request to join does not exist in this room."),
+    JOIN_REQUEST_ANSWERED(409, "This request to join was already answered."),
+    JOIN_REQUEST_NOT_NEEDED(409, "This link still opens the room, so there is nothing to ask: open the link to join."),
     RATE_LIMITED(429, "Too many requests. Wait a moment and try again."),
     SERVICE_UNAVAILABLE(503, "The service is busy or a dependency is unavailable. Nothing was changed; try again in a few seconds."),
     INTERNAL(500, "Something went wrong on our side.");

@@ -15,12 +15,16 @@ import java.util.List;
  *                             cool-down
  * @param reminderMinutesBefore when, before a room's start, its emailed invitees get a reminder (a room may override it;
  *                             empty for none; {@link Reminders})
+ * @param guestLinksPerRoom    how many guest links a room may have active at once (1 to 20, default 3)
  * @param defaultLocale        the language (BCP 47) of an invite created without one ({@link Locales#DEFAULT_LOCALE})
  * @param locales              the languages offered to invitees; the default locale is always among them
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                            int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
-                           List<Integer> reminderMinutesBefore, String defaultLocale, List<String> locales) {
+                           List<Integer> reminderMinutesBefore, int guestLinksPerRoom, String defaultLocale,
+                           List<String> locales) {
+    public static final int DEFAULT_GUEST_LINKS_PER_ROOM = 3;
+    public static final int MAX_GUEST_LINKS_PER_ROOM = 20;
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
     public static final int MIN_LINK_TTL_MINUTES = 5;
     public static final int MAX_LINK_TTL_MINUTES = 43200;
@@ -32,6 +36,7 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
         sendLimits = sendLimits == null ? SendLimits.defaults() : sendLimits;
         reminderMinutesBefore = reminderMinutesBefore == null ? Reminders.DEFAULT_MINUTES_BEFORE
                 : Reminders.normalise(reminderMinutesBefore);
+        guestLinksPerRoom = guestLinksPerRoom < 1 ? DEFAULT_GUEST_LINKS_PER_ROOM : guestLinksPerRoom;
         defaultLocale = defaultLocale == null ? Locales.DEFAULT_LOCALE : defaultLocale;
         java.util.List<String> offered = new java.util.ArrayList<>();
         if (locales != null) {
@@ -51,16 +56,16 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
     /** Settings in the default language only. */
     public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                         int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
-                        List<Integer> reminderMinutesBefore) {
+                        List<Integer> reminderMinutesBefore, int guestLinksPerRoom) {
         this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
-                sendLimits, reminderMinutesBefore, null, null);
+                sendLimits, reminderMinutesBefore, guestLinksPerRoom, null, null);
     }
 
-    /** Settings with the default reminders. */
+    /** Settings with the default reminders and number of guest links per room. */
     public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                         int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits) {
         this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
-                sendLimits, null);
+                sendLimits, null, DEFAULT_GUEST_LINKS_PER_ROOM);
     }
 
     /** Settings with the default send limits. */

@@ -27,6 +27,26 @@ public interface EmailGateway {
         return send(to, templateName, templateData);
     }
 
+    /**
+     * The bare address emails come from ({@code invites@example.com} of {@code Room Invites <invites@example.com>}),
+     * or null when unknown: a calendar file's ORGANIZER (RFC 5546 asks one of every REQUEST and CANCEL).
+     */
+    default String senderAddress() {
+        return null;
+    }
+
+    /** The bare address in {@code from} ({@code Name <a@b>} or {@code a@b}), or null. */
+    static String bareAddress(String from) {
+        if (from == null || from.isBlank()) {
+            return null;
+        }
+        int lt = from.lastIndexOf('<');
+        int gt = from.lastIndexOf('>');
+        String a = lt >= 0 && gt > lt ? from.substring(lt + 1, gt) : from;
+        a = a.strip();
+        return a.contains("@") && !a.contains(" ") ? a : null;
+    }
+
     /** A file attached to an email. */
     record Attachment(String fileName, String contentType, byte[] content) {
     }

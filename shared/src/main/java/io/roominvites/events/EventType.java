@@ -23,6 +23,13 @@ public enum EventType {
     INVITE_CALENDAR_CANCELLED("Invite Calendar Cancelled"),
     /** The invitee was emailed a reminder before the start. */
     INVITE_REMINDED("Invite Reminded"),
+    GUEST_LINK_CREATED("Guest Link Created"),
+    GUEST_LINK_REVOKED("Guest Link Revoked"),
+    /** A new device entered by a guest link (it used one of the link's uses). */
+    GUEST_JOINED("Guest Joined"),
+    JOIN_REQUESTED("Join Requested"),
+    JOIN_ADMITTED("Join Admitted"),
+    JOIN_DECLINED("Join Declined"),
     ROOM_CHANGED("Room Changed"),
     ROOM_DELETED("Room Deleted");
 

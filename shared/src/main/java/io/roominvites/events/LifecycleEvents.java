@@ -247,4 +247,92 @@ public final class LifecycleEvents {
     private static String slug(EventType type) {
         return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
+
+    // ---------------------------------------------------------------- guest links and requests to join
+
+    /** Guest Link Created when a link was written first, Guest Link Revoked when it became revoked. */
+    public static List<LifecycleEvent> ofGuestLink(io.roominvites.domain.GuestLink before,
+                                                   io.roominvites.domain.GuestLink after) {
+        if (after == null) {
+            return List.of();
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("guestLinkId", after.guestLinkId());
+        if (after.maxUses() != null) {
+            extra.put("maxUses", after.maxUses());
+        }
+        extra.put("expiresAt", after.expiresAt().toString());
+        if (before == null) {
+            return List.of(guestEvent(EventType.GUEST_LINK_CREATED, after.guestLinkId() + ":created", after.roomId(),
+                    Emails.mask(after.createdBy()), after.createdAt(), extra));
+        }
+        if (after.revoked() && !before.revoked()) {
+            return List.of(guestEvent(EventType.GUEST_LINK_REVOKED, after.guestLinkId() + ":revoked", after.roomId(),
+                    Emails.mask(after.revokedBy()), after.revokedAt(), extra));
+        }
+        return List.of();
+    }
+
+    /** Guest Joined: a device's first use of a guest link (no device id, the guest's email only masked). */
+    public static List<LifecycleEvent> ofGuestJoined(String roomId, String guestLinkId, String useKey, String emailMasked,
+                                                     Instant at) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("guestLinkId", guestLinkId);
+        if (emailMasked != null) {
+            extra.put("guest", Map.of("emailMasked", emailMasked));
+        }
+        return List.of(guestEvent(EventType.GUEST_JOINED, guestLinkId + ":" + useKey, roomId, null, at, extra));
+    }
+
+    private static LifecycleEvent guestEvent(EventType type, String which, String roomId, String actor, Instant at,
+                                             Map<String, Object> extra) {
+        return new LifecycleEvent(type, which + ":" + slug(type), 0, roomId, null, "VIEWER", null, null, actor, at, null,
+                extra);
+    }
+
+    /**
+     * Join Requested when a request was made, Join Admitted or Join Declined when it was answered. A request made with
+     * an invite's link is an event of that invite (kept in its history, ordered after its state when asked).
+     */
+    public static List<LifecycleEvent> ofJoinRequest(io.roominvites.domain.JoinRequest before,
+                                                     io.roominvites.domain.JoinRequest after) {
+        if (after == null) {
+            return List.of();
+        }
+        EventType type;
+        Instant at;
+        String actor;
+        if (before == null) {
+            type = EventType.JOIN_REQUESTED;
+            at = after.at();
+            actor = Emails.mask(after.email());
+        } else if (before.status() == io.roominvites.domain.JoinRequest.Status.PENDING
+                && after.status() == io.roominvites.domain.JoinRequest.Status.ADMITTED) {
+            type = EventType.JOIN_ADMITTED;
+            at = after.answeredAt();
+            actor = Emails.mask(after.answeredBy());
+        } else if (before.status() == io.roominvites.domain.JoinRequest.Status.PENDING
+                && after.status() == io.roominvites.domain.JoinRequest.Status.DECLINED) {
+            type = EventType.JOIN_DECLINED;
+            at = after.answeredAt();
+            actor = Emails.mask(after.answeredBy());
+        } else {
+            return List.of();
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("joinRequestId", after.joinRequestId());
+        extra.put("reason", after.reason());
+        if (after.guestLinkId() != null) {
+            extra.put("guestLinkId", after.guestLinkId());
+        }
+        if (after.admittedInviteId() != null) {
+            extra.put("admittedInviteId", after.admittedInviteId());
+        }
+        String subject = after.inviteId() != null ? after.inviteId() : after.joinRequestId();
+        // the step (1 asked, 2 answered) keeps the request's entries in order within the invite's revision
+        int step = type == EventType.JOIN_REQUESTED ? 1 : 2;
+        return List.of(new LifecycleEvent(type, subject + ":join-" + after.joinRequestId() + "-" + step + ":" + slug(type),
+                after.inviteRev(), after.roomId(), after.inviteId(), null, null, Emails.mask(after.email()), actor, at,
+                null, extra));
+    }
 }

@@ -54,11 +54,16 @@ public final class Api {
     private final io.roominvites.service.Erasures erasures;
     private final io.roominvites.service.CodeExchange codes;
     private final io.roominvites.service.InviteCalendar calendar;
+    private final io.roominvites.service.GuestLinks guests;
+    private final io.roominvites.service.JoinRequests joins;
 
     public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
                io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures,
                io.roominvites.service.CodeExchange codes, io.roominvites.service.InviteCalendar calendar, AdminService admin,
-               CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer) {
+               CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer,
+               io.roominvites.service.GuestLinks guests, io.roominvites.service.JoinRequests joins) {
+        this.guests = guests;
+        this.joins = joins;
         this.export = export;
         this.codes = codes;
         this.calendar = calendar;
@@ -134,6 +139,25 @@ public final class Api {
         all.put(Operation.INVITE_CALENDAR, (r, p) -> CalendarRoute.answer(calendar, r));
         all.put(Operation.EXCHANGE_CODE, (r, p) -> AccessCodeRoute.answer(codes, r));
         all.put(Operation.REDEEM_INVITE, this::redeem);
+        all.put(Operation.CREATE_GUEST_LINK, (r, p) -> GuestLinkRoute.create(guests, caller(r), roomId(p), r, clock));
+        all.put(Operation.LIST_GUEST_LINKS, (r, p) -> GuestLinkRoute.list(guests, caller(r), roomId(p), clock));
+        all.put(Operation.REVOKE_GUEST_LINK, (r, p) -> {
+            Caller c = caller(r);
+            return GuestLinkRoute.revoke(guests, c, roomId(p), p.get("guestLinkId"), clock);
+        });
+        all.put(Operation.PREVIEW_GUEST, (r, p) -> GuestLinkRoute.preview(guests, r));
+        all.put(Operation.REDEEM_GUEST, (r, p) -> GuestLinkRoute.redeem(guests, r));
+        all.put(Operation.ASK_TO_JOIN, (r, p) -> JoinRequestRoute.ask(joins, r));
+        all.put(Operation.JOIN_REQUEST_STATUS, (r, p) -> JoinRequestRoute.status(joins, r));
+        all.put(Operation.LIST_JOIN_REQUESTS, (r, p) -> JoinRequestRoute.list(joins, caller(r), roomId(p), r));
+        all.put(Operation.ADMIT_JOIN_REQUEST, (r, p) -> {
+            Caller c = caller(r);
+            return JoinRequestRoute.admit(joins, c, roomId(p), p.get("joinRequestId"), r, created -> created(200, created));
+        });
+        all.put(Operation.DECLINE_JOIN_REQUEST, (r, p) -> {
+            Caller c = caller(r);
+            return JoinRequestRoute.decline(joins, c, roomId(p), p.get("joinRequestId"));
+        });
         all.put(Operation.JWKS, (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json",
                 "Cache-Control", "public, max-age=300"), accessTokens.jwksJson()));
         all.put(Operation.OPENID_CONFIGURATION, discovery());
@@ -346,18 +370,7 @@ public final class Api {
                 throw InviteException.invalid("status", "must be one of PENDING, REDEEMED, REVOKED, EXPIRED");
             }
         }
-        int limit = 25;
-        String l = r.query().get("limit");
-        if (l != null && !l.isEmpty()) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 100) {
-                throw InviteException.invalid("limit", "must be a whole number from 1 to 100");
-            }
-        }
+        int limit = limit(r);
         String cursor = r.query().get("cursor");
         if (cursor != null && cursor.length() > io.roominvites.tokens.LinkTokens.MAX_CURSOR_LENGTH) {
             throw InviteException.invalid("cursor", "is not a cursor from this listing; start again without it");
@@ -371,6 +384,23 @@ public final class Api {
             m.put("searchLimitReached", true);
         }
         return ok(m);
+    }
+
+    /** A list's {@code limit}: 1 to 100, 25 when absent. */
+    static int limit(HttpRequest r) {
+        int limit = 25;
+        String l = r.query().get("limit");
+        if (l != null && !l.isEmpty()) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 100) {
+                throw InviteException.invalid("limit", "must be a whole number from 1 to 100");
+            }
+        }
+        return limit;
     }
 
     private HttpResponse promote(HttpRequest r, Map<String, String> p) {
@@ -511,7 +541,7 @@ public final class Api {
         return role;
     }
 
-    private static String deviceId(Body b, boolean required) {
+    static String deviceId(Body b, boolean required) {
         String d = b.string("deviceId", required, 128);
         if (d != null && !DEVICE_ID.matcher(d).matches()) {
             b.problem("deviceId", "must be 8 to 128 characters of A-Z, a-z, 0-9, '_' and '-'");

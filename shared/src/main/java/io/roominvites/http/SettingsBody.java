@@ -49,6 +49,8 @@ final class SettingsBody {
                 (long) SiteSettings.DEFAULT_LINK_MAX_DEVICES);
         SendLimits limits = sendLimits(b);
         List<Integer> reminders = reminderMinutes(b, "reminderMinutesBefore");
+        Long guestLinks = b.integer("guestLinksPerRoom", false, 1, SiteSettings.MAX_GUEST_LINKS_PER_ROOM,
+                (long) SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM);
         String defaultLocale = locale(b, "defaultLocale");
         List<String> locales = locales(b);
         if (defaultLocale != null && locales != null && locales.stream().noneMatch(defaultLocale::equalsIgnoreCase)) {
@@ -56,8 +58,8 @@ final class SettingsBody {
         }
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
-                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders, defaultLocale,
-                locales);
+                List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders,
+                guestLinks.intValue(), defaultLocale, locales);
         return s;
     }
 

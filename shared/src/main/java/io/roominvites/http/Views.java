@@ -166,6 +166,7 @@ final class Views {
         limits.put("resendCooldownSeconds", s.sendLimits().resendCooldownSeconds());
         m.put("sendLimits", limits);
         m.put("reminderMinutesBefore", s.reminderMinutesBefore());
+        m.put("guestLinksPerRoom", s.guestLinksPerRoom());
         m.put("defaultLocale", s.defaultLocale());
         m.put("locales", s.locales());
         return m;

@@ -99,6 +99,13 @@ public final class EventRelay {
                     events = LifecycleEvents.ofRoom(w.before(), w.after(), c.recordedAt());
                 } else if (change instanceof StoredChange.FollowUpSent f) {
                     events = List.of(LifecycleEvents.ofFollowUp(f.settled()));
+                } else if (change instanceof StoredChange.GuestLinkWritten w) {
+                    events = LifecycleEvents.ofGuestLink(w.before(), w.after());
+                } else if (change instanceof StoredChange.GuestJoined j) {
+                    events = LifecycleEvents.ofGuestJoined(j.roomId(), j.guestLinkId(), j.useKey(), j.emailMasked(),
+                            j.at() != null ? j.at() : c.recordedAt());
+                } else if (change instanceof StoredChange.JoinRequestWritten w) {
+                    events = LifecycleEvents.ofJoinRequest(w.before(), w.after());
                 } else {
                     events = List.of();
                 }
@@ -120,8 +127,10 @@ public final class EventRelay {
                     followUps.onChange(change, c.recordedAt());
                 } catch (RuntimeException e) {
                     failed.add(c.id());
+                    StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
                     System.err.println("{\"event\":\"follow-ups-not-started\",\"id\":\"" + c.id() + "\",\"error\":\""
-                            + e.getClass().getSimpleName() + "\"}");
+                            + e.getClass().getSimpleName() + "\",\"at\":\"" + (at == null ? "" : at.getClassName()
+                            + ":" + at.getLineNumber()) + "\"}");
                     continue;
                 }
             }

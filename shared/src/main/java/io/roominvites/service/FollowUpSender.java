@@ -116,7 +116,7 @@ public final class FollowUpSender {
         CalendarWriter.Method method = cancel ? CalendarWriter.Method.CANCEL : CalendarWriter.Method.REQUEST;
         String ics = calendar.write(new CalendarWriter.Event(method, e.uid(), sequence, e.startsAt(), e.endsAt(),
                 e.summary(), cancel ? room.description() : e.description(), link, e.organizerName(), e.stampedAt(),
-                invite.email()));
+                invite.email(), email.senderAddress()));
         return List.of(new EmailGateway.Attachment("invite.ics", "text/calendar; charset=utf-8; method=" + method.name(),
                 ics.getBytes(StandardCharsets.UTF_8)));
     }

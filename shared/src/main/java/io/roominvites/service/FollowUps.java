@@ -101,6 +101,9 @@ public final class FollowUps {
 
     /** What {@code change} (recorded by the stream at {@code recordedAt}) sets going; throws to be delivered again. */
     public void onChange(StoredChange change, Instant recordedAt) {
+        if (recordedAt == null) {
+            recordedAt = clock.instant(); // a record without ApproximateCreationDateTime (moto's stream has none)
+        }
         if (change instanceof StoredChange.RoomWritten w) {
             onRoom(w.before(), w.after(), recordedAt);
         } else if (change instanceof StoredChange.InviteWritten w) {

@@ -46,6 +46,13 @@ public final class InviteCalendar {
      */
     public static java.util.List<io.roominvites.email.EmailGateway.Attachment> attachment(CalendarWriter writer, Invite invite,
                                                                                          Room room, String link, Instant now) {
+        return attachment(writer, invite, room, link, now, null);
+    }
+
+    /** As {@link #attachment(CalendarWriter, Invite, Room, String, Instant)}, with the sender as ORGANIZER. */
+    public static java.util.List<io.roominvites.email.EmailGateway.Attachment> attachment(CalendarWriter writer, Invite invite,
+                                                                                         Room room, String link, Instant now,
+                                                                                         String organizerEmail) {
         if (writer == null || room == null) {
             return java.util.List.of();
         }
@@ -53,7 +60,8 @@ public final class InviteCalendar {
         String ics;
         try {
             ics = writer.write(new CalendarWriter.Event(CalendarWriter.Method.REQUEST, e.uid(), e.sequence(), e.startsAt(),
-                    e.endsAt(), e.summary(), e.description(), e.url(), e.organizerName(), e.stampedAt(), invite.email()));
+                    e.endsAt(), e.summary(), e.description(), e.url(), e.organizerName(), e.stampedAt(), invite.email(),
+                    organizerEmail));
         } catch (RuntimeException failure) {
             // the invitation goes out all the same, without its calendar file: the join page offers the file too
             io.roominvites.logging.Log.warn("invite.ics not written", java.util.Map.of("errorType", failure.getClass().getName()));

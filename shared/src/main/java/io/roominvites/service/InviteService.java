@@ -411,7 +411,8 @@ public final class InviteService {
 
     /** The invitation email's files: its {@code invite.ics} (none where no calendar writer is deployed). */
     public java.util.List<EmailGateway.Attachment> attachments(Invite invite, Room room, String link) {
-        return InviteCalendar.attachment(calendar, invite, room, link, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return InviteCalendar.attachment(calendar, invite, room, link, clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                email.senderAddress());
     }
 
     /** The access code of the invite's current link, {@code XXXX-XXXX} (derived, never stored: {@code AccessCodes}). */

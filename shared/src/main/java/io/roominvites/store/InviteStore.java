@@ -16,7 +16,7 @@ import java.util.Optional;
  * so that a decision is made on both as they were at one instant and costs one round trip.
  */
 public interface InviteStore extends SettingsStore, RoomStore, DirectoryStore, InviteRecords, IdempotencyStore,
-        SendQuotaStore, ErasureStore, FollowUpClaims {
+        SendQuotaStore, ErasureStore, FollowUpClaims, GuestLinkStore, JoinRequestStore {
 
     /**
      * What creating an invite needs to read, in one call: the room, the send ledgers of {@code ledgerKeys} (the

@@ -29,4 +29,22 @@ public sealed interface StoredChange {
     /** Any other item (settings, users, gates, idempotency records, history): no lifecycle event. */
     record Other() implements StoredChange {
     }
+
+    /** A write of a guest link; {@code before} null when it created it, {@code after} null when it removed it. */
+    record GuestLinkWritten(io.roominvites.domain.GuestLink before, io.roominvites.domain.GuestLink after)
+            implements StoredChange {
+    }
+
+    /**
+     * A device's first use of a guest link (its claim written): {@code useKey} names the use without the device id,
+     * {@code emailMasked} is null when the guest gave no email.
+     */
+    record GuestJoined(String roomId, String guestLinkId, String useKey, String emailMasked, java.time.Instant at)
+            implements StoredChange {
+    }
+
+    /** A write of a request to join; {@code before} null when it was made. */
+    record JoinRequestWritten(io.roominvites.domain.JoinRequest before, io.roominvites.domain.JoinRequest after)
+            implements StoredChange {
+    }
 }

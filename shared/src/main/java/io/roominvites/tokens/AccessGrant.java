@@ -14,11 +14,20 @@ import java.util.List;
  * @param deviceId    the device the invitation is bound to ({@code device_id})
  * @param issuedAt    {@code iat}
  * @param expiresAt   {@code exp}
+ * @param guest       a guest who entered by a guest link ({@code guest: true}; then {@code email} may be null,
+ *                    {@code inviteId} is the guest link's id and {@code name} what the guest typed)
+ * @param name        the guest's name ({@code name}), null for an invitee
  */
 public record AccessGrant(String email, String roomId, String role, List<String> permissions, String inviteId,
-                          String deviceId, Instant issuedAt, Instant expiresAt) {
+                          String deviceId, Instant issuedAt, Instant expiresAt, boolean guest, String name) {
 
     public AccessGrant {
         permissions = permissions == null ? List.of() : List.copyOf(permissions);
+    }
+
+    /** An invitee's grant (not a guest's). */
+    public AccessGrant(String email, String roomId, String role, List<String> permissions, String inviteId,
+                       String deviceId, Instant issuedAt, Instant expiresAt) {
+        this(email, roomId, role, permissions, inviteId, deviceId, issuedAt, expiresAt, false, null);
     }
 }

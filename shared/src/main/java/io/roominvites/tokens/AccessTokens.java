@@ -64,7 +64,13 @@ public final class AccessTokens {
         claims.put("iat", g.issuedAt().getEpochSecond());
         claims.put("exp", g.expiresAt().getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
-        if (g.inviteId() != null) {
+        if (g.guest()) {
+            claims.put("guest", true);
+            claims.put("guest_link_id", g.inviteId());
+            if (g.name() != null) {
+                claims.put("name", g.name());
+            }
+        } else if (g.inviteId() != null) {
             claims.put("invite_id", g.inviteId());
         }
         if (g.deviceId() != null) {

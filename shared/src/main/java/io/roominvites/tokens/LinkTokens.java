@@ -34,6 +34,9 @@ public final class LinkTokens {
     static final JOSEObjectType TYPE = new JOSEObjectType("invite-link+jwt");
     static final String INVITE_CLAIM = "inv";
     static final String VERSION_CLAIM = "lv";
+    /** Guest link tokens: the same MAC, another type and claim, so neither kind of link opens as the other. */
+    static final JOSEObjectType GUEST_TYPE = new JOSEObjectType("guest-link+jwt");
+    static final String GUEST_CLAIM = "gl";
     static final JOSEObjectType CURSOR_TYPE = new JOSEObjectType("page-cursor+jwt");
     /** Longest cursor accepted (characters). */
     public static final int MAX_CURSOR_LENGTH = 512;
@@ -45,6 +48,8 @@ public final class LinkTokens {
     private final JWSHeader cursorHeader;
     private final String encodedCursorHeader;
     private final AccessCodes accessCodes;
+    private final JWSHeader guestHeader;
+    private final String encodedGuestHeader;
 
     public LinkTokens(KeyRing ring, String issuer) {
         this.ring = Objects.requireNonNull(ring, "ring");
@@ -54,6 +59,41 @@ public final class LinkTokens {
         this.cursorHeader = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(CURSOR_TYPE).build();
         this.encodedCursorHeader = cursorHeader.toBase64URL().toString();
         this.accessCodes = new AccessCodes(ring);
+        this.guestHeader = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ring.activeKid()).type(GUEST_TYPE).build();
+        this.encodedGuestHeader = guestHeader.toBase64URL().toString();
+    }
+
+    /**
+     * A signed guest link token for {@code guestLinkRef} ({@code roomId:guestLinkId}), valid until {@code expiresAt}:
+     * header {@code typ: guest-link+jwt}, claims {@code iss}, {@code gl}, {@code iat}, {@code exp}. An invite link's
+     * verification refuses it (another type), as the guest link's refuses an invite link's token.
+     */
+    public String issueGuest(String guestLinkRef, Instant expiresAt, Instant now) {
+        Jws.requireText(guestLinkRef, "guestLinkRef");
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put(GUEST_CLAIM, guestLinkRef);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", expiresAt.getEpochSecond());
+        try {
+            return Jws.sign(ring.activeLinkSigner(), guestHeader, encodedGuestHeader, claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("could not sign the guest link token");
+        }
+    }
+
+    /**
+     * The {@code roomId:guestLinkId} a guest link token names, after checking its shape, algorithm, type, key, MAC and
+     * issuer (not its expiry: the guest link's stored expiry decides). LINK_INVALID for any problem, an invite link's
+     * token included.
+     */
+    public String verifyGuest(String token) {
+        JWTClaimsSet claims = Jws.verifyOwn(token, MAX_LENGTH, JWSAlgorithm.HS256, ring::linkVerifier, GUEST_TYPE);
+        if (claims == null || !issuer.equals(claims.getIssuer())
+                || !(claims.getClaim(GUEST_CLAIM) instanceof String ref) || ref.isBlank()) {
+            throw invalid();
+        }
+        return ref;
     }
 
     /** The access codes of links, under the same ring (a code works while a link of the same key would). */

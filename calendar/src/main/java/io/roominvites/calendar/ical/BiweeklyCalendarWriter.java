@@ -36,10 +36,12 @@ public final class BiweeklyCalendarWriter implements CalendarWriter {
             event.setUrl(e.url());
             event.setLocation(e.url());
         }
-        if (e.organizerName() != null && !e.organizerName().isBlank()) {
+        if ((e.organizerName() != null && !e.organizerName().isBlank()) || e.organizerEmail() != null) {
             // a parameter value may hold neither a double quote nor a line break (RFC 5545 3.2): a name may
-            Organizer organizer = new Organizer(e.organizerName().replace('"', '\'').replaceAll("[\\r\\n]+", " "), null);
-            event.setOrganizer(organizer);
+            String name = e.organizerName() == null || e.organizerName().isBlank() ? null
+                    : e.organizerName().replace('"', '\'').replaceAll("[\\r\\n]+", " ");
+            // the sender's address as the organizer's (RFC 5546: every REQUEST and CANCEL names one)
+            event.setOrganizer(new Organizer(name, e.organizerEmail()));
         }
         if (e.attendeeEmail() != null) {
             biweekly.property.Attendee attendee = new biweekly.property.Attendee(null, e.attendeeEmail());

@@ -121,6 +121,11 @@ public final class SesEmailGateway implements EmailGateway {
 
     private enum Lookup { FOUND, MISSING, UNKNOWN }
 
+    @Override
+    public String senderAddress() {
+        return EmailGateway.bareAddress(from);
+    }
+
     public SesEmailGateway(SesV2Client ses, String from, String configurationSet, Duration templateCacheAge, Clock clock) {
         this.ses = ses;
         this.from = from;

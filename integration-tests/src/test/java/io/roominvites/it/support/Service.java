@@ -131,8 +131,14 @@ public final class Service implements AutoCloseable {
         return call(method, path, bearer, body, Map.of());
     }
 
-    @SuppressWarnings("unchecked")
     public Response call(String method, String path, String bearer, Object body, Map<String, String> headers) {
+        return callFrom("127.0.0.1", method, path, bearer, body, headers);
+    }
+
+    /** As {@link #call(String, String, String, Object, Map)}, from the caller's address {@code sourceIp}. */
+    @SuppressWarnings("unchecked")
+    public Response callFrom(String sourceIp, String method, String path, String bearer, Object body,
+                             Map<String, String> headers) {
         Map<String, String> h = new HashMap<>();
         headers.forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v));
         if (bearer != null) {
@@ -151,7 +157,7 @@ public final class Service implements AutoCloseable {
             }
         }
         HttpResponse r = services.app().router().handle(new HttpRequest(method, p, h, query, raw,
-                UUID.randomUUID().toString(), "127.0.0.1"));
+                UUID.randomUUID().toString(), sourceIp));
         return new Response(r);
     }
 

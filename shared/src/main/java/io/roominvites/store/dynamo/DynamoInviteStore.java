@@ -35,6 +35,8 @@ public final class DynamoInviteStore implements InviteStore {
     private final DynamoSendQuota quota;
     private final DynamoErasures erasures;
     private final DynamoFollowUps followUps;
+    private final DynamoGuestLinks guestLinks;
+    private final DynamoJoinRequests joinRequests;
 
     public DynamoInviteStore(DynamoDbClient db, String tableName) {
         this.table = new Table(db, tableName);
@@ -48,6 +50,8 @@ public final class DynamoInviteStore implements InviteStore {
         this.quota = new DynamoSendQuota(table);
         this.erasures = new DynamoErasures(table);
         this.followUps = new DynamoFollowUps(table);
+        this.guestLinks = new DynamoGuestLinks(table);
+        this.joinRequests = new DynamoJoinRequests(table);
     }
 
     public String tableName() {
@@ -289,5 +293,67 @@ public final class DynamoInviteStore implements InviteStore {
     @Override
     public void settleFollowUp(Settled settled) {
         followUps.settle(settled);
+    }
+
+    // ---------------------------------------------------------------- guest links and requests to join
+
+    @Override
+    public List<io.roominvites.domain.GuestLink> guestLinks(String roomId) {
+        return guestLinks.guestLinks(roomId);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.GuestLink> findGuestLink(String roomId, String guestLinkId) {
+        return guestLinks.findGuestLink(roomId, guestLinkId);
+    }
+
+    @Override
+    public boolean createGuestLink(io.roominvites.domain.GuestLink link, Instant now, Instant keepUntil) {
+        return guestLinks.createGuestLink(link, now, keepUntil);
+    }
+
+    @Override
+    public boolean revokeGuestLink(io.roominvites.domain.GuestLink current, io.roominvites.domain.GuestLink revoked) {
+        return guestLinks.revokeGuestLink(current, revoked);
+    }
+
+    @Override
+    public int[] shardCounts(io.roominvites.domain.GuestLink link) {
+        return guestLinks.shardCounts(link);
+    }
+
+    @Override
+    public Map<String, Integer> uses(List<io.roominvites.domain.GuestLink> links) {
+        return guestLinks.uses(links);
+    }
+
+    @Override
+    public boolean holdsUse(io.roominvites.domain.GuestLink link, String deviceId) {
+        return guestLinks.holdsUse(link, deviceId);
+    }
+
+    @Override
+    public UseOutcome takeUse(io.roominvites.domain.GuestLink link, int shard, GuestUse use, Instant keepUntil) {
+        return guestLinks.takeUse(link, shard, use, keepUntil);
+    }
+
+    @Override
+    public String addJoinRequest(io.roominvites.domain.JoinRequest request, Instant keepUntil) {
+        return joinRequests.addJoinRequest(request, keepUntil);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.JoinRequest> findJoinRequest(String roomId, String joinRequestId) {
+        return joinRequests.findJoinRequest(roomId, joinRequestId);
+    }
+
+    @Override
+    public JoinPage joinRequests(String roomId, io.roominvites.domain.JoinRequest.Status status, int limit, String afterId) {
+        return joinRequests.joinRequests(roomId, status, limit, afterId);
+    }
+
+    @Override
+    public boolean answerJoinRequest(io.roominvites.domain.JoinRequest current, io.roominvites.domain.JoinRequest answered) {
+        return joinRequests.answerJoinRequest(current, answered);
     }
 }

@@ -39,6 +39,7 @@ final class SettingsItems {
         item.put("perRoomPerDay", Attr.n(s.sendLimits().perRoomPerDay()));
         item.put("resendCooldownSeconds", Attr.n(s.sendLimits().resendCooldownSeconds()));
         item.put("reminderMinutesBefore", Attr.numbers(s.reminderMinutesBefore()));
+        item.put("guestLinksPerRoom", Attr.n(s.guestLinksPerRoom()));
         item.put("defaultLocale", s(s.defaultLocale()));
         item.put("locales", Attr.list(s.locales()));
         return item;
@@ -52,7 +53,8 @@ final class SettingsItems {
                 new SendLimits((int) num(item, "perManagerPerDay", SendLimits.DEFAULT_PER_MANAGER_PER_DAY),
                         (int) num(item, "perRoomPerDay", SendLimits.DEFAULT_PER_ROOM_PER_DAY),
                         (int) num(item, "resendCooldownSeconds", SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS)),
-                Attr.numbers(item, "reminderMinutesBefore"), str(item, "defaultLocale"),
+                Attr.numbers(item, "reminderMinutesBefore"),
+                (int) num(item, "guestLinksPerRoom", SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM), str(item, "defaultLocale"),
                 item.containsKey("locales") ? strings(item, "locales") : null);
     }
 }

@@ -47,7 +47,30 @@ public final class StreamImages {
                 return new StoredChange.FollowUpSent(sent);
             }
         }
+        if (sk.startsWith(GuestLinkItems.LINK_PREFIX) && pk.startsWith("GLINK#")) {
+            return new StoredChange.GuestLinkWritten(before == null ? null : GuestLinkItems.link(before),
+                    after == null ? null : GuestLinkItems.link(after));
+        }
+        if (GuestLinkItems.DEVICE_SK.equals(sk) && pk.startsWith("GLDEV#") && before == null && after != null) {
+            return new StoredChange.GuestJoined(Attr.str(after, "roomId"), Attr.str(after, "guestLinkId"), useKey(pk),
+                    Attr.str(after, "emailMasked"), Attr.instant(after, "at"));
+        }
+        if (sk.startsWith(JoinRequestItems.REQ_PREFIX) && pk.startsWith("JOINREQ#")) {
+            return new StoredChange.JoinRequestWritten(before == null ? null : JoinRequestItems.request(before),
+                    after == null ? null : JoinRequestItems.request(after));
+        }
         return new StoredChange.Other();
+    }
+
+    /** A use's name in its event: a hash of its key (no device id in an event). */
+    private static String useKey(String pk) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(pk.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The {@code userIdentity} of a stream record that DynamoDB's TTL wrote (its type and principal). */
@@ -55,7 +78,12 @@ public final class StreamImages {
         return "Service".equals(identityType) && "dynamodb.amazonaws.com".equals(principalId);
     }
 
+    /**
+     * No item: none, or only its keys (moto's stream records an Update inside a transaction that creates an item as
+     * two INSERTs, the first with the keys alone; DynamoDB never writes such an image: every item has its type).
+     */
     private static boolean empty(Map<String, AttributeValue> image) {
-        return image == null || image.isEmpty();
+        return image == null || image.isEmpty() || image.keySet().stream().allMatch(k -> k.equals(TableSchema.PK)
+                || k.equals(TableSchema.SK));
     }
 }

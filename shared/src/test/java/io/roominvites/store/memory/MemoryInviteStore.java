@@ -499,4 +499,68 @@ public final class MemoryInviteStore implements InviteStore {
     public synchronized java.util.List<Settled> followUpsSettled() {
         return java.util.List.copyOf(followUpsSettled.values());
     }
+
+    // ---------------------------------------------------------------- guest links and requests to join
+
+    private final MemoryGuestsAndRequests guests = new MemoryGuestsAndRequests();
+
+    @Override
+    public List<io.roominvites.domain.GuestLink> guestLinks(String roomId) {
+        return guests.guestLinks(roomId);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.GuestLink> findGuestLink(String roomId, String guestLinkId) {
+        return guests.findGuestLink(roomId, guestLinkId);
+    }
+
+    @Override
+    public boolean createGuestLink(io.roominvites.domain.GuestLink link, Instant now, Instant keepUntil) {
+        return guests.createGuestLink(link, now, keepUntil);
+    }
+
+    @Override
+    public boolean revokeGuestLink(io.roominvites.domain.GuestLink current, io.roominvites.domain.GuestLink revoked) {
+        return guests.revokeGuestLink(current, revoked);
+    }
+
+    @Override
+    public int[] shardCounts(io.roominvites.domain.GuestLink link) {
+        return guests.shardCounts(link);
+    }
+
+    @Override
+    public Map<String, Integer> uses(List<io.roominvites.domain.GuestLink> links) {
+        return guests.uses(links);
+    }
+
+    @Override
+    public boolean holdsUse(io.roominvites.domain.GuestLink link, String deviceId) {
+        return guests.holdsUse(link, deviceId);
+    }
+
+    @Override
+    public UseOutcome takeUse(io.roominvites.domain.GuestLink link, int shard, GuestUse use, Instant keepUntil) {
+        return guests.takeUse(link, shard, use, keepUntil);
+    }
+
+    @Override
+    public String addJoinRequest(io.roominvites.domain.JoinRequest request, Instant keepUntil) {
+        return guests.addJoinRequest(request, keepUntil);
+    }
+
+    @Override
+    public Optional<io.roominvites.domain.JoinRequest> findJoinRequest(String roomId, String joinRequestId) {
+        return guests.findJoinRequest(roomId, joinRequestId);
+    }
+
+    @Override
+    public JoinPage joinRequests(String roomId, io.roominvites.domain.JoinRequest.Status status, int limit, String afterId) {
+        return guests.joinRequests(roomId, status, limit, afterId);
+    }
+
+    @Override
+    public boolean answerJoinRequest(io.roominvites.domain.JoinRequest current, io.roominvites.domain.JoinRequest answered) {
+        return guests.answerJoinRequest(current, answered);
+    }
 }
