@@ -8,9 +8,9 @@
 // sessionStorage (with the request's id, under JOIN_KEY) only while the request is pending, so that the page can tell
 // how it was answered when the requester comes back, and enter with the new link once admitted.
 
-import { roleLabel, permissionLabels } from './room-invites.js';
 import { client, signedIn } from './site.js';
-import { h, replace, localTime, timeZoneName, duration, durationWords, errorContent, explain } from './ui.js';
+import { h, replace, localTime, timeZoneName, duration, durationWords, errorContent, explain, roleLabel, permissionLabels, permissionWords } from './ui.js';
+import { t, setLanguage, browserLanguage, supported, language, LANGUAGES, languageName, dateTime, list, translateStatic } from './i18n.js';
 
 const api = client();
 const TOKEN_KEY = 'roomInvites.joinToken'; // this tab only, so that a reload still works once the fragment is gone
@@ -54,6 +54,12 @@ let watching = null;
 /** The pending automatic retry after a transient failure (run at once when the connection comes back). */
 let retryNow = null;
 let retries = 0;
+/** Draws the screen on show again in the current language, keeping its state (a language switch). */
+let redraw = null;
+/** The lobby's message under the field, in the current language (kept across a language switch). */
+let lobbyError = null;
+const LANGUAGE_KEY = 'roomInvites.language'; // the visitor's own choice of language, this tab only
+const INVITE_LANGUAGE_KEY = 'roomInvites.inviteLanguage'; // the last invitation's language, for a reload that can't preview
 
 function later(fn, ms) {
   const id = setTimeout(fn, ms);
@@ -155,10 +161,11 @@ function start() {
   }
   if (!token) {
     generation++;
-    view('No invitation here', [
-      h('p', null, 'This page opens a room from an invitation link. Open the link from your invitation email, or paste the whole link into the address bar.'),
+    view(t('join.none.title'), [
+      h('p', null, t('join.none.text')),
       codeOffer(),
     ]);
+    redraw = () => start();
     return;
   }
   begin(token);
@@ -185,14 +192,15 @@ function askToSwitch(token) {
   generation++;
   clearTimers();
   const g = generation;
-  view('Open another invitation?', [
-    h('p', null, `This tab shows your invitation to ${was.title ? `“${was.title}”` : 'a room'}. A different invitation link was just opened in it.`),
+  view(t('join.switch.title'), [
+    h('p', null, was.title ? t('join.switch.textTitled', { title: was.title }) : t('join.switch.text')),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'switch-open',
-        onclick: () => { if (g === generation) { keep(token); begin(token); } } }, 'Open the new invitation'),
+        onclick: () => { if (g === generation) { keep(token); begin(token); } } }, t('join.switch.open')),
       h('button', { type: 'button', id: 'switch-keep', onclick: () => { if (g === generation) begin(was.token); } },
-        'Keep the current invitation')),
+        t('join.switch.keep'))),
   ]);
+  redraw = () => { if (g === generation) { generation--; askToSwitch(token); } };
 }
 
 window.addEventListener('hashchange', () => {
@@ -205,19 +213,21 @@ window.addEventListener('hashchange', () => {
 
 function showWho() {
   const who = signedIn();
-  replace(document.getElementById('who'), who ? `Signed in as ${who.email}` : 'Not signed in');
+  replace(document.getElementById('who'), who ? t('site.signedInAs', { email: who.email }) : t('site.notSignedIn'));
 }
 
 /** Replaces the page's content, heading first, and moves focus to the heading. */
 function view(title, content, { focus = 'title', alert = false } = {}) {
-  const heading = h('h1', { id: 'title', tabindex: '-1' }, title);
+  redraw = null; // each screen says how to draw itself again
+  // dir=auto: a room's title is data, in whatever script it was written in
+  const heading = h('h1', { id: 'title', tabindex: '-1', dir: 'auto' }, title);
   replace(main, heading, alert ? h('div', { class: 'box error', role: 'alert' }, content) : content);
   if (focus === 'title') heading.focus();
   return heading;
 }
 
 function loading(text) {
-  view(text, [h('p', { class: 'muted' }, 'One moment…')]);
+  view(text, [h('p', { class: 'muted' }, t('join.oneMoment'))]);
 }
 
 /** An INVALID_REQUEST about the token (too long, malformed) is a damaged link, said as such. */
@@ -227,7 +237,7 @@ function asLinkError(e) {
 
 /** Preview, then show what it says. `quiet`: an automatic retry, which leaves the screen as it is until the answer. */
 async function open(token, g, { quiet = false } = {}) {
-  if (!countdown && !quiet) loading('Opening your invitation…');
+  if (!countdown && !quiet) loading(t('join.opening'));
   let p;
   try {
     p = await previewOf(token);
@@ -238,7 +248,16 @@ async function open(token, g, { quiet = false } = {}) {
   if (g === generation) route(token, p, g);
 }
 
-function route(token, p, g) {
+async function route(token, p, g) {
+  // the page speaks the invitation's language, unless the visitor chose another one
+  const asked = p.invitee && supported(p.invitee.locale);
+  if (asked) {
+    try { sessionStorage.setItem(INVITE_LANGUAGE_KEY, asked); } catch { /* storage blocked: this visit only */ }
+  }
+  if (!chosenLanguage() && asked && asked !== language()) {
+    await useLanguage(asked);
+    if (g !== generation) return;
+  }
   retries = 0;
   if (current && current.token === token) current.title = p.room.title;
   if (p.state === 'ENDED') {
@@ -268,13 +287,13 @@ function compact(iso) {
 function addToCalendar(token, p) {
   const status = h('p', { id: 'calendar-status', class: 'small', role: 'status' });
   const where = `${location.origin}${location.pathname}`;
-  const details = `Join with the link in your invitation email (it opens ${where}).`;
+  const details = t('join.calendar.details', { where });
   const google = 'https://calendar.google.com/calendar/render?' + new URLSearchParams({ action: 'TEMPLATE',
     text: p.room.title, dates: `${compact(p.startsAt)}/${compact(p.endsAt)}`, details, location: where });
   const outlook = 'https://outlook.live.com/calendar/0/deeplink/compose?' + new URLSearchParams({ path: '/calendar/action/compose',
     rru: 'addevent', subject: p.room.title, startdt: new Date(p.startsAt).toISOString(), enddt: new Date(p.endsAt).toISOString(),
     body: details, location: where });
-  const download = h('button', { type: 'button', id: 'calendar-file' }, 'Download (.ics)');
+  const download = h('button', { type: 'button', id: 'calendar-file' }, t('join.calendar.download'));
   download.addEventListener('click', async () => {
     replace(status, '');
     try {
@@ -285,29 +304,29 @@ function addToCalendar(token, p) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
-      replace(status, 'Saved invite.ics: open it to add the session to your calendar.');
+      replace(status, t('join.calendar.saved'));
     } catch (e) {
       replace(status, ...errorContent(e));
     }
   });
   return h('section', { class: 'box', 'aria-labelledby': 'calendar-heading' },
-    h('h2', { id: 'calendar-heading' }, 'Add to calendar'),
+    h('h2', { id: 'calendar-heading' }, t('join.calendar.heading')),
     h('div', { class: 'actions' }, download,
-      h('a', { id: 'calendar-google', class: 'button', href: google, target: '_blank', rel: 'noopener noreferrer' }, 'Google Calendar'),
-      h('a', { id: 'calendar-outlook', class: 'button', href: outlook, target: '_blank', rel: 'noopener noreferrer' }, 'Outlook')),
+      h('a', { id: 'calendar-google', class: 'button', href: google, target: '_blank', rel: 'noopener noreferrer' }, t('join.calendar.google')),
+      h('a', { id: 'calendar-outlook', class: 'button', href: outlook, target: '_blank', rel: 'noopener noreferrer' }, t('join.calendar.outlook'))),
     status);
 }
 
 function eventHeader(p) {
   if (!p.invitee && p.guestLink) {
     return [
-      h('p', { class: 'lead' }, `You're invited as a guest (${roleLabel(p.guestLink.role || 'VIEWER')}) through the link “${p.guestLink.label}”.`),
-      p.room.description ? h('p', { class: 'description' }, p.room.description) : null,
+      h('p', { class: 'lead' }, t('join.guest.lead', { role: roleLabel(p.guestLink.role || 'VIEWER'), label: p.guestLink.label })),
+      p.room.description ? h('p', { class: 'description', dir: 'auto' }, p.room.description) : null,
     ];
   }
   return [
-    h('p', { class: 'lead' }, `Hi ${p.invitee.firstName}, you're invited as ${roleLabel(p.invitee.role)}.`),
-    p.room.description ? h('p', { class: 'description' }, p.room.description) : null,
+    h('p', { class: 'lead' }, t('join.greeting', { name: p.invitee.firstName, role: roleLabel(p.invitee.role) })),
+    p.room.description ? h('p', { class: 'description', dir: 'auto' }, p.room.description) : null,
   ];
 }
 
@@ -332,12 +351,13 @@ function showCountdown(token, p, g) {
     eventHeader(p),
     h('dl', { class: 'facts' },
       // the zone's name once: "EST (America/New_York)", but "UTC", not "UTC (UTC)"
-      h('dt', null, 'Starts'), h('dd', { id: 'starts-at' }, startsAt, zone && !startsAt.includes(zone) ? ` (${zone})` : ''),
-      h('dt', null, 'Ends'), h('dd', null, localTime(p.endsAt))),
+      h('dt', null, t('join.starts')), h('dd', { id: 'starts-at' }, startsAt, zone && !startsAt.includes(zone) ? ` (${zone})` : ''),
+      h('dt', null, t('join.ends')), h('dd', { id: 'ends-at' }, localTime(p.endsAt)),
+      roomZone(p.startsAt, p.room.timeZone, zone)),
     h('section', { class: 'box countdown-box', 'aria-labelledby': 'countdown-label' },
-      h('h2', { id: 'countdown-label' }, 'The session starts in'),
+      h('h2', { id: 'countdown-label' }, t('join.countdown.label')),
       clock, spoken,
-      h('p', { class: 'muted small' }, 'Keep this page open: it lets you in by itself when the session starts.')),
+      h('p', { class: 'muted small' }, t('join.countdown.keepOpen'))),
     isGuest(token) ? null : addToCalendar(token, p),
   ]);
   let lastSpokenMinute = null;
@@ -345,11 +365,11 @@ function showCountdown(token, p, g) {
     g, target, entering: false,
     tick() {
       const left = (this.target - performance.now()) / 1000;
-      replace(clock, left > 0 ? duration(Math.ceil(left)) : 'Starting…');
+      replace(clock, left > 0 ? duration(Math.ceil(left)) : t('join.countdown.starting'));
       const minute = Math.ceil(left / 60);
       if (minute !== lastSpokenMinute) {
         lastSpokenMinute = minute;
-        replace(spoken, left > 0 ? `The session starts in ${durationWords(left)}.` : 'The session is starting.');
+        replace(spoken, left > 0 ? t('join.countdown.spoken', { duration: durationWords(left) }) : t('join.countdown.spokenStarting'));
       }
       if (left <= 0 && !this.entering) {
         this.entering = true;
@@ -361,6 +381,25 @@ function showCountdown(token, p, g) {
   countdown.tick();
   timers.push(setInterval(() => countdown && countdown.tick(), 250));
   scheduleResync(token, g);
+  // a language switch draws the same countdown again, on the same deadline
+  redraw = () => {
+    if (!countdown || countdown.g !== g) return;
+    const left = Math.max(0, Math.ceil((countdown.target - performance.now()) / 1000));
+    countdown = null;
+    showCountdown(token, { ...p, secondsUntilStart: left }, g);
+  };
+}
+
+/**
+ * The room's own time zone, named: the start in it when it is not the viewer's ("Thu, 14 Mar 2027, 23:00 Japan
+ * Standard Time (Asia/Tokyo)"), else that the two are the same.
+ */
+function roomZone(startsAt, roomZoneId, viewerZone) {
+  if (!roomZoneId) return null;
+  const same = roomZoneId === viewerZone;
+  return [h('dt', null, t('join.roomZone')), h('dd', { id: 'room-time' }, same
+    ? t('join.roomZoneSame', { zone: roomZoneId })
+    : t('join.roomZoneTime', { time: dateTime(startsAt, { timeZone: roomZoneId, zoneName: 'long' }), zone: roomZoneId }))];
 }
 
 let resyncTimer = null;
@@ -434,7 +473,7 @@ async function checkStillOpen(token, g) {
 // ------------------------------------------------------------------ entering
 
 async function enter(token, g, p, email) {
-  loading('Entering the room…');
+  loading(t('join.entering'));
   try {
     const entry = await api.redeem(token, deviceId(), email);
     if (g === generation) showEntered(token, entry, g, p);
@@ -449,7 +488,7 @@ async function enter(token, g, p, email) {
 /** "I have a code": for a link that doesn't work (cut, rewritten, on another device), the code from the email. */
 function codeOffer() {
   return h('div', { class: 'actions' },
-    h('button', { type: 'button', id: 'have-code', onclick: () => showCodeForm() }, 'I have a code'));
+    h('button', { type: 'button', id: 'have-code', onclick: () => showCodeForm() }, t('join.code.offer')));
 }
 
 /** Room, email and the access code from the email: the link's token, then the invitation as with the link. */
@@ -461,16 +500,22 @@ function showCodeForm() {
     h('input', { id, name: id, required: true, spellcheck: 'false', autocapitalize: 'off', ...attrs })];
   const room = new URLSearchParams(location.search).get('room') || '';
   const error = h('div', { id: 'code-error', class: 'field-error', role: 'alert' });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Open my invitation');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.code.submit'));
   const form = h('form', { id: 'code-form', novalidate: '' },
-    field('code-room', 'Room', { value: room, maxlength: '64', 'aria-describedby': 'code-room-hint' }),
-    h('p', { id: 'code-room-hint', class: 'muted small' }, 'The room\'s id, as the room manager gave it (the last part of the room\'s address).'),
-    field('code-email', 'Email address that received the invitation', { type: 'email', autocomplete: 'email', inputmode: 'email',
+    field('code-room', t('join.code.room'), { value: room, maxlength: '64', dir: 'ltr', 'aria-describedby': 'code-room-hint' }),
+    h('p', { id: 'code-room-hint', class: 'muted small' }, t('join.code.roomHint')),
+    field('code-email', t('join.emailLabel'), { type: 'email', autocomplete: 'email', inputmode: 'email', dir: 'ltr',
       maxlength: '254', value: signedIn() ? signedIn().email : '' }),
-    field('code-code', 'Access code', { autocomplete: 'one-time-code', maxlength: '32', 'aria-describedby': 'code-hint' }),
-    h('p', { id: 'code-hint', class: 'muted small' }, 'The 8 characters in your invitation email, like 7KQ2-M9XD.'),
+    field('code-code', t('join.code.code'), { autocomplete: 'one-time-code', maxlength: '32', dir: 'ltr', 'aria-describedby': 'code-hint' }),
+    h('p', { id: 'code-hint', class: 'muted small' }, t('join.code.hint', { example: '7KQ2-M9XD' })),
     error, h('div', { class: 'actions' }, button));
-  view('Open your invitation with a code', [h('p', null, 'If the link in your invitation email doesn\'t work, or you are on another device, enter the code from the email.'), form]);
+  view(t('join.code.title'), [h('p', null, t('join.code.text')), form]);
+  redraw = () => {
+    // the same form in the new language, with what was typed
+    const typed = ['code-room', 'code-email', 'code-code'].map((id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value);
+    showCodeForm();
+    ['code-room', 'code-email', 'code-code'].forEach((id, i) => { /** @type {HTMLInputElement} */ (document.getElementById(id)).value = typed[i]; });
+  };
   const first = /** @type {HTMLInputElement} */ (form.querySelector(room ? '#code-email' : '#code-room'));
   first.focus();
   form.addEventListener('submit', async (ev) => {
@@ -479,7 +524,7 @@ function showCodeForm() {
     const empty = [r, e, c].find((i) => !i.value.trim() || !i.checkValidity());
     if (empty) {
       empty.setAttribute('aria-invalid', 'true');
-      replace(error, 'Fill in the room, the email address and the code.');
+      replace(error, t('join.code.missing'));
       empty.focus();
       return;
     }
@@ -505,27 +550,38 @@ function showLobby(token, p, g) {
   const input = h('input', { id: 'lobby-email', name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254',
     inputmode: 'email', spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': 'lobby-hint lobby-error' });
   const error = h('div', { id: 'lobby-error', class: 'field-error', role: 'alert' });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Enter the room');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.lobby.enter'));
   const form = h('form', { id: 'lobby', novalidate: '' },
-    h('label', { for: 'lobby-email' }, 'Email address that received the invitation'),
-    h('p', { id: 'lobby-hint', class: 'muted small' }, 'Type the address the invitation was sent to.'),
+    h('label', { for: 'lobby-email' }, t('join.emailLabel')),
+    h('p', { id: 'lobby-hint', class: 'muted small' }, t('join.lobby.hint')),
     input, error, h('div', { class: 'actions' }, button));
   view(p.room.title, [
     eventHeader(p),
     h('section', { class: 'box', 'aria-labelledby': 'lobby-heading' },
-      h('h2', { id: 'lobby-heading' }, 'Lobby: confirm your email'),
-      signedIn() ? h('p', { class: 'small' }, `You are signed in as ${signedIn().email}, which is not the invited address.`) : null,
+      h('h2', { id: 'lobby-heading' }, t('join.lobby.heading')),
+      signedIn() ? h('p', { class: 'small' }, t('join.lobby.otherAddress', { email: signedIn().email })) : null,
       form),
   ], { focus: 'none' });
   input.focus(); // the one thing to do here
   watchEnd(token, g, p.endsAt);
+  redraw = () => {
+    // the same lobby in the new language, with what was typed and what it said
+    const typed = input.value;
+    const said = error.cloneNode(true);
+    showLobby(token, p, g);
+    const again = /** @type {HTMLInputElement} */ (document.getElementById('lobby-email'));
+    again.value = typed;
+    if (said.textContent) replace(document.getElementById('lobby-error'), lobbyError ? lobbyError() : said.textContent);
+  };
+  lobbyError = null;
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const email = input.value.trim();
     if (!email || !input.checkValidity()) {
       input.setAttribute('aria-invalid', 'true');
-      replace(error, email ? 'Enter a whole email address, like name@example.org.' : 'Enter your email address.');
+      lobbyError = () => (email ? t('join.lobby.wholeAddress', { example: 'name@example.org' }) : t('join.lobby.noAddress'));
+      replace(error, lobbyError());
       input.focus();
       return;
     }
@@ -540,6 +596,7 @@ function showLobby(token, p, g) {
       if (e.code === 'EMAIL_MISMATCH' && e.attemptsLeft !== 0) {
         input.setAttribute('aria-invalid', 'true');
         button.disabled = false;
+        lobbyError = () => errorContent(e);
         replace(error, ...errorContent(e));
         input.focus(); // what was typed stays, to be corrected
       } else if (e.code === 'EMAIL_MISMATCH' || e.code === 'INVITE_LOCKED') {
@@ -548,10 +605,12 @@ function showLobby(token, p, g) {
       } else if (e.code === 'INVALID_REQUEST' && (e.fields || []).some((f) => f.field === 'email')) {
         input.setAttribute('aria-invalid', 'true');
         button.disabled = false;
-        replace(error, 'Enter a whole email address, like name@example.org.');
+        lobbyError = () => t('join.lobby.wholeAddress', { example: 'name@example.org' });
+        replace(error, lobbyError());
         input.focus();
       } else if (TRANSIENT.has(e.code)) {
         button.disabled = false;
+        lobbyError = () => errorContent(e);
         replace(error, ...errorContent(e));
       } else {
         failed(asLinkError(e), token, g);
@@ -569,7 +628,7 @@ function guestName() {
 }
 
 async function enterAsGuest(token, g, p, guest) {
-  loading('Entering the room…');
+  loading(t('join.entering'));
   try {
     const entry = await api.guestRedeem(raw(token), deviceId(), guest);
     if (g === generation) showEntered(token, entry, g, p);
@@ -587,24 +646,30 @@ function showGuestLobby(token, p, g) {
     h('input', { id, name: id, maxlength: '100', autocomplete: 'off', 'aria-describedby': `${id}-error`, ...attrs }),
     h('p', { id: `${id}-error`, class: 'field-error' })];
   const error = h('div', { id: 'guest-error', class: 'field-error', role: 'alert' });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Enter the room');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.lobby.enter'));
   const left = p.guestLink && typeof p.guestLink.usesLeft === 'number' ? p.guestLink.usesLeft : null;
   const form = h('form', { id: 'guest-lobby', novalidate: '' },
-    field('guest-first', 'First name (required)', { required: true, autocomplete: 'given-name' }),
-    field('guest-last', 'Last name (required)', { required: true, autocomplete: 'family-name' }),
-    field('guest-email', 'Email address (optional)', { type: 'email', maxlength: '254', autocomplete: 'email', inputmode: 'email',
-      spellcheck: 'false', autocapitalize: 'off', value: signedIn() ? signedIn().email : '' }),
+    field('guest-first', t('join.guest.firstName'), { required: true, autocomplete: 'given-name' }),
+    field('guest-last', t('join.guest.lastName'), { required: true, autocomplete: 'family-name' }),
+    field('guest-email', t('join.guest.email'), { type: 'email', maxlength: '254', autocomplete: 'email', inputmode: 'email',
+      spellcheck: 'false', autocapitalize: 'off', dir: 'ltr', value: signedIn() ? signedIn().email : '' }),
     h('ul', { id: 'guest-rules', class: 'muted small' },
-      h('li', null, 'Others in the room see the name you type here.'),
-      h('li', null, 'You join as a Viewer: chat, answer interactions and Q&A.'),
-      h('li', null, left === null ? 'This link has no limit on how many devices may use it.'
-        : `This link lets ${left} more ${left === 1 ? 'device' : 'devices'} in; this device uses one the first time only.`)),
+      h('li', null, t('join.guest.nameShown')),
+      h('li', null, t('join.guest.asViewer', { role: roleLabel('VIEWER'), permissions: permissionWords(['chat', 'answer_interactions', 'qna']) })),
+      h('li', null, left === null ? t('join.guest.noLimit') : t('join.guest.usesLeft', { count: left }))),
     error, h('div', { class: 'actions' }, button));
   view(p.room.title, [
     eventHeader(p),
-    h('section', { class: 'box', 'aria-labelledby': 'guest-heading' }, h('h2', { id: 'guest-heading' }, 'Join as a guest'), form),
+    h('section', { class: 'box', 'aria-labelledby': 'guest-heading' }, h('h2', { id: 'guest-heading' }, t('join.guest.heading')), form),
   ], { focus: 'none' });
   /** @type {HTMLInputElement} */ (form.querySelector('#guest-first')).focus();
+  redraw = () => {
+    // the same lobby in the new language, with what was typed
+    const ids = ['guest-first', 'guest-last', 'guest-email'];
+    const typed = ids.map((id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value);
+    showGuestLobby(token, p, g);
+    ids.forEach((id, i) => { /** @type {HTMLInputElement} */ (document.getElementById(id)).value = typed[i]; });
+  };
   watchEnd(token, g, p.endsAt);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -612,9 +677,9 @@ function showGuestLobby(token, p, g) {
     [first, last, email].forEach((i) => { i.removeAttribute('aria-invalid'); replace(document.getElementById(`${i.id}-error`), ''); });
     replace(error, '');
     const bad = [];
-    if (!first.value.trim()) bad.push([first, 'Enter your first name.']);
-    if (!last.value.trim()) bad.push([last, 'Enter your last name.']);
-    if (email.value.trim() && !email.checkValidity()) bad.push([email, 'Enter a whole email address, like name@example.org, or leave it empty.']);
+    if (!first.value.trim()) bad.push([first, t('join.guest.noFirstName')]);
+    if (!last.value.trim()) bad.push([last, t('join.guest.noLastName')]);
+    if (email.value.trim() && !email.checkValidity()) bad.push([email, t('join.guest.wholeEmail', { example: 'name@example.org' })]);
     if (bad.length) {
       bad.forEach(([i, text]) => { i.setAttribute('aria-invalid', 'true'); replace(document.getElementById(`${i.id}-error`), text); });
       bad[0][0].focus();
@@ -634,7 +699,7 @@ function showGuestLobby(token, p, g) {
       button.disabled = false;
       if (e.code === 'DOMAIN_BLOCKED') {
         email.setAttribute('aria-invalid', 'true');
-        replace(document.getElementById('guest-email-error'), 'Guests with this email domain can\'t join. Use another address, or leave it empty.');
+        replace(document.getElementById('guest-email-error'), t('join.guest.domainBlocked'));
         email.focus();
       } else if (e.code === 'INVALID_REQUEST' && e.fields) {
         replace(error, ...errorContent(e));
@@ -654,22 +719,25 @@ function showEntered(token, entry, g, p) {
   const roleEl = h('dd', { id: 'role' }, roleLabel(entry.role));
   const permsEl = h('ul', { id: 'permissions', class: 'chips' }, permissionLabels(entry.permissions).map((l) => h('li', null, l)));
   const status = h('p', { id: 'refresh-status', class: 'small', role: 'status' });
-  const refresh = h('button', { type: 'button', id: 'refresh' }, 'Refresh');
-  view('You\'re in', [
-    h('p', { class: 'lead' }, entry.invitee ? `Welcome, ${entry.invitee.firstName}.`
-      : entry.guest ? `Welcome, ${entry.guest.firstName}. You're in as a guest.` : 'Welcome.'),
+  const refresh = h('button', { type: 'button', id: 'refresh' }, t('join.entered.refresh'));
+  view(t('join.entered.title'), [
+    h('p', { class: 'lead' }, entry.invitee ? t('join.entered.welcomeName', { name: entry.invitee.firstName })
+      : entry.guest ? t('join.entered.welcomeGuest', { name: entry.guest.firstName }) : t('join.entered.welcome')),
     h('dl', { class: 'facts' },
-      h('dt', null, 'Room'), h('dd', { id: 'room-title' }, entry.room.title),
-      entry.room.startsAt ? [h('dt', null, 'Session'), h('dd', null, `${localTime(entry.room.startsAt)} – ${localTime(entry.room.endsAt)}`)] : null,
-      h('dt', null, 'Your role'), roleEl,
-      h('dt', null, 'You can use'), h('dd', null, permsEl)),
-    h('p', { class: 'muted small' }, 'On the site, the room opens here with this access. If the room manager changes your role, press Refresh.'),
+      h('dt', null, t('join.entered.room')), h('dd', { id: 'room-title', dir: 'auto' }, entry.room.title),
+      entry.room.startsAt ? [h('dt', null, t('join.entered.session')),
+        h('dd', { id: 'session-times' }, t('join.entered.sessionTimes', { from: localTime(entry.room.startsAt), to: localTime(entry.room.endsAt) }))] : null,
+      entry.room.startsAt ? roomZone(entry.room.startsAt, (p && p.room && p.room.timeZone) || entry.room.timeZone, timeZoneName()) : null,
+      h('dt', null, t('join.entered.role')), roleEl,
+      h('dt', null, t('join.entered.canUse')), h('dd', null, permsEl)),
+    h('p', { class: 'muted small' }, t('join.entered.note')),
     h('div', { class: 'actions' }, refresh), status,
   ]);
   watchEnd(token, g, entry.room.endsAt || (p && p.endsAt));
+  redraw = () => { if (g === generation) showEntered(token, entry, g, p); };
   refresh.addEventListener('click', async () => {
     refresh.disabled = true;
-    replace(status, 'Refreshing…');
+    replace(status, t('join.entered.refreshing'));
     try {
       const again = isGuest(token) ? await api.guestRedeem(raw(token), deviceId(), guestName() || entry.guest)
         : await api.redeem(token, deviceId());
@@ -678,7 +746,7 @@ function showEntered(token, entry, g, p) {
       entry = again;
       replace(roleEl, roleLabel(again.role));
       replace(permsEl, permissionLabels(again.permissions).map((l) => h('li', null, l)));
-      replace(status, changed ? `Your role is now ${roleLabel(again.role)}.` : 'Up to date.');
+      replace(status, changed ? t('join.entered.roleNow', { role: roleLabel(again.role) }) : t('join.entered.upToDate'));
     } catch (e) {
       if (g !== generation) return;
       if (TRANSIENT.has(e.code)) replace(status, explain(e).title + ' ' + explain(e).remedy);
@@ -704,11 +772,12 @@ function failed(e, token, g, { quiet = false } = {}) {
   view(x.title, [h('div', { class: 'box error', role: 'alert' }, errorContent(e).slice(1)),
     e.code === 'LINK_INVALID' ? codeOffer() : null,
     askable ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'ask-to-join', class: 'primary',
-      onclick: () => { if (g === generation) showAskForm(token); } }, 'Ask to be let in')) : null,
+      onclick: () => { if (g === generation) showAskForm(token); } }, t('join.ask.title'))) : null,
     transient ? [
-      h('p', { id: 'retry-note', class: 'muted small' }, 'This page tries again by itself, and as soon as your connection is back.'),
-      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, 'Try again')),
+      h('p', { id: 'retry-note', class: 'muted small' }, t('join.retry.note')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { if (g === generation) open(token, g); } }, t('join.retry.button'))),
     ] : null], { focus: stay ? 'none' : 'title' });
+  redraw = () => { if (g === generation) failed(e, token, g, { quiet: true }); };
   if (transient) {
     const wait = Math.min(MAX_RETRY_MS, 2000 * 2 ** retries);
     retries++;
@@ -740,21 +809,27 @@ function showAskForm(token) {
     inputmode: 'email', spellcheck: 'false', autocapitalize: 'off', value: signedIn() ? signedIn().email : '', 'aria-describedby': 'ask-email-hint' });
   const message = h('textarea', { id: 'ask-message', name: 'message', maxlength: '500', rows: '3', 'aria-describedby': 'ask-message-hint' });
   const error = h('div', { id: 'ask-error', class: 'field-error', role: 'alert' });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Send my request');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('join.ask.send'));
   const form = h('form', { id: 'ask-form', novalidate: '' },
-    h('label', { for: 'ask-email' }, 'Your email address (required)'),
-    h('p', { id: 'ask-email-hint', class: 'muted small' }, 'If they let you in, the new link is for this address.'),
+    h('label', { for: 'ask-email' }, t('join.ask.email')),
+    h('p', { id: 'ask-email-hint', class: 'muted small' }, t('join.ask.emailHint')),
     email,
-    h('label', { for: 'ask-message' }, 'Message to the room manager (optional)'),
-    h('p', { id: 'ask-message-hint', class: 'muted small' }, 'At most 500 characters.'),
+    h('label', { for: 'ask-message' }, t('join.ask.message')),
+    h('p', { id: 'ask-message-hint', class: 'muted small' }, t('join.ask.messageHint', { count: 500 })),
     message, error, h('div', { class: 'actions' }, button));
-  view('Ask to be let in', [h('p', null, 'The room\'s managers see your request and can let you in with a new link. Keep this page open, or come back to it in this tab: it tells you what they decided.'), form]);
+  view(t('join.ask.title'), [h('p', null, t('join.ask.text')), form]);
   email.focus();
+  redraw = () => {
+    const typed = [email.value, message.value];
+    showAskForm(token);
+    /** @type {HTMLInputElement} */ (document.getElementById('ask-email')).value = typed[0];
+    /** @type {HTMLTextAreaElement} */ (document.getElementById('ask-message')).value = typed[1];
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (!email.value.trim() || !email.checkValidity()) {
       email.setAttribute('aria-invalid', 'true');
-      replace(error, 'Enter a whole email address, like name@example.org.');
+      replace(error, t('join.lobby.wholeAddress', { example: 'name@example.org' }));
       email.focus();
       return;
     }
@@ -778,11 +853,12 @@ function showAskForm(token) {
 /** Waits for the managers' answer, asking now and then (and when the tab comes back); admitted: in with the new link. */
 function showWaiting(pending, g) {
   clearTimers();
-  const status = h('p', { id: 'ask-status', role: 'status' }, 'Your request was sent. Waiting for a room manager…');
-  view('Waiting to be let in', [
-    h('p', null, 'A room manager has your request. This page checks for their answer by itself and lets you in when they admit you.'),
+  const status = h('p', { id: 'ask-status', role: 'status' }, t('join.wait.sent'));
+  view(t('join.wait.title'), [
+    h('p', null, t('join.wait.text')),
     status,
   ]);
+  redraw = () => { if (g === generation) showWaiting(pending, ++generation); };
   const check = async () => {
     if (g !== generation) return;
     try {
@@ -796,11 +872,11 @@ function showWaiting(pending, g) {
       }
       if (r.status === 'DECLINED') {
         forgetRequest();
-        view('Your request was declined', [h('div', { class: 'box error', role: 'alert' },
-          h('p', null, 'A room manager declined your request to join. Contact the person who invited you if you think this is a mistake.'))]);
+        view(t('join.wait.declinedTitle'), [h('div', { class: 'box error', role: 'alert' },
+          h('p', null, t('join.wait.declinedText')))]);
         return;
       }
-      replace(status, `Still waiting for a room manager (checked at ${new Date().toLocaleTimeString()}).`);
+      replace(status, t('join.wait.still', { time: new Date().toLocaleTimeString(language()) }));
     } catch (e) {
       if (g !== generation) return;
       if (!TRANSIENT.has(e.code)) {
@@ -808,7 +884,7 @@ function showWaiting(pending, g) {
         failed(e, null, g);
         return;
       }
-      replace(status, `${explain(e).title} This page keeps trying.`);
+      replace(status, t('join.wait.keepsTrying', { problem: explain(e).title }));
     }
     later(check, JOIN_POLL_MS);
   };
@@ -821,4 +897,43 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden && pending && !current && document.getElementById('ask-status')) showWaiting(pending, ++generation);
 });
 
-start();
+
+// ------------------------------------------------------------------ the page's language
+
+function chosenLanguage() {
+  try { return supported(sessionStorage.getItem(LANGUAGE_KEY)); } catch { return null; }
+}
+
+/** The language of the invitation this tab showed last (an error after a revoke still speaks it). */
+function inviteLanguage() {
+  try { return supported(sessionStorage.getItem(INVITE_LANGUAGE_KEY)); } catch { return null; }
+}
+
+/** Speaks `tag` from now on: the catalog, the page's lang and dir, its fixed texts and the switcher. */
+async function useLanguage(tag) {
+  await setLanguage(tag);
+  translateStatic();
+  showWho();
+  const select = /** @type {HTMLSelectElement|null} */ (document.getElementById('language'));
+  if (select) select.value = language();
+}
+
+/** The visitor's language switch, in the page's bar: each language named in itself. */
+function languageSwitch() {
+  const select = h('select', { id: 'language' }, LANGUAGES.map((l) => h('option', { value: l, lang: l }, languageName(l))));
+  select.value = language();
+  select.addEventListener('change', async () => {
+    try { sessionStorage.setItem(LANGUAGE_KEY, select.value); } catch { /* storage blocked: this visit only */ }
+    await useLanguage(select.value);
+    if (redraw) redraw();
+    select.focus();
+  });
+  replace(document.getElementById('language-switch'),
+    h('label', { for: 'language', class: 'visually-hidden', 'data-i18n': 'site.language' }, t('site.language')), select);
+}
+
+(async () => {
+  await useLanguage(chosenLanguage() || inviteLanguage() || browserLanguage());
+  languageSwitch();
+  start();
+})();

@@ -2,9 +2,10 @@
 // invite-options decides what is offered; the directory suggests people as the email is typed; the
 // link comes back with a Copy button and the email's outcome; below, the room's invites with their actions.
 
-import { ROLES, roleLabel, permissionLabels, newIdempotencyKey } from './room-invites.js';
+import { ROLES, newIdempotencyKey } from './room-invites.js';
 import { client, signedIn } from './site.js';
-import { h, replace, localTime, errorContent, explain, notOffered } from './ui.js';
+import { h, replace, localTime, errorContent, explain, notOffered, roleLabel, permissionWords } from './ui.js';
+import { t, has, setLanguage, browserLanguage, translateStatic, languageName } from './i18n.js';
 
 const api = client();
 const roomId = new URLSearchParams(location.search).get('room') || '';
@@ -21,14 +22,17 @@ let sessionEnded = false;
 // ------------------------------------------------------------------ start
 
 async function init() {
+  // the manager's browser language, where the screens speak it
+  await setLanguage(browserLanguage());
+  translateStatic();
   const who = signedIn();
-  replace($('who'), who ? `Signed in as ${who.email}` : 'Not signed in');
+  replace($('who'), who ? t('site.signedInAs', { email: who.email }) : t('site.notSignedIn'));
   if (!roomId) {
-    notice('No room chosen.', 'Open this page with ?room=<room id>, from the room\'s menu.');
+    notice(t('manage.noRoom.title'), t('manage.noRoom.remedy', { example: t('manage.noRoom.example') }));
     return;
   }
   // named by its id until invite-options tells its title
-  replace($('room-line'), 'Room: ', h('code', null, roomId));
+  replace($('room-line'), t('manage.roomLabel'), h('code', null, roomId));
   if (!ROOM_ID.test(roomId)) {
     noticeError({ code: 'ROOM_NOT_FOUND' }); // not a room id at all: the room can't exist
     return;
@@ -40,7 +44,7 @@ async function init() {
     return;
   }
   if (options.room && options.room.title) {
-    replace($('room-line'), 'Room: ', h('strong', null, options.room.title), ' ', h('code', null, `(${roomId})`));
+    replace($('room-line'), t('manage.roomLabel'), h('strong', null, options.room.title), ' ', h('code', null, `(${roomId})`));
   }
   sessionEnded = options.reasons.includes('SESSION_ENDED');
   if (options.canInvite) {
@@ -61,10 +65,10 @@ async function init() {
 function showReasons(codes) {
   const reasons = codes.length ? codes : ['FEATURE_DISABLED'];
   replace($('notice'), h('div', { class: 'box warn' },
-    h('p', { class: 'error-title' }, 'You can\'t invite people to this room right now:'),
+    h('p', { class: 'error-title' }, t('manage.cannotInvite')),
     h('ul', { id: 'reasons' }, reasons.map((code) => {
       const x = code === 'SESSION_ENDED'
-        ? { title: 'The session is over.', remedy: 'Invitations are for sessions that haven\'t ended, and the invites below can no longer be changed.' }
+        ? { title: t('manage.sessionOver.title'), remedy: t('manage.sessionOver.remedy') }
         : explain({ code });
       return h('li', null, h('strong', null, x.title), ' ', x.remedy);
     }))));
@@ -108,7 +112,7 @@ function notice(title, remedy) {
 function noticeError(e) {
   const parts = errorContent(e);
   if (e.code === 'UNAUTHENTICATED') {
-    parts.push(h('p', null, h('a', { href: './' }, 'Sign in'), ' as a room manager, then come back.'));
+    parts.push(h('p', null, h('a', { href: './' }, t('manage.signIn.link')), t('manage.signIn.rest')));
   }
   replace($('notice'), h('div', { class: 'box error' }, parts));
 }
@@ -121,12 +125,19 @@ function setUpForm() {
   const choices = $('role-choices');
   const roles = options.roles && options.roles.length ? options.roles : ROLES;
   replace(choices, roles.map((r, i) => {
-    const perms = r.permissionLabels && r.permissionLabels.length ? r.permissionLabels : permissionLabels(r.permissions);
     return h('div', { class: 'choice' },
       h('input', { type: 'radio', name: 'role', id: `role-${r.id}`, value: r.id, checked: i === 0, 'aria-describedby': `role-${r.id}-perms` }),
-      h('label', { for: `role-${r.id}` }, h('strong', null, r.label || roleLabel(r.id)),
-        h('span', { id: `role-${r.id}-perms`, class: 'perms' }, `Access to ${listWords(perms)}.`)));
+      h('label', { for: `role-${r.id}` }, h('strong', null, roleLabel(r.id)),
+        h('span', { id: `role-${r.id}-perms`, class: 'perms' }, t('manage.role.access', { permissions: listWords(r.permissions || []) }))));
   }));
+  const locales = options.locales || [];
+  if (locales.length > 1) {
+    // the invitee's language: what their emails and their join page speak
+    const select = $('locale');
+    replace(select, locales.map((l) => h('option', { value: l.id, lang: l.id }, l.label || languageName(l.id))));
+    select.value = options.defaultLocale || locales[0].id;
+    $('locale-field').hidden = false;
+  }
   if (options.sendEmailAvailable) {
     $('send-email-field').hidden = false;
     $('bulk-email-field').hidden = false;
@@ -138,9 +149,9 @@ function setUpForm() {
   setUpBulk();
 }
 
-function listWords(items) {
-  const l = items.map((s) => s.replace(/^./, (c) => c.toLowerCase()).replace(/^q&a$/i, 'Q&A'));
-  return l.length <= 1 ? l.join('') : `${l.slice(0, -1).join(', ')} and ${l[l.length - 1]}`;
+/** The permissions as words in a sentence ("chat, answer interactions, and Q&A"), in the screens' language. */
+function listWords(ids) {
+  return permissionWords(ids);
 }
 
 const FIELDS = ['email', 'firstName', 'lastName', 'role'];
@@ -169,11 +180,11 @@ async function submit() {
   const lastName = $('lastName').value.trim();
   const role = /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="role"]:checked'));
   const problems = [];
-  if (!email) problems.push(['email', 'Enter the invitee\'s email address.']);
-  else if (!$('email').checkValidity()) problems.push(['email', 'Enter a whole email address, like name@example.org.']);
-  if (!firstName) problems.push(['firstName', 'Enter the first name.']);
-  if (!lastName) problems.push(['lastName', 'Enter the last name.']);
-  if (!role) problems.push(['role', 'Choose an invitation type.']);
+  if (!email) problems.push(['email', t('manage.form.noEmail')]);
+  else if (!$('email').checkValidity()) problems.push(['email', t('manage.form.wholeEmail', { example: 'name@example.org' })]);
+  if (!firstName) problems.push(['firstName', t('manage.form.noFirstName')]);
+  if (!lastName) problems.push(['lastName', t('manage.form.noLastName')]);
+  if (!role) problems.push(['role', t('manage.form.noRole')]);
   if (problems.length) {
     problems.forEach(([f, t]) => fieldError(f, t));
     (problems[0][0] === 'role' ? document.querySelector('input[name="role"]') : $(problems[0][0])).focus();
@@ -182,14 +193,15 @@ async function submit() {
   closeSuggestions();
   const button = $('generate');
   button.disabled = true;
-  replace(button, 'Generating…');
+  replace(button, t('manage.form.generating'));
   idempotencyKey ||= newIdempotencyKey();
   const body = { email, firstName, lastName, role: role.value, sendEmail: !!(options.sendEmailAvailable && $('sendEmail').checked) };
+  if (!$('locale-field').hidden) body.locale = $('locale').value;
   try {
     const created = await api.createInvite(roomId, body, { idempotencyKey });
     idempotencyKey = null;
     $('invite-form').reset();
-    showResult(created, `Invite link for ${created.invite.firstName} ${created.invite.lastName}`);
+    showResult(created, t('manage.result.title', { name: `${created.invite.firstName} ${created.invite.lastName}` }));
     cursors = [null];
     await loadInvites();
   } catch (e) {
@@ -209,13 +221,14 @@ async function submit() {
     }
   } finally {
     button.disabled = false;
-    replace(button, 'Generate invite link');
+    replace(button, t('manage.form.generate'));
   }
 }
 
+/** A field error of the service in a sentence: the field named in the screens' language, the problem as the API said it. */
 function sentence(field, problem) {
-  const names = { email: 'The email address', firstName: 'The first name', lastName: 'The last name', role: 'The invitation type' };
-  return `${names[field] || field} ${problem}.`.replace(/\.\.$/, '.');
+  const known = ['email', 'firstName', 'lastName', 'role', 'locale'].includes(field);
+  return t('manage.form.fieldProblem', { field: known ? t(`manage.field.${field}`) : field, problem }).replace(/\.\.$/, '.');
 }
 
 // ------------------------------------------------------------------ suggestions (a combobox)
@@ -312,18 +325,19 @@ function showResult(issued, title) {
   const section = $('result');
   const link = h('input', { id: 'link', type: 'text', readOnly: true, value: issued.link, 'aria-describedby': 'link-note' });
   const copyStatus = h('p', { id: 'copy-status', class: 'small', role: 'status' });
-  const copy = h('button', { id: 'copy', type: 'button', class: 'primary' }, 'Copy link');
+  const copy = h('button', { id: 'copy', type: 'button', class: 'primary' }, t('manage.result.copy'));
   copy.addEventListener('click', () => copyLink(link, copyStatus));
   const heading = h('h2', { id: 'result-heading', tabindex: '-1' }, title);
   replace(section,
     heading,
-    h('p', null, `${roleLabel(issued.invite.role)} · ${issued.invite.email} · link expires ${localTime(issued.invite.expiresAt)}`),
-    h('label', { for: 'link' }, 'Invite link'),
+    h('p', null, t('manage.result.summary', { role: roleLabel(issued.invite.role), email: issued.invite.email,
+      expires: localTime(issued.invite.expiresAt) })),
+    h('label', { for: 'link' }, t('manage.result.link')),
     h('div', { class: 'copyrow' }, link, copy),
     copyStatus,
-    h('p', { id: 'link-note', class: 'muted small' }, 'For security, the link works on one device only. Share it with the invitee your preferred way.'),
-    issued.accessCode ? h('p', { id: 'access-code', class: 'small' }, 'Access code (if the link doesn\'t reach them whole): ',
-      h('code', null, issued.accessCode), ` with room ${roomId} on the join page's "I have a code".`) : null,
+    h('p', { id: 'link-note', class: 'muted small' }, t('manage.result.linkNote')),
+    issued.accessCode ? h('p', { id: 'access-code', class: 'small' }, t('manage.result.accessCode'),
+      h('code', null, issued.accessCode), t('manage.result.accessCodeRoom', { room: roomId })) : null,
     h('div', { id: 'email-outcome', role: 'status' }, emailOutcome(issued)));
   section.hidden = false;
   heading.focus();
@@ -334,7 +348,7 @@ async function copyLink(input, status) {
   const text = input.value;
   try {
     await navigator.clipboard.writeText(text);
-    replace(status, 'Link copied to the clipboard.');
+    replace(status, t('manage.result.copied'));
     return;
   } catch {
     // no Clipboard API here (an insecure origin, or permission refused): fall back to a selection copy
@@ -343,7 +357,7 @@ async function copyLink(input, status) {
   input.select();
   let ok = false;
   try { ok = document.execCommand('copy'); } catch { ok = false; }
-  replace(status, ok ? 'Link copied to the clipboard.' : 'The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+  replace(status, ok ? t('manage.result.copied') : t('manage.result.copyByHand'));
 }
 
 /** @param {import('./room-invites.js').IssuedLink} issued */
@@ -351,11 +365,11 @@ function emailOutcome(issued) {
   const e = issued.email || { status: 'NOT_REQUESTED' };
   const name = issued.invite.firstName;
   switch (e.status) {
-    case 'SENT': return h('p', { class: 'ok' }, `Emailed to ${issued.invite.email}.`);
-    case 'QUEUED': return h('p', null, `The email to ${issued.invite.email} is queued and goes out shortly.`);
+    case 'SENT': return h('p', { class: 'ok' }, t('manage.email.sent', { email: issued.invite.email }));
+    case 'QUEUED': return h('p', null, t('manage.email.queued', { email: issued.invite.email }));
     case 'FAILED': {
       const wrap = h('div', { class: 'box error' });
-      const resend = h('button', { type: 'button', id: 'resend' }, 'Resend email');
+      const resend = h('button', { type: 'button', id: 'resend' }, t('manage.email.resend'));
       resend.addEventListener('click', async () => {
         resend.disabled = true;
         try {
@@ -364,14 +378,14 @@ function emailOutcome(issued) {
           loadInvites();
         } catch (err) {
           resend.disabled = false;
-          replace(wrap, h('p', { class: 'error-title' }, `The email could not be sent: ${e.error || 'unknown reason'}.`), errorContent(err), resend);
+          replace(wrap, h('p', { class: 'error-title' }, t('manage.email.failed', { reason: e.error || t('manage.unknownReason') })), errorContent(err), resend);
         }
       });
-      replace(wrap, h('p', { class: 'error-title' }, `The email could not be sent: ${e.error || 'unknown reason'}.`),
-        h('p', null, 'The invite exists and the link works: copy it and share it, or try the email again.'), resend);
+      replace(wrap, h('p', { class: 'error-title' }, t('manage.email.failed', { reason: e.error || t('manage.unknownReason') })),
+        h('p', null, t('manage.email.failedRemedy')), resend);
       return wrap;
     }
-    default: return h('p', null, `Not emailed: share the link with ${name} yourself.`);
+    default: return h('p', null, t('manage.email.notEmailed', { name }));
   }
 }
 
@@ -382,20 +396,20 @@ function setUpBulk() {
     ev.preventDefault();
     const file = $('bulk-file').files && $('bulk-file').files[0];
     const status = $('bulk-status');
-    if (!file) { replace(status, 'Choose a CSV file first.'); $('bulk-file').focus(); return; }
+    if (!file) { replace(status, t('manage.bulk.noFile')); $('bulk-file').focus(); return; }
     const button = $('bulk-upload');
     button.disabled = true;
-    replace(status, 'Uploading…');
+    replace(status, t('manage.bulk.uploading'));
     try {
       const csv = await file.text();
       const r = await api.bulkInvitesCsv(roomId, csv, { sendEmail: !!(options.sendEmailAvailable && $('bulk-sendEmail').checked) });
-      replace(status, `${r.created} created, ${r.failed} failed.`);
+      replace(status, t('manage.bulk.outcome', { created: r.created, failed: r.failed }));
       showBulkResults(r);
       cursors = [null];
       loadInvites();
     } catch (e) {
       if (notOffered(e)) {
-        replace(status, h('span', { class: 'warn-text' }, 'Bulk invitations aren\'t available on this server yet. Invite people one by one above.'));
+        replace(status, h('span', { class: 'warn-text' }, t('manage.bulk.notOffered')));
       } else {
         replace(status, h('div', { class: 'box error' }, errorContent(e)));
       }
@@ -408,14 +422,15 @@ function setUpBulk() {
 /** @param {import('./room-invites.js').BulkResult} r */
 function showBulkResults(r) {
   replace($('bulk-results'), h('table', { id: 'bulk-table' },
-    h('caption', null, 'Each row of the file'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Invitee'), h('th', { scope: 'col' }, 'Result'))),
+    h('caption', null, t('manage.bulk.caption')),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('manage.bulk.row')), h('th', { scope: 'col' }, t('manage.bulk.invitee')),
+      h('th', { scope: 'col' }, t('manage.bulk.result')))),
     h('tbody', null, (r.results || []).map((row) => h('tr', { class: row.status === 'CREATED' ? 'ok-row' : 'fail-row' },
       h('td', null, String(row.row)),
       h('td', null, row.invite ? `${row.invite.firstName} ${row.invite.lastName} (${row.invite.email})` : '—'),
       h('td', null, row.status === 'CREATED'
-        ? [h('span', null, 'Created'), row.link ? [' · ', h('code', { class: 'linktext' }, row.link)] : null]
-        : `Failed: ${row.error ? row.error.message + (row.error.fields ? ' (' + row.error.fields.map((f) => `${f.field} ${f.problem}`).join('; ') + ')' : '') : 'unknown reason'}`))))));
+        ? [h('span', null, t('manage.bulk.created')), row.link ? [' · ', h('code', { class: 'linktext' }, row.link)] : null]
+        : t('manage.bulk.failed', { reason: row.error ? row.error.message + (row.error.fields ? ' (' + row.error.fields.map((f) => `${f.field} ${f.problem}`).join('; ') + ')' : '') : t('manage.unknownReason') })))))));
 }
 
 // ------------------------------------------------------------------ the room's invites
@@ -436,7 +451,7 @@ async function download() {
   const button = $('download');
   const status = $('list-status');
   button.disabled = true;
-  replace(status, 'Preparing the file…');
+  replace(status, t('manage.list.preparing'));
   try {
     const csv = await api.exportInvites(roomId, 'csv');
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -446,7 +461,7 @@ async function download() {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
     const rows = Math.max(0, csv.split('\r\n').filter((l) => l).length - 1);
-    replace(status, rows === 1 ? 'Downloaded 1 invite.' : `Downloaded ${rows} invites.`);
+    replace(status, t('manage.list.downloaded', { count: rows }));
   } catch (e) {
     replace(status, ...errorContent(e));
   } finally {
@@ -456,7 +471,7 @@ async function download() {
 
 async function loadInvites(focusList = false) {
   const status = $('list-status');
-  replace(status, 'Loading invites…');
+  replace(status, t('manage.list.loading'));
   let page;
   try {
     page = await api.listInvites(roomId, { status: $('status-filter').value || undefined, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1] });
@@ -467,7 +482,7 @@ async function loadInvites(focusList = false) {
   nextCursor = page.nextCursor || null;
   const n = page.invites.length;
   const from = (cursors.length - 1) * PAGE_SIZE;
-  replace(status, n === 0 ? 'No invites here yet.' : `Showing ${from + 1}–${from + n}, newest first.`);
+  replace(status, n === 0 ? t('manage.list.empty') : t('manage.list.showing', { from: from + 1, to: from + n }));
   replace($('invite-list'), page.invites.map(inviteItem));
   $('prev-page').disabled = cursors.length <= 1;
   $('next-page').disabled = !nextCursor;
@@ -475,19 +490,18 @@ async function loadInvites(focusList = false) {
   if (focusList) $('invites-heading').focus();
 }
 
-const STATUS_WORDS = { PENDING: 'Pending', REDEEMED: 'Redeemed', REVOKED: 'Revoked', EXPIRED: 'Expired' };
+const STATUSES = ['PENDING', 'REDEEMED', 'REVOKED', 'EXPIRED'];
 
 /** @param {import('./room-invites.js').EmailDelivery|null|undefined} d */
 function emailState(d) {
-  if (!d || d.status === 'NOT_REQUESTED') return 'not emailed';
-  const events = { DELIVERED: 'delivered', COMPLAINED: 'marked as spam by the recipient', DELAYED: 'delayed' };
+  if (!d || d.status === 'NOT_REQUESTED') return t('manage.emailState.NOT_REQUESTED');
   if (d.lastEvent === 'BOUNCED') {
     const why = d.lastEventDetail || d.bounceReason || d.reason || d.error;
-    return `bounced: ${why || 'the receiving mail server refused it'}`;
+    return t('manage.emailState.BOUNCED', { reason: why || t('manage.emailState.bouncedReason') });
   }
-  if (d.lastEvent && events[d.lastEvent]) return events[d.lastEvent];
-  if (d.status === 'FAILED') return `failed: ${d.error || 'unknown reason'}`;
-  return { SENT: 'sent', QUEUED: 'queued' }[d.status] || String(d.status).toLowerCase();
+  if (['DELIVERED', 'COMPLAINED', 'DELAYED'].includes(d.lastEvent)) return t(`manage.emailState.${d.lastEvent}`);
+  if (d.status === 'FAILED') return t('manage.emailState.FAILED', { reason: d.error || t('manage.unknownReason') });
+  return ['SENT', 'QUEUED'].includes(d.status) ? t(`manage.emailState.${d.status}`) : String(d.status).toLowerCase();
 }
 
 /** @param {import('./room-invites.js').Invite} inv */
@@ -495,43 +509,46 @@ function inviteItem(inv) {
   const id = inv.inviteId;
   const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `status-${id}` });
   const live = inv.status === 'PENDING' || inv.status === 'REDEEMED';
+  // each fact: its key (data-fact, what tests and scripts read), its label and its value in the screens' language
   const facts = [
     ['Role', roleLabel(inv.role)],
-    ['Status', STATUS_WORDS[inv.status] || inv.status],
+    ['Status', STATUSES.includes(inv.status) ? t(`manage.status.${inv.status}`) : inv.status],
+    inv.locale ? ['Language', languageName(inv.locale)] : null,
     ['Created', localTime(inv.createdAt)],
-    ['Link expires', localTime(inv.expiresAt)],
+    ['Expires', localTime(inv.expiresAt)],
     inv.redeemedAt ? ['Redeemed', localTime(inv.redeemedAt)] : null,
     inv.revokedAt ? ['Revoked', localTime(inv.revokedAt)] : null,
     ['Email', emailState(inv.emailDelivery)],
     typeof inv.failedEmailAttempts === 'number' || inv.locked
-      ? ['Lobby', inv.locked ? `Locked after ${inv.failedEmailAttempts ?? options?.lobbyAttempts ?? 'too many'} wrong emails`
-        : options?.lobbyAttempts ? `${inv.failedEmailAttempts} of ${options.lobbyAttempts} wrong-email attempts used`
-          : `${inv.failedEmailAttempts} wrong-email attempts used`]
+      ? ['Lobby', inv.locked ? t('manage.fact.lobbyLocked', { count: inv.failedEmailAttempts ?? options?.lobbyAttempts ?? 5 })
+        : options?.lobbyAttempts ? t('manage.fact.lobbyUsedOf', { count: inv.failedEmailAttempts, of: options.lobbyAttempts })
+          : t('manage.fact.lobbyUsed', { count: inv.failedEmailAttempts })]
       : null,
-    Array.isArray(inv.devices) ? ['Devices', `${inv.devices.length} of ${inv.maxDevices ?? 1} in use`
-      + (inv.devices.length ? ` (since ${localTime(inv.devices[inv.devices.length - 1].boundAt)})` : '')] : null,
-    typeof inv.linkVersion === 'number' && inv.linkVersion > 1 ? ['Link', `reissued (version ${inv.linkVersion})`] : null,
+    Array.isArray(inv.devices) ? ['Devices', t('manage.fact.devices', { count: inv.devices.length, of: inv.maxDevices ?? 1 })
+      + (inv.devices.length ? ' ' + t('manage.fact.devicesSince', { time: localTime(inv.devices[inv.devices.length - 1].boundAt) }) : '')] : null,
+    typeof inv.linkVersion === 'number' && inv.linkVersion > 1 ? ['Link', t('manage.fact.reissued', { version: inv.linkVersion })] : null,
   ].filter(Boolean);
 
   const actions = h('div', { class: 'actions' });
   const item = h('li', { class: `invite status-${inv.status.toLowerCase()}`, 'data-invite-id': id, 'aria-labelledby': `name-${id}` },
     // an erased invitee (a data-protection erasure) has no name or email left to show
-    h('h3', { id: `name-${id}` }, inv.erased ? 'Erased invitee' : `${inv.firstName} ${inv.lastName}`),
-    h('p', { class: 'muted small' }, inv.erased ? 'Their personal data was erased at their request.' : inv.email),
-    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', { 'data-fact': k }, v)])),
+    h('h3', { id: `name-${id}` }, inv.erased ? t('manage.erased.name') : `${inv.firstName} ${inv.lastName}`),
+    h('p', { class: 'muted small' }, inv.erased ? t('manage.erased.text') : inv.email),
+    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, t(`manage.fact.${k}`)), h('dd', { 'data-fact': k }, v)])),
     actions, rowStatus);
 
-  const act = async (label, call, after) => {
-    replace(rowStatus, `${label}…`);
+  const act = async (action, call, after) => {
+    const label = t(`manage.action.${action}`);
+    replace(rowStatus, t('manage.action.working', { action: label }));
     try {
       const r = await call();
       if (after) after(r);
       await loadInvites();
       const again = document.getElementById(`status-${id}`);
-      if (again) replace(again, `${label}: done.`);
+      if (again) replace(again, t('manage.action.done', { action: label }));
     } catch (e) {
       if (e.code === 'SESSION_ENDED') { endSession(); return; } // the list is shown again, without actions
-      const x = notOffered(e) ? { title: 'This server doesn\'t offer that yet.', remedy: '' } : explain(e);
+      const x = notOffered(e) ? { title: t('error.ROUTE_NOT_FOUND.title'), remedy: '' } : explain(e);
       replace(rowStatus, h('span', { class: 'error-title' }, x.title), ' ', x.remedy);
     }
   };
@@ -539,23 +556,24 @@ function inviteItem(inv) {
   if (live && !sessionEnded) {
     const higher = ROLES.filter((r) => ROLES.findIndex((x) => x.id === r.id) > ROLES.findIndex((x) => x.id === inv.role));
     if (higher.length) {
-      const select = h('select', { id: `promote-${id}`, 'aria-label': `New role for ${inv.firstName} ${inv.lastName}` },
-        higher.map((r) => h('option', { value: r.id }, r.label)));
+      const newRole = t('manage.promote.newRole', { name: `${inv.firstName} ${inv.lastName}` });
+      const select = h('select', { id: `promote-${id}`, 'aria-label': newRole },
+        higher.map((r) => h('option', { value: r.id }, roleLabel(r.id))));
       actions.append(h('span', { class: 'promote' },
-        h('label', { for: `promote-${id}`, class: 'visually-hidden' }, `New role for ${inv.firstName} ${inv.lastName}`),
+        h('label', { for: `promote-${id}`, class: 'visually-hidden' }, newRole),
         select,
-        h('button', { type: 'button', onclick: () => act('Promote', () => api.promoteInvite(roomId, id, select.value)) },
-          'Promote')));
+        h('button', { type: 'button', onclick: () => act('promote', () => api.promoteInvite(roomId, id, select.value)) },
+          t('manage.promote.button'))));
     }
-    const revoke = h('button', { type: 'button', class: 'danger' }, 'Revoke');
+    const revoke = h('button', { type: 'button', class: 'danger' }, t('manage.revoke.button'));
     revoke.addEventListener('click', () => {
       const cancel = () => { confirm.replaceWith(revoke); revoke.focus(); };
       // named by its question; the focus goes to Cancel, so that a second Enter (or Escape) changes nothing
       const confirm = h('span', { class: 'confirm', role: 'group', 'aria-labelledby': `confirm-${id}`,
         onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } } },
-        h('span', { id: `confirm-${id}` }, `Revoke ${inv.firstName}'s invite? The link stops working at once.`),
-        h('button', { type: 'button', class: 'danger', onclick: () => act('Revoke', () => api.revokeInvite(roomId, id)) }, 'Yes, revoke'),
-        h('button', { type: 'button', class: 'cancel', onclick: cancel }, 'Cancel'));
+        h('span', { id: `confirm-${id}` }, t('manage.revoke.confirm', { name: inv.firstName })),
+        h('button', { type: 'button', class: 'danger', onclick: () => act('revoke', () => api.revokeInvite(roomId, id)) }, t('manage.revoke.yes')),
+        h('button', { type: 'button', class: 'cancel', onclick: cancel }, t('manage.revoke.cancel')));
       revoke.replaceWith(confirm);
       confirm.querySelector('button.cancel').focus();
     });
@@ -563,35 +581,35 @@ function inviteItem(inv) {
     const emailed = inv.emailDelivery && inv.emailDelivery.status !== 'NOT_REQUESTED';
     // resending needs the site's email template (the same condition as "Send link via email")
     if (emailed && inv.status === 'PENDING' && !inv.locked && options && options.sendEmailAvailable) {
-      actions.append(h('button', { type: 'button', onclick: () => act('Resend', () => api.resendInvite(roomId, id)) }, 'Resend email'));
+      actions.append(h('button', { type: 'button', onclick: () => act('resend', () => api.resendInvite(roomId, id)) }, t('manage.email.resend')));
     }
     // v2 actions, offered when the server describes invites with v2 fields
     const v2 = typeof inv.linkVersion === 'number';
     if (v2 && inv.status === 'PENDING' && !(inv.devices && inv.devices.length)) {
-      actions.append(h('button', { type: 'button', onclick: () => act('Reissue',
+      actions.append(h('button', { type: 'button', onclick: () => act('reissue',
         () => api.reissueInvite(roomId, id, {}),
-        (r) => showResult(r, `New link for ${r.invite.firstName} ${r.invite.lastName}`)) }, 'Reissue link'));
+        (r) => showResult(r, t('manage.result.newLinkTitle', { name: `${r.invite.firstName} ${r.invite.lastName}` }))) }, t('manage.reissue.button')));
     }
     if (Array.isArray(inv.devices) && inv.devices.length) {
-      actions.append(h('button', { type: 'button', onclick: () => act('Release device', () => api.releaseDevice(roomId, id)) }, 'Release device'));
+      actions.append(h('button', { type: 'button', onclick: () => act('release', () => api.releaseDevice(roomId, id)) }, t('manage.release.button')));
     }
   }
   if (typeof inv.linkVersion === 'number') {
     const panel = h('div', { class: 'history', id: `history-${id}`, hidden: true });
-    const toggle = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': `history-${id}` }, 'History');
+    const toggle = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': `history-${id}` }, t('manage.history.button'));
     toggle.addEventListener('click', async () => {
       const open = toggle.getAttribute('aria-expanded') === 'true';
       toggle.setAttribute('aria-expanded', String(!open));
       panel.hidden = open;
       if (open) return;
-      replace(panel, 'Loading…');
+      replace(panel, t('manage.history.loading'));
       try {
         const r = await api.inviteHistory(roomId, id);
         replace(panel, r.events.length ? h('ol', null, r.events.map((ev) => h('li', null,
-          h('time', { datetime: ev.at }, localTime(ev.at)), ' ', ev.type,
-          ev.actor && ev.actor.emailMasked ? ` by ${ev.actor.emailMasked}` : ''))) : 'Nothing recorded yet.');
+          h('time', { datetime: ev.at }, localTime(ev.at)), ' ', has(`event.${ev.type}`) ? t(`event.${ev.type}`) : ev.type,
+          ev.actor && ev.actor.emailMasked ? ' ' + t('manage.history.by', { actor: ev.actor.emailMasked }) : ''))) : t('manage.history.empty'));
       } catch (e) {
-        replace(panel, notOffered(e) ? 'History isn\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+        replace(panel, notOffered(e) ? t('manage.history.notOffered') : `${explain(e).title} ${explain(e).remedy}`);
       }
     });
     actions.append(toggle);
@@ -602,14 +620,9 @@ function inviteItem(inv) {
 
 // ------------------------------------------------------------------ (v3) guest links
 
-const REASON_WORDS = {
-  LINK_EXPIRED: 'their link expired',
-  LINK_ALREADY_USED: 'their link was used on another device',
-  INVITE_LOCKED: 'their link is locked after wrong emails',
-  LINK_REPLACED: 'their link was replaced by a newer one',
-  GUEST_LINK_EXHAUSTED: 'the guest link is used up',
-};
-const GUEST_STATUS_WORDS = { ACTIVE: 'Active', EXHAUSTED: 'Used up', EXPIRED: 'Expired', REVOKED: 'Revoked' };
+/** Why someone asks to be let in, and a guest link's status: in the catalogs, by these codes. */
+const REASONS = ['LINK_EXPIRED', 'LINK_ALREADY_USED', 'INVITE_LOCKED', 'LINK_REPLACED', 'GUEST_LINK_EXHAUSTED'];
+const GUEST_STATUSES = ['ACTIVE', 'EXHAUSTED', 'EXPIRED', 'REVOKED'];
 
 function setUpGuestLinks() {
   $('guest-links').hidden = false;
@@ -629,9 +642,9 @@ async function createGuestLink() {
   const maxUses = $('guest-max-uses').value.trim();
   const days = $('guest-days').value.trim();
   const problems = [];
-  if (!label) problems.push(['guest-label', 'Give the link a label, like "Webinar audience".']);
-  if (maxUses && !(/^\d+$/.test(maxUses) && +maxUses >= 1 && +maxUses <= 10000)) problems.push(['guest-max-uses', 'Enter a whole number from 1 to 10,000, or leave it empty.']);
-  if (days && !(/^\d+$/.test(days) && +days >= 1 && +days <= 365)) problems.push(['guest-days', 'Enter a whole number of days from 1 to 365, or leave it empty.']);
+  if (!label) problems.push(['guest-label', t('manage.guest.noLabel')]);
+  if (maxUses && !(/^\d+$/.test(maxUses) && +maxUses >= 1 && +maxUses <= 10000)) problems.push(['guest-max-uses', t('manage.guest.badMaxUses', { max: 10000 })]);
+  if (days && !(/^\d+$/.test(days) && +days >= 1 && +days <= 365)) problems.push(['guest-days', t('manage.guest.badDays', { max: 365 })]);
   if (problems.length) {
     problems.forEach(([id, text]) => { $(id).setAttribute('aria-invalid', 'true'); replace($(`${id}-error`), text); });
     $(problems[0][0]).focus();
@@ -647,11 +660,11 @@ async function createGuestLink() {
     $('guest-link-form').reset();
     await loadGuestLinks();
     const status = document.getElementById(`guest-status-${r.guestLink.guestLinkId}`);
-    if (status) replace(status, 'Created: copy the link and share it with the group.');
+    if (status) replace(status, t('manage.guest.created'));
   } catch (e) {
     if (e.code === 'INVALID_REQUEST' && e.fields) {
       const ids = { label: 'guest-label', maxUses: 'guest-max-uses', expiresAt: 'guest-days' };
-      e.fields.forEach((f) => { if (ids[f.field]) replace($(`${ids[f.field]}-error`), `This ${f.problem}.`); });
+      e.fields.forEach((f) => { if (ids[f.field]) replace($(`${ids[f.field]}-error`), t('manage.guest.fieldProblem', { problem: f.problem })); });
     }
     replace($('guest-form-error'), h('div', { class: 'box error' }, errorContent(e)));
   } finally {
@@ -665,54 +678,56 @@ async function loadGuestLinks() {
   try {
     r = await api.listGuestLinks(roomId);
   } catch (e) {
-    replace(status, notOffered(e) ? 'Guest links aren\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+    replace(status, notOffered(e) ? t('manage.guest.notOffered') : `${explain(e).title} ${explain(e).remedy}`);
     return;
   }
   const active = r.guestLinks.filter((l) => l.status === 'ACTIVE' || l.status === 'EXHAUSTED').length;
-  replace(status, r.guestLinks.length === 0 ? 'No guest links yet.' : `${active} active guest ${active === 1 ? 'link' : 'links'}.`);
+  replace(status, r.guestLinks.length === 0 ? t('manage.guest.none') : t('manage.guest.active', { count: active }));
   replace($('guest-link-list'), r.guestLinks.map(guestLinkItem));
 }
 
 function guestLinkItem(l) {
   const id = l.guestLinkId;
   const rowStatus = h('p', { class: 'small row-status', role: 'status', id: `guest-status-${id}` });
-  const uses = l.maxUses == null ? `${l.uses} used, no limit` : `${l.uses} of ${l.maxUses} used, ${l.usesLeft} left`;
+  const uses = l.maxUses == null ? t('manage.guest.usesNoLimit', { count: l.uses })
+    : t('manage.guest.uses', { count: l.uses, max: l.maxUses, left: l.usesLeft });
+  // each fact: its key (data-fact) and its value; the label is the catalog's
   const facts = [
-    ['Status', GUEST_STATUS_WORDS[l.status] || l.status],
+    ['Status', GUEST_STATUSES.includes(l.status) ? t(`manage.guest.status.${l.status}`) : l.status],
     ['Uses', uses],
-    ['Works until', localTime(l.expiresAt)],
+    ['Until', localTime(l.expiresAt)],
     ['Created', localTime(l.createdAt)],
     l.revokedAt ? ['Revoked', localTime(l.revokedAt)] : null,
   ].filter(Boolean);
   const item = h('li', { class: `invite guest-link status-${l.status.toLowerCase()}`, 'data-guest-link-id': id, 'aria-labelledby': `guest-name-${id}` },
-    h('h3', { id: `guest-name-${id}` }, l.label),
-    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', { 'data-fact': k }, v)])));
+    h('h3', { id: `guest-name-${id}`, dir: 'auto' }, l.label),
+    h('dl', { class: 'facts compact' }, facts.map(([k, v]) => [h('dt', null, t(`manage.fact.${k}`)), h('dd', { 'data-fact': k }, v)])));
   if (l.link) {
-    const input = h('input', { id: `guest-url-${id}`, type: 'text', readOnly: true, value: l.link });
-    const copy = h('button', { type: 'button', class: 'primary', id: `guest-copy-${id}` }, 'Copy link');
+    const input = h('input', { id: `guest-url-${id}`, type: 'text', readOnly: true, value: l.link, dir: 'ltr' });
+    const copy = h('button', { type: 'button', class: 'primary', id: `guest-copy-${id}` }, t('manage.result.copy'));
     copy.addEventListener('click', () => copyLink(input, rowStatus));
-    item.append(h('label', { for: `guest-url-${id}` }, `Guest link “${l.label}”`), h('div', { class: 'copyrow' }, input, copy));
+    item.append(h('label', { for: `guest-url-${id}` }, t('manage.guest.linkLabel', { label: l.label })), h('div', { class: 'copyrow' }, input, copy));
   }
   const actions = h('div', { class: 'actions' });
   if ((l.status === 'ACTIVE' || l.status === 'EXHAUSTED') && !sessionEnded) {
-    const revoke = h('button', { type: 'button', class: 'danger', id: `guest-revoke-${id}` }, 'Revoke');
+    const revoke = h('button', { type: 'button', class: 'danger', id: `guest-revoke-${id}` }, t('manage.revoke.button'));
     revoke.addEventListener('click', () => {
       const cancel = () => { confirm.replaceWith(revoke); revoke.focus(); };
       const confirm = h('span', { class: 'confirm', role: 'group', 'aria-labelledby': `guest-confirm-${id}`,
         onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } } },
-        h('span', { id: `guest-confirm-${id}` }, `Revoke “${l.label}”? The link stops working at once.`),
+        h('span', { id: `guest-confirm-${id}` }, t('manage.guest.revokeConfirm', { label: l.label })),
         h('button', { type: 'button', class: 'danger', id: `guest-revoke-yes-${id}`, onclick: async () => {
-          replace(rowStatus, 'Revoking…');
+          replace(rowStatus, t('manage.action.working', { action: t('manage.action.revoke') }));
           try {
             await api.revokeGuestLink(roomId, id);
             await loadGuestLinks();
             const again = document.getElementById(`guest-status-${id}`);
-            if (again) replace(again, 'Revoked.');
+            if (again) replace(again, t('manage.guest.revoked'));
           } catch (e) {
             replace(rowStatus, h('span', { class: 'error-title' }, explain(e).title), ' ', explain(e).remedy);
           }
-        } }, 'Yes, revoke'),
-        h('button', { type: 'button', class: 'cancel', onclick: cancel }, 'Cancel'));
+        } }, t('manage.revoke.yes')),
+        h('button', { type: 'button', class: 'cancel', onclick: cancel }, t('manage.revoke.cancel')));
       revoke.replaceWith(confirm);
       confirm.querySelector('button.cancel').focus();
     });
@@ -744,7 +759,7 @@ async function loadJoinRequests() {
   try {
     r = await api.listJoinRequests(roomId, { status: 'PENDING', limit: Math.min(100, joinShown) });
   } catch (e) {
-    replace(status, notOffered(e) ? 'Requests to join aren\'t available on this server yet.' : `${explain(e).title} ${explain(e).remedy}`);
+    replace(status, notOffered(e) ? t('manage.join.notOffered') : `${explain(e).title} ${explain(e).remedy}`);
     return;
   }
   joinCursor = r.nextCursor;
@@ -756,7 +771,7 @@ async function loadJoinRequests() {
     list.dataset.ids = ids;
     replace(list, r.joinRequests.map(joinRequestItem));
   }
-  replace(status, n === 0 ? 'No one is waiting.' : n === 1 ? '1 person is waiting.' : `${n} people are waiting.`);
+  replace(status, n === 0 ? t('manage.join.none') : t('manage.join.waiting', { count: n }));
   $('join-requests-more').hidden = !joinCursor;
 }
 
@@ -767,18 +782,19 @@ function joinRequestItem(j) {
   const item = h('li', { class: 'invite join-request', 'data-join-request-id': id, 'aria-labelledby': `join-name-${id}` },
     h('h3', { id: `join-name-${id}` }, who),
     h('dl', { class: 'facts compact' },
-      h('dt', null, 'Why'), h('dd', { 'data-fact': 'Why' }, REASON_WORDS[j.reason] || j.reason),
-      h('dt', null, 'Asked'), h('dd', null, localTime(j.at)),
-      j.message ? [h('dt', null, 'Message'), h('dd', { 'data-fact': 'Message' }, j.message)] : null));
+      h('dt', null, t('manage.fact.Why')), h('dd', { 'data-fact': 'Why' }, REASONS.includes(j.reason) ? t(`manage.join.reason.${j.reason}`) : j.reason),
+      h('dt', null, t('manage.fact.Asked')), h('dd', null, localTime(j.at)),
+      j.message ? [h('dt', null, t('manage.fact.Message')), h('dd', { 'data-fact': 'Message', dir: 'auto' }, j.message)] : null));
   if (!sessionEnded) {
-    const role = h('select', { id: `join-role-${id}`, 'aria-label': `Role for ${j.email}` },
-      ROLES.map((r) => h('option', { value: r.id }, r.label)));
+    const roleFor = t('manage.join.roleFor', { email: j.email });
+    const role = h('select', { id: `join-role-${id}`, 'aria-label': roleFor },
+      ROLES.map((r) => h('option', { value: r.id }, roleLabel(r.id))));
     const send = options && options.sendEmailAvailable
       ? h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `join-email-${id}` }),
-        h('label', { for: `join-email-${id}` }, 'Email the new link')) : null;
-    const answer = async (label, call, after) => {
+        h('label', { for: `join-email-${id}` }, t('manage.join.emailLink'))) : null;
+    const answer = async (action, call, after) => {
       busyJoin = true;
-      replace(rowStatus, `${label}…`);
+      replace(rowStatus, t('manage.action.working', { action: t(`manage.action.${action}`) }));
       try {
         const r = await call();
         if (after) after(r);
@@ -792,12 +808,12 @@ function joinRequestItem(j) {
       }
     };
     item.append(h('div', { class: 'actions' },
-      h('label', { for: `join-role-${id}`, class: 'visually-hidden' }, `Role for ${j.email}`), role, send,
-      h('button', { type: 'button', class: 'primary', id: `join-admit-${id}`, onclick: () => answer('Admit',
+      h('label', { for: `join-role-${id}`, class: 'visually-hidden' }, roleFor), role, send,
+      h('button', { type: 'button', class: 'primary', id: `join-admit-${id}`, onclick: () => answer('admit',
         () => api.admitJoinRequest(roomId, id, { role: role.value, sendEmail: !!(send && send.querySelector('input').checked) }),
-        (r) => showResult(r, `Admitted: a new link for ${r.invite.email}`)) }, 'Admit'),
-      h('button', { type: 'button', class: 'danger', id: `join-decline-${id}`, onclick: () => answer('Decline',
-        () => api.declineJoinRequest(roomId, id)) }, 'Decline')));
+        (r) => showResult(r, t('manage.join.admitted', { email: r.invite.email }))) }, t('manage.join.admit')),
+      h('button', { type: 'button', class: 'danger', id: `join-decline-${id}`, onclick: () => answer('decline',
+        () => api.declineJoinRequest(roomId, id)) }, t('manage.join.decline'))));
   }
   item.append(rowStatus);
   return item;

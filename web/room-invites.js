@@ -191,6 +191,8 @@ export class RoomInvitesClient {
   constructor(options = {}) {
     this.baseUrl = (options.baseUrl || '').replace(/\/+$/, '');
     this.getBearerToken = options.getBearerToken || (() => null);
+    /** The page's language (a BCP 47 tag), sent as Accept-Language: the service's messages follow it where it can. */
+    this.getLanguage = options.getLanguage || (() => null);
     this.fetchImpl = options.fetch || ((...a) => globalThis.fetch(...a));
     this.maxAttempts = options.maxAttempts ?? 3;
     this.timeoutMs = options.timeoutMs ?? 15000;
@@ -463,6 +465,8 @@ export class RoomInvitesClient {
       headers['content-type'] = 'application/json';
     }
     if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
+    const language = this.getLanguage();
+    if (language) headers['accept-language'] = language;
     if (!o.anonymous) {
       const token = await this.getBearerToken();
       if (token) headers.authorization = 'Bearer ' + token;

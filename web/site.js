@@ -6,6 +6,7 @@
 // (POST /dev/token, from the start page), kept in this origin's localStorage.
 
 import { RoomInvitesClient } from './room-invites.js';
+import { language } from './i18n.js';
 
 const SIGN_IN_KEY = 'roomInvites.signIn';
 
@@ -42,5 +43,5 @@ export function getBearerToken() {
 
 /** The client both screens use. */
 export function client() {
-  return new RoomInvitesClient({ baseUrl: apiBaseUrl(), getBearerToken });
+  return new RoomInvitesClient({ baseUrl: apiBaseUrl(), getBearerToken, getLanguage: language });
 }

@@ -201,3 +201,13 @@ test('a send limit (429 with details) is not retried, and keeps its details', as
     && e.details.limit === 'perManagerPerDay' && e.details.retryAfterSeconds === 7200);
   assert.equal(calls.length, 1, 'a send limit lasts: the person decides when to try again');
 });
+
+test('the page\'s language goes along as Accept-Language, when the page gives one', async () => {
+  const ok = { status: 200, body: { state: 'OPEN' } };
+  const withLanguage = client([ok], { getLanguage: () => 'de' });
+  await withLanguage.c.preview('t', 'device-0001');
+  assert.equal(withLanguage.calls[0].init.headers['accept-language'], 'de');
+  const without = client([ok]);
+  await without.c.preview('t', 'device-0001');
+  assert.equal(without.calls[0].init.headers['accept-language'], undefined);
+});

@@ -910,8 +910,10 @@ class SamContractTest {
             if (index.matches() && isResourceOfType(index.group(1), "AWS::DynamoDB::Table")) {
                 return "index/" + index.group(2);
             }
-            Matcher ses = Pattern.compile("^arn:\\$\\{AWS::Partition}:ses:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(identity|template|configuration-set)/\\$\\{(\\w+)}$").matcher(s);
-            if (ses.matches() && template.parameters().containsKey(ses.group(2))) {
+            // a template, or (v3) its variants: {name}-* (its languages and follow-ups, RoomInvitation-updated-de)
+            Matcher ses = Pattern.compile("^arn:\\$\\{AWS::Partition}:ses:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(identity|template|configuration-set)/\\$\\{(\\w+)}(-\\*)?$").matcher(s);
+            if (ses.matches() && template.parameters().containsKey(ses.group(2))
+                    && (ses.group(3) == null || ses.group(1).equals("template"))) {
                 return "ses:" + ses.group(1);
             }
         }
@@ -1617,8 +1619,10 @@ class SamContractTest {
         String action = call.contains(" ") ? call.substring(0, call.indexOf(' ')) : call;
         if (action.startsWith("ses:")) {
             String name = call.contains(" template/") ? call.substring(call.indexOf(" template/") + 10) : null;
+            // the roles grant the template and its variants, {name}-* (a language, a follow-up: RoomInvitation-updated-de)
             boolean nameAllowed = name != null && (templatePattern.endsWith("*")
-                    ? name.startsWith(templatePattern.substring(0, templatePattern.length() - 1)) : name.equals(templatePattern));
+                    ? name.startsWith(templatePattern.substring(0, templatePattern.length() - 1))
+                    : name.equals(templatePattern) || name.startsWith(templatePattern + "-"));
             return nameAllowed && switch (action) {
                 case "ses:SendEmail" -> granted.containsAll(Set.of("ses:SendEmail ses:identity", "ses:SendEmail ses:template"));
                 case "ses:GetEmailTemplate" -> granted.contains("ses:GetEmailTemplate ses:template");

@@ -269,8 +269,10 @@ public final class LocalRunner {
         admin.putUser(caller, new DirectoryUser("grace@example.org", "Grace", "Hopper"));
         admin.putUser(caller, new DirectoryUser("alan@example.org", "Alan", "Turing"));
         // settings last: they mark the store as seeded, so a start interrupted above seeds again
+        // the languages the default templates and the screens speak
         admin.saveSettings(caller, new SiteSettings(true, LocalEmail.DEFAULT_TEMPLATE, List.of("blocked.example"),
-                SiteSettings.DEFAULT_LINK_TTL_MINUTES, pagesBase + "/join"));
+                SiteSettings.DEFAULT_LINK_TTL_MINUTES, pagesBase + "/join", SiteSettings.DEFAULT_LINK_MAX_DEVICES,
+                null, null, SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM, "en", List.of("en", "es", "de", "ar")));
         return true;
     }
 

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class WebPages {
     private static final Map<String, String> ALIASES = Map.of("/", "index.html", "/join", "join.html", "/manage", "manage.html");
-    private static final Pattern FILE = Pattern.compile("/([a-z0-9][a-z0-9-]*\\.(?:html|js|css|png|svg))");
+    private static final Pattern FILE = Pattern.compile("/((?:i18n/)?[a-z0-9][a-z0-9-]*\\.(?:html|js|css|png|svg))");
     private static final String API_META = "<meta name=\"room-invites-api\" content=\"\">";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "png", "image/png", "svg", "image/svg+xml");

@@ -22,13 +22,15 @@ import java.util.List;
  *                            no one in particular did (an invitee's entry, a wrong email, the email provider's report)
  * @param changedAt           when that change was decided, null when unknown; each transition clears both, and
  *                            {@link #by} stamps them: the lifecycle events (io.roominvites.events) read them
+ * @param locale              the invitee's language (BCP 47), chosen at create and kept for every later email; null
+ *                            for an invite made before invites had one (the site's default language then)
  */
 public record Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
                      InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
                      Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt,
                      List<Device> devices, int maxDevices, int failedEmailAttempts, int linkVersion,
                      Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev, String changedBy,
-                     Instant changedAt) {
+                     Instant changedAt, String locale) {
 
     /** Wrong emails after which the invite locks. */
     public static final int MAX_EMAIL_ATTEMPTS = 5;
@@ -38,6 +40,18 @@ public record Invite(String inviteId, String roomId, String email, String firstN
 
     public Invite {
         devices = List.copyOf(devices);
+    }
+
+    /** An invite without a language of its own (the site's default applies). */
+    public Invite(String inviteId, String roomId, String email, String firstName, String lastName, Role role,
+                  InviteStatus storedStatus, Instant createdAt, String createdBy, String createdByName,
+                  Instant expiresAt, Instant redeemedAt, Instant revokedAt, Instant promotedAt,
+                  List<Device> devices, int maxDevices, int failedEmailAttempts, int linkVersion,
+                  Instant releasedAt, int entries, EmailDelivery emailDelivery, long rev, String changedBy,
+                  Instant changedAt) {
+        this(inviteId, roomId, email, firstName, lastName, role, storedStatus, createdAt, createdBy, createdByName,
+                expiresAt, redeemedAt, revokedAt, promotedAt, devices, maxDevices, failedEmailAttempts, linkVersion,
+                releasedAt, entries, emailDelivery, rev, changedBy, changedAt, null);
     }
 
     /** An invite with no record of who changed it last. */
@@ -55,9 +69,22 @@ public record Invite(String inviteId, String roomId, String email, String firstN
     public static Invite created(String inviteId, String roomId, String email, String firstName, String lastName,
                                  Role role, Instant createdAt, String createdBy, String createdByName,
                                  Instant expiresAt, int maxDevices, EmailDelivery emailDelivery) {
+        return created(inviteId, roomId, email, firstName, lastName, role, createdAt, createdBy, createdByName,
+                expiresAt, maxDevices, emailDelivery, null);
+    }
+
+    /** A new, pending invite in {@code locale} (revision 0: not stored yet). */
+    public static Invite created(String inviteId, String roomId, String email, String firstName, String lastName,
+                                 Role role, Instant createdAt, String createdBy, String createdByName,
+                                 Instant expiresAt, int maxDevices, EmailDelivery emailDelivery, String locale) {
         return new Invite(inviteId, roomId, email, firstName, lastName, role, InviteStatus.PENDING, createdAt,
                 createdBy, createdByName, expiresAt, null, null, null, List.of(), maxDevices, 0, 1, null, 0,
-                emailDelivery, 0, createdBy, createdAt);
+                emailDelivery, 0, createdBy, createdAt, locale);
+    }
+
+    /** The invite's language, or {@code siteDefault} for an invite made before invites had one. */
+    public String localeOr(String siteDefault) {
+        return locale != null ? locale : siteDefault;
     }
 
     /** The status callers see: a PENDING invite past its expiry is EXPIRED. */
@@ -101,7 +128,7 @@ public record Invite(String inviteId, String roomId, String email, String firstN
         }
         return new Invite(inviteId, roomId, null, null, null, role, st, createdAt, createdBy, createdByName, expiresAt,
                 redeemedAt, revoked, promotedAt, devices, maxDevices, failedEmailAttempts, linkVersion, releasedAt,
-                entries, delivery, rev + 1, null, now);
+                entries, delivery, rev + 1, null, now, locale);
     }
 
     /** Wrong emails the lobby still takes before the invite locks (0 once locked). */
@@ -219,7 +246,7 @@ public record Invite(String inviteId, String roomId, String email, String firstN
     public Invite by(String actor, Instant at) {
         return new Invite(inviteId, roomId, email, firstName, lastName, role, storedStatus, createdAt, createdBy,
                 createdByName, expiresAt, redeemedAt, revokedAt, promotedAt, devices, maxDevices, failedEmailAttempts,
-                linkVersion, releasedAt, entries, emailDelivery, rev, actor, at);
+                linkVersion, releasedAt, entries, emailDelivery, rev, actor, at, locale);
     }
 
     private Builder next() {
@@ -266,7 +293,7 @@ public record Invite(String inviteId, String roomId, String email, String firstN
             return new Invite(from.inviteId, from.roomId, from.email, from.firstName, from.lastName, role, storedStatus,
                     from.createdAt, from.createdBy, from.createdByName, expiresAt, redeemedAt, revokedAt, promotedAt,
                     devices, from.maxDevices, failedEmailAttempts, linkVersion, releasedAt, entries, emailDelivery, rev,
-                    null, null);
+                    null, null, from.locale);
         }
     }
 

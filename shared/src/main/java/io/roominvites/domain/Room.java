@@ -11,13 +11,23 @@ import java.util.List;
 public record Room(String roomId, String title, String description, Instant startsAt, Instant endsAt,
                    boolean chatAndCollaborationEnabled, String owner, List<String> coOwners,
                    List<String> coEditors, List<String> coPublishers, boolean deleted, long version,
-                   Instant updatedAt, List<Integer> reminderMinutesBefore) {
+                   Instant updatedAt, List<Integer> reminderMinutesBefore, String timeZone) {
 
     public Room {
+        timeZone = timeZone == null ? Locales.DEFAULT_TIME_ZONE : timeZone;
         coOwners = List.copyOf(coOwners);
         coEditors = List.copyOf(coEditors);
         coPublishers = List.copyOf(coPublishers);
         reminderMinutesBefore = reminderMinutesBefore == null ? null : Reminders.normalise(reminderMinutesBefore);
+    }
+
+    /** A room in UTC. */
+    public Room(String roomId, String title, String description, Instant startsAt, Instant endsAt,
+                boolean chatAndCollaborationEnabled, String owner, List<String> coOwners,
+                List<String> coEditors, List<String> coPublishers, boolean deleted, long version, Instant updatedAt,
+                List<Integer> reminderMinutesBefore) {
+        this(roomId, title, description, startsAt, endsAt, chatAndCollaborationEnabled, owner, coOwners, coEditors,
+                coPublishers, deleted, version, updatedAt, reminderMinutesBefore, null);
     }
 
     /** A room that keeps the site's reminders. */
@@ -49,11 +59,16 @@ public record Room(String roomId, String title, String description, Instant star
     /** What an administrator set (without the version, time and tombstone the store keeps). */
     public RoomDetails details() {
         return new RoomDetails(roomId, title, description, startsAt, endsAt, chatAndCollaborationEnabled, owner,
-                coOwners, coEditors, coPublishers, reminderMinutesBefore);
+                coOwners, coEditors, coPublishers, reminderMinutesBefore, timeZone);
+    }
+
+    /** The room's zone (IANA). */
+    public java.time.ZoneId zone() {
+        return Locales.zoneId(timeZone);
     }
 
     public RoomView view() {
-        return new RoomView(roomId, title, description, startsAt, endsAt);
+        return new RoomView(roomId, title, description, startsAt, endsAt, timeZone);
     }
 
     public static SessionState sessionState(Instant startsAt, Instant endsAt, Instant now) {

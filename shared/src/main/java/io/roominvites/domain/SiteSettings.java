@@ -16,10 +16,13 @@ import java.util.List;
  * @param reminderMinutesBefore when, before a room's start, its emailed invitees get a reminder (a room may override it;
  *                             empty for none; {@link Reminders})
  * @param guestLinksPerRoom    how many guest links a room may have active at once (1 to 20, default 3)
+ * @param defaultLocale        the language (BCP 47) of an invite created without one ({@link Locales#DEFAULT_LOCALE})
+ * @param locales              the languages offered to invitees; the default locale is always among them
  */
 public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
                            int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
-                           List<Integer> reminderMinutesBefore, int guestLinksPerRoom) {
+                           List<Integer> reminderMinutesBefore, int guestLinksPerRoom, String defaultLocale,
+                           List<String> locales) {
     public static final int DEFAULT_GUEST_LINKS_PER_ROOM = 3;
     public static final int MAX_GUEST_LINKS_PER_ROOM = 20;
     public static final int DEFAULT_LINK_TTL_MINUTES = 1440;
@@ -34,6 +37,28 @@ public record SiteSettings(boolean inviteToMediaEnabled, String emailTemplateNam
         reminderMinutesBefore = reminderMinutesBefore == null ? Reminders.DEFAULT_MINUTES_BEFORE
                 : Reminders.normalise(reminderMinutesBefore);
         guestLinksPerRoom = guestLinksPerRoom < 1 ? DEFAULT_GUEST_LINKS_PER_ROOM : guestLinksPerRoom;
+        defaultLocale = defaultLocale == null ? Locales.DEFAULT_LOCALE : defaultLocale;
+        java.util.List<String> offered = new java.util.ArrayList<>();
+        if (locales != null) {
+            for (String l : locales) {
+                if (offered.stream().noneMatch(l::equalsIgnoreCase)) {
+                    offered.add(l);
+                }
+            }
+        }
+        String fallback = defaultLocale;
+        if (offered.stream().noneMatch(fallback::equalsIgnoreCase)) {
+            offered.addFirst(fallback); // the default language is always offered
+        }
+        locales = List.copyOf(offered);
+    }
+
+    /** Settings in the default language only. */
+    public SiteSettings(boolean inviteToMediaEnabled, String emailTemplateName, List<String> blockedDomains,
+                        int linkTtlMinutes, String linkBaseUrl, int linkMaxDevices, SendLimits sendLimits,
+                        List<Integer> reminderMinutesBefore, int guestLinksPerRoom) {
+        this(inviteToMediaEnabled, emailTemplateName, blockedDomains, linkTtlMinutes, linkBaseUrl, linkMaxDevices,
+                sendLimits, reminderMinutesBefore, guestLinksPerRoom, null, null);
     }
 
     /** Settings with the default reminders and number of guest links per room. */

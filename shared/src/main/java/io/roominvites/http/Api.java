@@ -201,10 +201,24 @@ public final class Api {
         List<String> coEditors = emails(b, "coEditors");
         List<String> coPublishers = emails(b, "coPublishers");
         List<Integer> reminders = SettingsBody.reminderMinutes(b, "reminderMinutesBefore");
+        String timeZone = timeZone(b);
         b.check();
         RoomDetails room = new RoomDetails(roomId, title, description == null ? "" : description, startsAt, endsAt, cc,
-                owner, coOwners, coEditors, coPublishers, reminders);
+                owner, coOwners, coEditors, coPublishers, reminders, timeZone);
         return ok(Views.room(admin.putRoom(c, room)));
+    }
+
+    /** A room's optional {@code timeZone}: an IANA zone name (UTC when absent); problems go to {@code b}. */
+    private static String timeZone(Body b) {
+        String raw = b.string("timeZone", false, 64);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        String zone = io.roominvites.domain.Locales.zone(raw);
+        if (zone == null) {
+            b.problem("timeZone", io.roominvites.domain.Locales.zoneProblem(raw));
+        }
+        return zone;
     }
 
     private HttpResponse putUser(HttpRequest r, Map<String, String> p) {
@@ -234,11 +248,14 @@ public final class Api {
         m.put("linkTtlMinutes", o.linkTtlMinutes());
         m.put("linkMaxDevices", o.linkMaxDevices());
         m.put("lobbyAttempts", io.roominvites.domain.Invite.MAX_EMAIL_ATTEMPTS);
+        m.put("defaultLocale", o.defaultLocale());
+        m.put("locales", Views.locales(o.locales()));
         Map<String, Object> room = new LinkedHashMap<>();
         room.put("roomId", o.room().roomId());
         room.put("title", o.room().title());
         room.put("startsAt", o.room().startsAt().toString());
         room.put("endsAt", o.room().endsAt().toString());
+        room.put("timeZone", o.room().timeZone());
         m.put("room", room);
         return ok(m);
     }
@@ -270,9 +287,10 @@ public final class Api {
         Role role = role(b);
         Boolean send = b.bool("sendEmail", false, false);
         Long maxDevices = b.integer("maxDevices", false, 1, SiteSettings.MAX_LINK_MAX_DEVICES, null);
+        String locale = SettingsBody.locale(b, "locale");
         b.check();
         InviteService.CreatedInvite created = invites.create(c, roomId, new InviteService.NewInvite(email, first, last,
-                role, send, maxDevices == null ? null : maxDevices.intValue()), key);
+                role, send, maxDevices == null ? null : maxDevices.intValue(), locale), key);
         return created(201, created);
     }
 
@@ -294,7 +312,7 @@ public final class Api {
                 m.put("link", row.link());
                 m.put("accessCode", invites.accessCode(row.invite()));
             } else {
-                m.put("error", Views.error(row.error()));
+                m.put("error", Views.error(row.error(), io.roominvites.i18n.Messages.negotiate(r.header("accept-language"))));
             }
             rows.add(m);
         }
@@ -417,6 +435,7 @@ public final class Api {
         Map<String, Object> invitee = new LinkedHashMap<>();
         invitee.put("firstName", pv.invite().firstName());
         invitee.put("role", pv.invite().role().name());
+        invitee.put("locale", pv.locale());
         m.put("invitee", invitee);
         return ok(m);
     }

@@ -22,12 +22,15 @@ import java.util.Map;
 
 /**
  * The rows of a bulk request, as JSON ({@code {invites: [...], sendEmail}}) or CSV (RFC 4180, the header line
- * {@code email,firstName,lastName,role} and optionally {@code maxDevices}; UTF-8 with or without a BOM; CRLF or LF),
+ * {@code email,firstName,lastName,role} and optionally the columns {@code maxDevices} and {@code locale}, in either
+ * order; UTF-8 with or without a BOM; CRLF or LF),
  * parsed by FastCSV. Each row is checked like a single create; a row's problems are its own.
  */
 final class BulkRows {
     static final List<String> CSV_COLUMNS = List.of("email", "firstName", "lastName", "role");
     static final String MAX_DEVICES = "maxDevices";
+    static final String LOCALE = "locale";
+    static final List<String> OPTIONAL_COLUMNS = List.of(MAX_DEVICES, LOCALE);
 
     private BulkRows() {
     }
@@ -47,9 +50,9 @@ final class BulkRows {
         Boolean send = b.bool("sendEmail", false, false);
         Object list = b.raw("invites");
         if (list == null) {
-            b.problem("invites", "is required: a list of {email, firstName, lastName, role, maxDevices?}");
+            b.problem("invites", "is required: a list of {email, firstName, lastName, role, maxDevices?, locale?}");
         } else if (!(list instanceof List<?> l)) {
-            b.problem("invites", "must be a list of {email, firstName, lastName, role, maxDevices?}");
+            b.problem("invites", "must be a list of {email, firstName, lastName, role, maxDevices?, locale?}");
         } else {
             checkCount(b, "invites", l.size());
         }
@@ -60,7 +63,7 @@ final class BulkRows {
             n++;
             if (!(o instanceof Map<?, ?> m)) {
                 rows.add(new BulkInvites.Row(n, null, List.of(new FieldError("invites[" + (n - 1) + "]",
-                        "must be an object {email, firstName, lastName, role, maxDevices?}"))));
+                        "must be an object {email, firstName, lastName, role, maxDevices?, locale?}"))));
                 continue;
             }
             rows.add(row(n, Body.of((Map<String, Object>) m)));
@@ -106,14 +109,17 @@ final class BulkRows {
         for (String h : records.getFirst().getFields()) {
             header.add(h.trim());
         }
-        boolean withMaxDevices = header.size() == 5 && header.get(4).equalsIgnoreCase(MAX_DEVICES);
         List<String> expected = new ArrayList<>(CSV_COLUMNS);
-        if (withMaxDevices) {
-            expected.add(MAX_DEVICES);
+        for (int c = CSV_COLUMNS.size(); c < header.size(); c++) {
+            for (String optional : OPTIONAL_COLUMNS) {
+                if (header.get(c).equalsIgnoreCase(optional) && !expected.contains(optional)) {
+                    expected.add(optional);
+                }
+            }
         }
         if (!lower(header).equals(lower(expected))) {
             throw new InviteException(ErrorCode.INVALID_REQUEST, "The CSV's first line must be the header "
-                    + String.join(",", CSV_COLUMNS) + " (optionally ," + MAX_DEVICES + "); it is: "
+                    + String.join(",", CSV_COLUMNS) + " (optionally ," + MAX_DEVICES + " and ," + LOCALE + "); it is: "
                     + String.join(",", header) + ".", List.of(new FieldError("header", "must be "
                     + String.join(",", CSV_COLUMNS))), Map.of());
         }
@@ -135,7 +141,11 @@ final class BulkRows {
             Map<String, Object> m = new LinkedHashMap<>();
             for (int c = 0; c < expected.size(); c++) {
                 String v = record.getField(c);
-                if (c == 4) {
+                if (expected.get(c).equals(LOCALE)) {
+                    if (!v.isBlank()) {
+                        m.put(LOCALE, v.trim());
+                    }
+                } else if (expected.get(c).equals(MAX_DEVICES)) {
                     Object number = v.isBlank() ? null : parseWhole(v.trim());
                     if (number != null) {
                         m.put(MAX_DEVICES, number);
@@ -170,17 +180,18 @@ final class BulkRows {
         }
     }
 
-    /** One row checked like a single create (email, names, role, maxDevices 1..50). */
+    /** One row checked like a single create (email, names, role, maxDevices 1..50, locale). */
     private static BulkInvites.Row row(int n, Body b) {
         String email = Api.email(b, "email", true);
         String first = b.string("firstName", true, Api.MAX_NAME);
         String last = b.string("lastName", true, Api.MAX_NAME);
         Role role = Api.role(b);
         Long maxDevices = b.integer(MAX_DEVICES, false, 1, SiteSettings.MAX_LINK_MAX_DEVICES, null);
+        String locale = SettingsBody.locale(b, LOCALE);
         if (!b.problems().isEmpty()) {
             return new BulkInvites.Row(n, null, b.problems());
         }
         return new BulkInvites.Row(n, new InviteService.NewInvite(email, first, last, role, false,
-                maxDevices == null ? null : maxDevices.intValue()), List.of());
+                maxDevices == null ? null : maxDevices.intValue(), locale), List.of());
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * (it begins with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return) is prefixed with {@code '}.
  */
 final class ExportFormats {
-    static final List<String> COLUMNS = List.of("inviteId", "email", "firstName", "lastName", "erased", "role", "status", "createdAt",
+    static final List<String> COLUMNS = List.of("inviteId", "email", "firstName", "lastName", "erased", "role", "locale", "status", "createdAt",
             "createdBy", "expiresAt", "redeemedAt", "revokedAt", "promotedAt", "maxDevices", "devices", "releasedAt",
             "locked", "failedEmailAttempts", "linkVersion", "emailStatus", "emailAttempts", "emailAt", "emailError",
             "emailLastEvent", "emailLastEventAt");

@@ -103,7 +103,7 @@ public final class Router {
             Log.error("unhandled error", Map.of("requestId", request.requestId(),
                     "route", matched == null ? "?" : matched.routeKey()), e);
             response = error(request, 500, ErrorCode.INTERNAL.name(),
-                    "Something went wrong on our side. Quote request id " + request.requestId() + " when you report it.",
+                    io.roominvites.i18n.Messages.text("en", "error.INTERNAL.requestId", request.requestId()),
                     List.of(), Map.of());
         }
         Map<String, Object> access = new LinkedHashMap<>();
@@ -150,7 +150,9 @@ public final class Router {
                                Map<String, Object> details) {
         Map<String, Object> err = new LinkedHashMap<>();
         err.put("code", code);
-        err.put("message", message);
+        String language = io.roominvites.i18n.Messages.negotiate(request.header("accept-language"));
+        String shown = localized(code, message, language, request.requestId());
+        err.put("message", shown);
         err.put("requestId", request.requestId());
         if (!fields.isEmpty()) {
             List<Object> list = new ArrayList<>(fields.size());
@@ -165,11 +167,39 @@ public final class Router {
         err.putAll(details);
         Map<String, String> headers = baseHeaders(request);
         headers.put("Content-Type", "application/json; charset=utf-8");
+        headers.put("Content-Language", shown.equals(message) ? "en" : language);
+        headers.merge("Vary", "Accept-Language", (was, more) -> was + ", " + more); // CORS may have said Origin
         if (status == 503 || status == 429) {
             Object wait = details.get("details") instanceof Map<?, ?> d ? d.get("retryAfterSeconds") : null;
             headers.put("Retry-After", wait instanceof Number n ? Long.toString(n.longValue()) : "2");
         }
         return new HttpResponse(status, headers, Json.write(Map.of("error", err)));
+    }
+
+    /**
+     * The error's message in {@code language} (a catalog language) where the catalog has it: an error code's own
+     * message ({@link ErrorCode#defaultMessage}) has a translation in each catalog; a message written for one case (with
+     * the domain or the row in it) has none and stays English. The code never changes.
+     */
+    static String localized(String code, String message, String language, String requestId) {
+        if (language.equals("en") || message == null) {
+            return message;
+        }
+        if (ErrorCode.INTERNAL.name().equals(code)
+                && message.equals(io.roominvites.i18n.Messages.text("en", "error.INTERNAL.requestId", requestId))) {
+            return io.roominvites.i18n.Messages.text(language, "error.INTERNAL.requestId", requestId);
+        }
+        ErrorCode known;
+        try {
+            known = ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            return message;
+        }
+        if (!message.equals(known.defaultMessage())) {
+            return message;
+        }
+        String t = io.roominvites.i18n.Messages.text(language, "error." + code);
+        return t == null ? message : t;
     }
 
     static String[] split(String path) {

@@ -51,10 +51,15 @@ final class SettingsBody {
         List<Integer> reminders = reminderMinutes(b, "reminderMinutesBefore");
         Long guestLinks = b.integer("guestLinksPerRoom", false, 1, SiteSettings.MAX_GUEST_LINKS_PER_ROOM,
                 (long) SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM);
+        String defaultLocale = locale(b, "defaultLocale");
+        List<String> locales = locales(b);
+        if (defaultLocale != null && locales != null && locales.stream().noneMatch(defaultLocale::equalsIgnoreCase)) {
+            b.problem("defaultLocale", "must be one of locales (" + String.join(", ", locales) + ")");
+        }
         b.check();
         SiteSettings s = new SiteSettings(enabled, template == null || template.isEmpty() ? null : template,
                 List.copyOf(blocked), ttl.intValue(), base, maxDevices.intValue(), limits, reminders,
-                guestLinks.intValue());
+                guestLinks.intValue(), defaultLocale, locales);
         return s;
     }
 
@@ -101,6 +106,42 @@ final class SettingsBody {
         List<Integer> out = new java.util.ArrayList<>();
         for (Object o : list) {
             out.add(((Number) o).intValue());
+        }
+        return out;
+    }
+
+    /** An optional BCP 47 tag in its canonical form ({@code de-ch} → {@code de-CH}); problems go to {@code b}. */
+    static String locale(Body b, String field) {
+        String raw = b.string(field, false, 35);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        String canonical = io.roominvites.domain.Locales.canonical(raw);
+        if (canonical == null) {
+            b.problem(field, io.roominvites.domain.Locales.problem(raw));
+        }
+        return canonical;
+    }
+
+    /** The settings' {@code locales}: a non-empty list of distinct BCP 47 tags, canonical; null when absent. */
+    private static List<String> locales(Body b) {
+        Object raw = b.raw("locales");
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof List<?> list) || list.isEmpty() || list.size() > io.roominvites.domain.Locales.MAX_LOCALES) {
+            b.problem("locales", "must be a list of 1 to " + io.roominvites.domain.Locales.MAX_LOCALES
+                    + " BCP 47 language tags, like [\"en\", \"de\", \"es\"]");
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Object o : list) {
+            String canonical = o instanceof String t ? io.roominvites.domain.Locales.canonical(t) : null;
+            if (canonical == null) {
+                b.problem("locales", "'" + o + "' " + io.roominvites.domain.Locales.problem(null));
+            } else if (out.stream().noneMatch(canonical::equalsIgnoreCase)) {
+                out.add(canonical);
+            }
         }
         return out;
     }

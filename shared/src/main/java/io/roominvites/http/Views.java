@@ -45,6 +45,7 @@ final class Views {
         m.put("lastName", i.lastName());
         m.put("erased", i.erased());
         m.put("role", i.role().name());
+        m.put("locale", i.locale());
         m.put("status", i.status(now).name());
         m.put("createdAt", time(i.createdAt()));
         m.put("createdBy", i.createdBy());
@@ -95,10 +96,10 @@ final class Views {
     }
 
     /** A row's error in a bulk answer: {code, message, fields?} (the request id is the answer's). */
-    static Map<String, Object> error(io.roominvites.domain.InviteException e) {
+    static Map<String, Object> error(io.roominvites.domain.InviteException e, String language) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("code", e.code().name());
-        m.put("message", e.getMessage());
+        m.put("message", Router.localized(e.code().name(), e.getMessage(), language, null));
         if (!e.fields().isEmpty()) {
             List<Object> fields = new ArrayList<>(e.fields().size());
             for (io.roominvites.domain.FieldError f : e.fields()) {
@@ -133,6 +134,7 @@ final class Views {
         m.put("coEditors", r.coEditors());
         m.put("coPublishers", r.coPublishers());
         m.put("reminderMinutesBefore", r.reminderMinutesBefore());
+        m.put("timeZone", r.timeZone());
         m.put("updatedAt", time(r.updatedAt()));
         return m;
     }
@@ -142,6 +144,7 @@ final class Views {
         m.put("roomId", r.roomId());
         m.put("title", r.title());
         m.put("description", r.description());
+        m.put("timeZone", r.timeZone());
         if (withSchedule) {
             m.put("startsAt", time(r.startsAt()));
             m.put("endsAt", time(r.endsAt()));
@@ -164,7 +167,21 @@ final class Views {
         m.put("sendLimits", limits);
         m.put("reminderMinutesBefore", s.reminderMinutesBefore());
         m.put("guestLinksPerRoom", s.guestLinksPerRoom());
+        m.put("defaultLocale", s.defaultLocale());
+        m.put("locales", s.locales());
         return m;
+    }
+
+    /** The languages offered, each {id, label} with the label in that language itself ("Deutsch", "español"). */
+    static List<Object> locales(List<String> tags) {
+        List<Object> out = new ArrayList<>(tags.size());
+        for (String t : tags) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t);
+            m.put("label", io.roominvites.domain.Locales.label(t));
+            out.add(m);
+        }
+        return out;
     }
 
     static Map<String, Object> user(DirectoryUser u) {

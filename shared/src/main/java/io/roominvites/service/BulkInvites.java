@@ -174,6 +174,9 @@ public final class BulkInvites {
                 if (error == null) {
                     error = CreatePolicy.tooManyDevices(n, s);
                 }
+                if (error == null) {
+                    error = CreatePolicy.localeNotOffered(n, s);
+                }
             }
             if (n != null && !firstRowOf.containsKey(n.email())) {
                 firstRowOf.put(n.email(), r.row());
@@ -213,10 +216,11 @@ public final class BulkInvites {
             byRow.put(r.row(), r);
         }
         Map<String, Invite> built = new LinkedHashMap<>();
+        SiteSettings site = settings.get();
         for (PlannedRow p : plan.rows) {
             if (p.inviteId != null) {
                 built.put(p.inviteId, createdInvite(p.inviteId, caller, room.roomId(), byRow.get(p.row).invite(), plan,
-                        sendEmail));
+                        sendEmail, site));
             }
         }
         List<Invite> pending = new ArrayList<>(built.values());
@@ -288,8 +292,8 @@ public final class BulkInvites {
     }
 
     private static Invite createdInvite(String inviteId, Caller caller, String roomId, InviteService.NewInvite n,
-                                        Plan plan, boolean sendEmail) {
-        return CreatePolicy.newInvite(inviteId, roomId, n, caller, plan.createdAt, plan.expiresAt, sendEmail);
+                                        Plan plan, boolean sendEmail, SiteSettings s) {
+        return CreatePolicy.newInvite(inviteId, roomId, n, caller, plan.createdAt, plan.expiresAt, sendEmail, s);
     }
 
     /**

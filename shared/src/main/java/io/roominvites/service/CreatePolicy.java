@@ -63,6 +63,23 @@ final class CreatePolicy {
                 + " (this site's linkMaxDevices)");
     }
 
+    /**
+     * A field error when the invite asks for a language the site does not offer ({@code locales}; a regional variant of
+     * an offered language is offered: {@code de-CH} where {@code de} is); else null.
+     */
+    static InviteException localeNotOffered(NewInvite n, SiteSettings s) {
+        if (n.locale() == null || io.roominvites.domain.Locales.offered(n.locale(), s.locales()) != null) {
+            return null;
+        }
+        return InviteException.invalid("locale", "must be one of the languages this site offers ("
+                + String.join(", ", s.locales()) + "), or a regional variant of one");
+    }
+
+    /** The invite's language: the one asked for, else the site's default. */
+    static String localeFor(NewInvite n, SiteSettings s) {
+        return n.locale() != null ? n.locale() : s.defaultLocale();
+    }
+
     /** When a link made now expires: linkTtlMinutes from now, in whole seconds. */
     static Instant expiresAt(SiteSettings s, Instant now) {
         return now.plus(Duration.ofMinutes(s.linkTtlMinutes())).truncatedTo(ChronoUnit.SECONDS);
@@ -70,10 +87,10 @@ final class CreatePolicy {
 
     /** The invite {@code caller} creates, its email QUEUED (to be sent after the write) when {@code sendEmail}. */
     static Invite newInvite(String inviteId, String roomId, NewInvite n, Caller caller, Instant now, Instant expiresAt,
-                            boolean sendEmail) {
+                            boolean sendEmail, SiteSettings s) {
         return Invite.created(inviteId, roomId, n.email(), n.firstName(), n.lastName(), n.role(), now, actor(caller),
                 caller.displayName(), expiresAt, n.maxDevices() == null ? 1 : n.maxDevices(),
-                sendEmail ? Invite.EmailDelivery.queue(null, now) : null);
+                sendEmail ? Invite.EmailDelivery.queue(null, now) : null, localeFor(n, s));
     }
 
     /** Who a manager's change is recorded as made by (in the item, for the lifecycle events): email, else subject. */

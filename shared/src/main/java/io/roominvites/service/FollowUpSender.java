@@ -93,15 +93,18 @@ public final class FollowUpSender {
                                              Instant now) {
         boolean cancel = job.followUp() == FollowUpMail.Kind.CALENDAR_CANCEL;
         String link = cancel ? null : invites.link(s, invite, now);
+        String locale = InviteService.localeOf(invite, s);
         Map<String, Object> data = InviteService.templateData(invite, room, invite.createdByName(), link,
-                cancel ? null : invites.accessCode(invite));
+                cancel ? null : invites.accessCode(invite), locale);
         data.put("sequence", sequence);
         if (job.followUp() == FollowUpMail.Kind.REMINDER) {
             data.put("minutesBefore", Integer.parseInt(job.ref().substring(job.ref().indexOf(':') + 1)));
         }
         List<EmailGateway.Attachment> files = job.followUp() == FollowUpMail.Kind.REMINDER ? List.of()
                 : attachment(invite, room, link, cancel, sequence, now);
-        return email.send(invite.email(), s.emailTemplateName() + templateSuffix(job.followUp()), data, files);
+        // the follow-up's own base name, then the invite's language as for the invitation: RoomInvitation-updated-de
+        return email.send(invite.email(), EmailLanguage.template(email, s.emailTemplateName() + templateSuffix(job.followUp()),
+                locale), data, files);
     }
 
     private List<EmailGateway.Attachment> attachment(Invite invite, Room room, String link, boolean cancel, long sequence,

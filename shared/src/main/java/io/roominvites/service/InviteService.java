@@ -99,7 +99,7 @@ public final class InviteService {
             reasons.add(ErrorCode.SESSION_ENDED);
         }
         return new InviteOptions(reasons.isEmpty(), reasons, sendEmailAvailable(s), s.linkTtlMinutes(), s.linkMaxDevices(),
-                room);
+                room, s.defaultLocale(), s.locales());
     }
 
     public List<DirectoryUser> suggestions(Caller caller, String roomId, String query) {
@@ -140,6 +140,10 @@ public final class InviteService {
         if (tooMany != null) {
             throw tooMany;
         }
+        InviteException notOffered = CreatePolicy.localeNotOffered(request, s);
+        if (notOffered != null) {
+            throw notOffered;
+        }
         // the send limits: decided on the ledgers read with the room, booked in the invite's own transaction
         SendLimiter.Decision sends = limiter.decide(context.ledgers(), 1, true, s.sendLimits(), now);
         if (sends.outcome().booked() == 0) {
@@ -147,7 +151,7 @@ public final class InviteService {
         }
         String inviteId = ids.newInviteId(now);
         Invite invite = CreatePolicy.newInvite(inviteId, roomId, request, caller, now, CreatePolicy.expiresAt(s, now),
-                request.sendEmail());
+                request.sendEmail(), s);
         IdempotencyRecord record = key == null ? null
                 : new IdempotencyRecord(key.scope(), key.key(), key.requestHash(), roomId, inviteId, now);
         for (int attempt = 0, raced = 0; ; attempt++) {
@@ -189,8 +193,10 @@ public final class InviteService {
      * outcome in its place; answers the invite as stored after that.
      */
     CreatedInvite sendAndRecord(Invite invite, Room room, Caller caller, String link, SiteSettings s) {
-        EmailGateway.SendOutcome outcome = email.send(invite.email(), s.emailTemplateName(),
-                templateData(invite, room, caller.displayName(), link, accessCode(invite)), attachments(invite, room, link));
+        String locale = localeOf(invite, s);
+        EmailGateway.SendOutcome outcome = email.send(invite.email(), invitationTemplate(s, locale),
+                templateData(invite, room, caller.displayName(), link, accessCode(invite), locale),
+                attachments(invite, room, link));
         Invite recorded = recordOutcome(invite, room, outcome, invite.emailDelivery().at());
         // this request's own email, whatever other requests reserved or recorded meanwhile
         return new CreatedInvite(recorded, link, outcome.sent() ? EmailStatus.SENT : EmailStatus.FAILED, false,
@@ -383,6 +389,16 @@ public final class InviteService {
         return room;
     }
 
+    /** The invite's language: its own, or the site's default for an invite made before invites had one. */
+    static String localeOf(Invite invite, SiteSettings s) {
+        return invite.localeOr(s.defaultLocale());
+    }
+
+    /** The invitation template for {@code locale} ({@link EmailLanguage#template}). */
+    String invitationTemplate(SiteSettings s, String locale) {
+        return EmailLanguage.template(email, s.emailTemplateName(), locale);
+    }
+
     boolean sendEmailAvailable(SiteSettings s) {
         return s.emailTemplateName() != null && email.templateExists(s.emailTemplateName());
     }
@@ -404,8 +420,12 @@ public final class InviteService {
         return links.accessCode(invite.inviteId(), invite.linkVersion());
     }
 
-    /** The data every invitation email passes to the template (the inviter's name as stored on the invite). */
-    static Map<String, Object> templateData(Invite invite, Room room, String inviterName, String link, String accessCode) {
+    /**
+     * The data every invitation email passes to the template (the inviter's name as stored on the invite), in
+     * {@code locale} (the invite's, else the site's default: {@link #localeOf}).
+     */
+    static Map<String, Object> templateData(Invite invite, Room room, String inviterName, String link, String accessCode,
+                                            String locale) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("firstName", invite.firstName());
         data.put("lastName", invite.lastName());
@@ -420,6 +440,7 @@ public final class InviteService {
         data.put("expiresAtText", READABLE.format(invite.expiresAt()));
         data.put("inviteLink", link);
         data.put("accessCode", accessCode);
+        EmailLanguage.addTo(data, invite, room, locale);
         return data;
     }
 
@@ -427,15 +448,20 @@ public final class InviteService {
 
     /** What a manager asks for; already validated and normalised. */
     public record NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail,
-                            Integer maxDevices) {
+                            Integer maxDevices, String locale) {
         public NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail) {
-            this(email, firstName, lastName, role, sendEmail, null);
+            this(email, firstName, lastName, role, sendEmail, null, null);
+        }
+
+        public NewInvite(String email, String firstName, String lastName, Role role, boolean sendEmail,
+                         Integer maxDevices) {
+            this(email, firstName, lastName, role, sendEmail, maxDevices, null);
         }
 
         /** A stable hash of the request, to tell a replay from a different request under the same key. */
         public String fingerprint() {
             String canonical = String.join("\n", email, firstName, lastName, role.name(), Boolean.toString(sendEmail))
-                    + (maxDevices == null ? "" : "\n" + maxDevices);
+                    + (maxDevices == null ? "" : "\n" + maxDevices) + (locale == null ? "" : "\nlocale=" + locale);
             try {
                 return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -447,7 +473,8 @@ public final class InviteService {
 
     /** What the "Invite users" window needs, and the room it is for (its title and times, to name and watch it). */
     public record InviteOptions(boolean canInvite, List<ErrorCode> reasons, boolean sendEmailAvailable,
-                                int linkTtlMinutes, int linkMaxDevices, Room room) {
+                                int linkTtlMinutes, int linkMaxDevices, Room room, String defaultLocale,
+                                List<String> locales) {
     }
 
     /** A page of invites and the sealed cursor of the next one (null at the end); see {@link InviteStore.Page}. */

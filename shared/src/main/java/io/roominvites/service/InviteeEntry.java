@@ -72,7 +72,9 @@ public final class InviteeEntry {
         } else {
             throw refusal(code, room);
         }
-        return new Preview(room.state(now), next, Room.secondsUntil(room.startsAt(), now), invite, room);
+        // an invite made before invites had a language speaks the site's default one
+        String locale = invite.locale() != null ? invite.locale() : settings.get().defaultLocale();
+        return new Preview(room.state(now), next, Room.secondsUntil(room.startsAt(), now), invite, room, locale);
     }
 
     /**
@@ -237,7 +239,7 @@ public final class InviteeEntry {
         WAIT, ENTER, LOBBY
     }
 
-    public record Preview(SessionState state, Next next, long secondsUntilStart, Invite invite, Room room) {
+    public record Preview(SessionState state, Next next, long secondsUntilStart, Invite invite, Room room, String locale) {
     }
 
     public record Redemption(String accessToken, Instant expiresAt, Invite invite, Room room) {

@@ -96,8 +96,9 @@ public final class QueuedEmails {
             } else {
                 SiteSettings s = settings.get();
                 String link = invites.link(s, next, now);
-                outcome = email.send(next.email(), s.emailTemplateName(),
-                        InviteService.templateData(next, room, next.createdByName(), link, invites.accessCode(next)),
+                String locale = InviteService.localeOf(next, s);
+                outcome = email.send(next.email(), invites.invitationTemplate(s, locale),
+                        InviteService.templateData(next, room, next.createdByName(), link, invites.accessCode(next), locale),
                         invites.attachments(next, room, link));
             }
             return invites.recordOutcome(next, room, outcome, claimAt);

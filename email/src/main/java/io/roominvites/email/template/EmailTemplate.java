@@ -37,13 +37,28 @@ public record EmailTemplate(String name, String subject, String html, String tex
         return resource(DEFAULT_RESOURCE);
     }
 
+    /** The languages the default templates ship in besides English (their names end in {@code -es}, ...). */
+    public static final java.util.List<String> TRANSLATIONS = java.util.List.of("es", "de", "ar");
+    /** The default templates' files, the invitation first: email-templates/{kind}.json. */
+    static final java.util.List<String> KINDS = java.util.List.of("invitation", "updated", "cancelled", "reminder");
+
     /**
      * Every default template the stack ships: the invitation, then the follow-ups named after it with a suffix
-     * ({@code RoomInvitation-updated}, {@code -cancelled}, {@code -reminder}: email-templates/updated.json...).
+     * ({@code RoomInvitation-updated}, {@code -cancelled}, {@code -reminder}: email-templates/updated.json...), then
+     * each of the four in each of {@link #TRANSLATIONS} ({@code RoomInvitation-de}, {@code RoomInvitation-updated-de}:
+     * email-templates/invitation.de.json, updated.de.json...).
      */
     public static java.util.List<EmailTemplate> defaults() {
-        return java.util.List.of(defaultInvitation(), resource("/email-templates/updated.json"),
-                resource("/email-templates/cancelled.json"), resource("/email-templates/reminder.json"));
+        java.util.List<EmailTemplate> out = new java.util.ArrayList<>();
+        for (String kind : KINDS) {
+            out.add(resource("/email-templates/" + kind + ".json"));
+        }
+        for (String lang : TRANSLATIONS) {
+            for (String kind : KINDS) {
+                out.add(resource("/email-templates/" + kind + "." + lang + ".json"));
+            }
+        }
+        return java.util.List.copyOf(out);
     }
 
     private static EmailTemplate resource(String path) {

@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmailTemplateTest {
     /** docs/api.md, "Email template data". */
     static final Set<String> CONTRACT = Set.of("firstName", "lastName", "roomTitle", "roomDescription", "startsAt",
-            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink", "accessCode");
+            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink", "accessCode",
+            // (v3) In the invitee's language
+            "locale", "timeZone", "startsAtLocalText", "expiresAtLocalText");
 
     @Test
     void theDefaultTemplateIsTheSesV2DocumentShippedInEmailTemplates() {
@@ -36,7 +38,7 @@ class EmailTemplateTest {
         }
         used.removeAll(Set.of("this", "else", "if", "each", "unless", "with"));
         assertTrue(CONTRACT.containsAll(used), "not in the contract: " + used);
-        assertTrue(used.containsAll(Set.of("firstName", "roomTitle", "startsAtText", "roleLabel", "permissions",
-                "inviterName", "expiresAtText", "inviteLink", "accessCode")), used.toString());
+        assertTrue(used.containsAll(Set.of("firstName", "roomTitle", "startsAtLocalText", "roleLabel", "permissions",
+                "inviterName", "expiresAtLocalText", "inviteLink", "accessCode")), used.toString());
     }
 }

@@ -39,9 +39,10 @@ class ManagerScreenTest {
             b.awaitText("#room-line", "Quarterly Planning: All Hands", 10);
             assertTrue(b.text("#room-line").contains(room), b.text("#room-line"));
             assertTrue(b.find("#send-email-field").isDisplayed(), "email is offered: the template exists");
-            assertEquals("Access to chat, answer interactions and Q&A.", b.text("#role-VIEWER-perms"));
-            assertEquals("Access to backchannel, interactions and Q&A.", b.text("#role-SPEAKER-perms"));
-            assertEquals("Access to backchannel, initiate interactions and Q&A.", b.text("#role-MODERATOR-perms"));
+            // the list joined by Intl.ListFormat for English (CLDR's serial comma)
+            assertEquals("Access to chat, answer interactions, and Q&A.", b.text("#role-VIEWER-perms"));
+            assertEquals("Access to backchannel, interactions, and Q&A.", b.text("#role-SPEAKER-perms"));
+            assertEquals("Access to backchannel, initiate interactions, and Q&A.", b.text("#role-MODERATOR-perms"));
 
             // type, wait for the suggestions, choose one with the keyboard alone
             b.find("#email").sendKeys("ad");

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 final class EmailSupport {
     /** docs/api.md, "Email template data": exactly these names, every send. */
     static final Set<String> CONTRACT_DATA = Set.of("firstName", "lastName", "roomTitle", "roomDescription", "startsAt",
-            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink", "accessCode");
+            "startsAtText", "roleLabel", "permissions", "inviterName", "expiresAt", "expiresAtText", "inviteLink", "accessCode",
+            "locale", "timeZone", "startsAtLocalText", "expiresAtLocalText");
     static final String FROM = "invites@example.com";
     static final Pattern LINK = Pattern.compile("https://events\\.example\\.com/join#invite=[A-Za-z0-9._-]+");
 

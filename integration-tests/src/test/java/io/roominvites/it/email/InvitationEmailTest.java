@@ -98,6 +98,10 @@ class InvitationEmailTest extends ServiceTest {
         Instant.parse((String) data.get("startsAt"));
         assertTrue(((String) data.get("startsAtText")).endsWith(" UTC"), (String) data.get("startsAtText"));
         assertTrue(((String) data.get("expiresAtText")).endsWith(" UTC"), (String) data.get("expiresAtText"));
+        // the site's default language and the room's zone (UTC: the room names none)
+        assertEquals("en", data.get("locale"));
+        assertEquals("UTC", data.get("timeZone"));
+        assertTrue(((String) data.get("startsAtLocalText")).endsWith("Coordinated Universal Time"), (String) data.get("startsAtLocalText"));
 
         // the session as invite.ics, attached to the templated email (SES v2 Template.Attachments): METHOD:REQUEST,
         // the invite's UID, the room's start, the invitee as attendee, the link as URL; read back by biweekly
@@ -133,8 +137,8 @@ class InvitationEmailTest extends ServiceTest {
                 assertTrue(part.contains("Olivia Owner invited you to join"), part);
                 assertTrue(part.contains("Speaker"), part);
                 assertTrue(part.contains("Backchannel, Interactions, Q&A"), part);
-                assertTrue(part.contains((String) data.get("startsAtText")), part);
-                assertTrue(part.contains((String) data.get("expiresAtText")), part);
+                assertTrue(part.contains((String) data.get("startsAtLocalText")), part);
+                assertTrue(part.contains((String) data.get("expiresAtLocalText")), part);
                 assertTrue(part.contains("A focused 45-minute session."), part);
                 assertEquals(link, EmailSupport.linkIn(part));
                 assertFalse(part.contains("{{"), part);

@@ -55,9 +55,10 @@ class CountdownAndScheduleTest extends ServiceTest {
         assertEquals(roomAnswer.json().get("endsAt"), p.get("endsAt"));
         long s1 = number(p, "secondsUntilStart");
         assertTrue(s1 > 590 && s1 <= 600, "about ten minutes to go: " + s1);
+        // (v3) the room's zone (UTC: the room names none) and the invitee's language (the site's default)
         assertEquals(Map.of("roomId", room, "title", "Next-Level Growth: Practical Strategies That Work",
-                "description", "A focused 45-minute session."), first.obj("room"));
-        assertEquals(Map.of("firstName", "Gia", "role", "SPEAKER"), first.obj("invitee"));
+                "description", "A focused 45-minute session.", "timeZone", "UTC"), first.obj("room"));
+        assertEquals(Map.of("firstName", "Gia", "role", "SPEAKER", "locale", "en"), first.obj("invitee"));
         String raw = first.body().toLowerCase(java.util.Locale.ROOT);
         assertFalse(raw.contains("guest@example.org") || raw.contains("@"), "no email in the preview: " + raw);
         assertFalse(first.body().contains("Guest\""), "no last name in the preview");

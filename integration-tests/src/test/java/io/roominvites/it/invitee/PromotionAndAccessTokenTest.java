@@ -110,7 +110,7 @@ class PromotionAndAccessTokenTest extends ServiceTest {
     void aPromotionBeforeTheFirstRedeemIsTheRoleTheInviteeEntersWith() {
         Invited guest = service.invitedTo(Service.roomId("promote-early"), Duration.ofMinutes(10), GUEST, "VIEWER");
         promote(guest.room(), guest.id(), "MODERATOR").expect(200);
-        assertEquals(Map.of("firstName", "Gia", "role", "MODERATOR"), preview(service, guest.token(), null, null)
+        assertEquals(Map.of("firstName", "Gia", "role", "MODERATOR", "locale", "en"), preview(service, guest.token(), null, null)
                 .expect(200).obj("invitee"));
         service.advance(Duration.ofMinutes(11));
         Response r = expectEntered(redeem(service, guest.token(), "device-pe-1", null, service.token(GUEST)),

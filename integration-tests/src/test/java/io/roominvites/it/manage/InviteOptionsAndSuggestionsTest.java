@@ -59,7 +59,10 @@ class InviteOptionsAndSuggestionsTest extends ServiceTest {
     void anOpenRoomWithEverythingOn() {
         Service.Response r = options(ROOM);
         assertEquals(Set.of("canInvite", "reasons", "roles", "sendEmailAvailable", "linkTtlMinutes", "linkMaxDevices",
-                "lobbyAttempts", "room"), r.json().keySet());
+                "lobbyAttempts", "defaultLocale", "locales", "room"), r.json().keySet());
+        // (v3) the site's languages, each named in itself (the default settings offer English only)
+        assertEquals("en", r.json().get("defaultLocale"));
+        assertEquals(java.util.List.of(Map.of("id", "en", "label", "English")), r.json().get("locales"));
         assertEquals(5L, ((Number) r.json().get("lobbyAttempts")).longValue(), "the contract: 5 wrong emails lock");
         assertEquals(ROOM, r.obj("room").get("roomId"));
         assertTrue(r.obj("room").get("title") instanceof String t && !t.isBlank(), "the room is named: " + r.obj("room"));

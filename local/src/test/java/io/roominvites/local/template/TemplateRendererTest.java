@@ -106,6 +106,8 @@ class TemplateRendererTest {
         d.put("inviterName", "Olivia Owner");
         d.put("expiresAt", "2026-11-24T20:00:00Z");
         d.put("expiresAtText", "Tuesday, 24 November 2026 at 20:00 UTC");
+        d.put("startsAtLocalText", "Monday, November 23, 2026, 9:00 PM Central European Standard Time");
+        d.put("expiresAtLocalText", "Tuesday, November 24, 2026, 9:00 PM Central European Standard Time");
         d.put("inviteLink", "https://events.example.com/join#invite=eyJhbGciOiJFUzI1NiJ9.eyJpbnYiOiJ4In0.c2ln");
         return d;
     }
@@ -119,8 +121,8 @@ class TemplateRendererTest {
             assertTrue(part.contains("Olivia Owner"), part);
             assertTrue(part.contains("Speaker"), part);
             assertTrue(part.contains("Backchannel, Interactions, Q&A"), part);
-            assertTrue(part.contains("Monday, 23 November 2026 at 20:00 UTC"), part);
-            assertTrue(part.contains("Tuesday, 24 November 2026 at 20:00 UTC"), part);
+            assertTrue(part.contains("Monday, November 23, 2026, 9:00 PM Central European Standard Time"), part);
+            assertTrue(part.contains("Tuesday, November 24, 2026, 9:00 PM Central European Standard Time"), part);
             assertTrue(part.contains("https://events.example.com/join#invite=eyJhbGciOiJFUzI1NiJ9.eyJpbnYiOiJ4In0.c2ln"), part);
             assertFalse(part.contains("{{"), part);
         }

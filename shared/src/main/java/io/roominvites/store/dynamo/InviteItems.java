@@ -94,6 +94,9 @@ final class InviteItems {
             item.put("changedBy", s(inv.changedBy()));
         }
         putTime(item, "changedAt", inv.changedAt());
+        if (inv.locale() != null) {
+            item.put("locale", s(inv.locale()));
+        }
         Invite.EmailDelivery d = inv.emailDelivery();
         if (d != null) {
             if (d.messageId() != null) {
@@ -148,7 +151,7 @@ final class InviteItems {
                 instant(item, "promotedAt"), devices, (int) num(item, "maxDevices", 1),
                 (int) num(item, "failedEmailAttempts", 0), (int) num(item, "linkVersion", 1),
                 instant(item, "releasedAt"), (int) num(item, "entries", 0), delivery, num(item, "rev", 0),
-                str(item, "changedBy"), instant(item, "changedAt"));
+                str(item, "changedBy"), instant(item, "changedAt"), str(item, "locale"));
     }
 
     static AttributeValue attempts(java.util.List<Invite.Attempt> attempts) {

@@ -44,7 +44,7 @@ final class RoomItems {
                 instant(item, "endsAt"), bool(item, "chatAndCollaborationEnabled"), str(item, "owner"),
                 strings(item, "coOwners"), strings(item, "coEditors"), strings(item, "coPublishers"),
                 bool(item, "deleted"), num(item, "version", 0), instant(item, "updatedAt"),
-                Attr.numbers(item, "reminderMinutesBefore"));
+                Attr.numbers(item, "reminderMinutesBefore"), str(item, "timeZone"));
     }
 
     /**
@@ -67,6 +67,7 @@ final class RoomItems {
         values.put(":now", time(now));
         values.put(":v", n(version));
         values.put(":false", Attr.FALSE);
+        values.put(":tz", s(room.timeZone()));
         String reminders;
         if (room.reminderMinutesBefore() != null) {
             values.put(":reminders", Attr.numbers(room.reminderMinutesBefore()));
@@ -77,11 +78,11 @@ final class RoomItems {
         String update = "SET #type = :type, roomId = :roomId, title = :title, description = :description, "
                 + "startsAt = :startsAt, endsAt = :endsAt, chatAndCollaborationEnabled = :cc, #owner = :owner, "
                 + "coOwners = :coOwners, coEditors = :coEditors, coPublishers = :coPublishers, "
-                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v" + reminders;
+                + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), deleted = :false, version = :v, #tz = :tz" + reminders;
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(roomKey(room.roomId()))
                 .updateExpression(update)
                 .conditionExpression("attribute_not_exists(pk) OR deleted = :false")
-                .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner"))
+                .expressionAttributeNames(Map.of("#type", "type", "#owner", "owner", "#tz", "timeZone"))
                 .expressionAttributeValues(values)).build();
     }
 

@@ -40,6 +40,8 @@ final class SettingsItems {
         item.put("resendCooldownSeconds", Attr.n(s.sendLimits().resendCooldownSeconds()));
         item.put("reminderMinutesBefore", Attr.numbers(s.reminderMinutesBefore()));
         item.put("guestLinksPerRoom", Attr.n(s.guestLinksPerRoom()));
+        item.put("defaultLocale", s(s.defaultLocale()));
+        item.put("locales", Attr.list(s.locales()));
         return item;
     }
 
@@ -52,6 +54,7 @@ final class SettingsItems {
                         (int) num(item, "perRoomPerDay", SendLimits.DEFAULT_PER_ROOM_PER_DAY),
                         (int) num(item, "resendCooldownSeconds", SendLimits.DEFAULT_RESEND_COOLDOWN_SECONDS)),
                 Attr.numbers(item, "reminderMinutesBefore"),
-                (int) num(item, "guestLinksPerRoom", SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM));
+                (int) num(item, "guestLinksPerRoom", SiteSettings.DEFAULT_GUEST_LINKS_PER_ROOM), str(item, "defaultLocale"),
+                item.containsKey("locales") ? strings(item, "locales") : null);
     }
 }
