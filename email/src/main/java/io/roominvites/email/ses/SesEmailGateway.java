@@ -108,7 +108,7 @@ public final class SesEmailGateway implements EmailGateway {
             "MailFromDomainNotVerifiedException", "AccessDeniedException", "AccessDenied", "NotAuthorized",
             "UnrecognizedClientException", "InvalidSignatureException");
 
-    private final SesV2Client ses;
+    private final java.util.function.Supplier<SesV2Client> ses;
     private final String from;
     private final String configurationSet;
     private final Duration templateCacheAge;
@@ -127,6 +127,12 @@ public final class SesEmailGateway implements EmailGateway {
     }
 
     public SesEmailGateway(SesV2Client ses, String from, String configurationSet, Duration templateCacheAge, Clock clock) {
+        this(() -> ses, from, configurationSet, templateCacheAge, clock);
+    }
+
+    /** @param ses the client, given when first needed (it may still be building: {@link #fromConfig}) */
+    private SesEmailGateway(java.util.function.Supplier<SesV2Client> ses, String from, String configurationSet,
+                            Duration templateCacheAge, Clock clock) {
         this.ses = ses;
         this.from = from;
         this.configurationSet = configurationSet == null || configurationSet.isBlank() ? null : configurationSet;
@@ -144,7 +150,22 @@ public final class SesEmailGateway implements EmailGateway {
         String set = config.raw(Config.EMAIL_CONFIGURATION_SET);
         int age = config.integer(Config.EMAIL_TEMPLATE_CACHE_SECONDS, 60, 0, 3600);
         config.validate();
-        return new SesEmailGateway(clientBuilder().build(), from, set, Duration.ofSeconds(age), Clock.systemUTC());
+        // the SDK client builds on a second thread while the function's init goes on (its DynamoDB client, its keys):
+        // the first use waits for it
+        java.util.concurrent.FutureTask<SesV2Client> client = new java.util.concurrent.FutureTask<>(() -> clientBuilder().build());
+        Thread.ofPlatform().name("init-ses-client").daemon().start(client);
+        return new SesEmailGateway(() -> join(client), from, set, Duration.ofSeconds(age), Clock.systemUTC());
+    }
+
+    private static SesV2Client join(java.util.concurrent.FutureTask<SesV2Client> client) {
+        try {
+            return client.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the SES client");
+        }
     }
 
     /**
@@ -197,7 +218,7 @@ public final class SesEmailGateway implements EmailGateway {
         if (c != null && now.isBefore(c.until)) {
             return c.exists;
         }
-        Lookup found = lookup(ses, templateName);
+        Lookup found = lookup(ses.get(), templateName);
         if (found == Lookup.UNKNOWN) {
             // SES is throttling or unreachable: keep the last answer for a moment; with none, offer sending,
             // so that a create still keeps the invite and reports the failed send instead of refusing
@@ -255,7 +276,7 @@ public final class SesEmailGateway implements EmailGateway {
                     .rawContent(software.amazon.awssdk.core.SdkBytes.fromByteArray(a.content())).build());
         }
         try {
-            SendEmailResponse r = ses.sendEmail(b -> {
+            SendEmailResponse r = ses.get().sendEmail(b -> {
                 b.fromEmailAddress(from)
                         .destination(d -> d.toAddresses(to))
                         .content(c -> c.template(t -> {
@@ -277,7 +298,7 @@ public final class SesEmailGateway implements EmailGateway {
             DeliveryFailure failure = classify(e);
             if (e instanceof SdkServiceException s && (s.statusCode() == 404 || s.statusCode() == 400)) {
                 // a template deleted after the settings were saved shows up here: ask SES, and stop offering it
-                Lookup found = lookup(ses, templateName);
+                Lookup found = lookup(ses.get(), templateName);
                 if (found == Lookup.MISSING) {
                     failure = DeliveryFailure.TEMPLATE_MISSING;
                     templates.put(templateName, new Cached(false, clock.instant().plus(templateCacheAge)));
