@@ -24,8 +24,12 @@ import java.net.URI;
  * the suite does (about 3x slower a seed).
  */
 final class SimInfra implements AutoCloseable {
-    /** DynamoDB Local keeps a deleted table's stream in its metadata and reads it on every write: a fresh one now and then. */
-    static final int TABLES_PER_SERVER = 20;
+    /**
+     * DynamoDB Local keeps a deleted table's stream in its metadata and reads it on every write: a fresh one for every
+     * seed (measured over seeds 400-411 on one worker: 24 s with a fresh one a seed, 33 s every 5th seed, 65 s every
+     * 20th; starting an embedded one costs less than the metadata it saves). {@code -Dsim.tablesPerServer=N} to compare.
+     */
+    static final int TABLES_PER_SERVER = Integer.getInteger("sim.tablesPerServer", 1);
     static final boolean HTTP = "http".equals(System.getProperty("sim.transport"));
     /** One identity provider key for every seed (a new RSA key per seed took a sixth of a seed's time). */
     final com.nimbusds.jose.jwk.RSAKey identityKey = io.roominvites.tokens.LocalIdentityProvider.newKey();
