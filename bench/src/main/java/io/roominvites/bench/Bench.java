@@ -176,7 +176,7 @@ public final class Bench {
         }
         // ---- 0b. a guest link for a crowd: its counters' hottest partition and the exact count (its own table)
         if (!skipped("guest-crowd")) {
-            System.out.println(GuestCrowd.run(dynamoEndpoint, quick, root, Bench::log));
+            System.out.println(GuestCrowd.run(dynamoEndpoint, quick, root, Bench::log, "`scripts/bench.sh`"));
         }
         if (only.equals(List.of("guest-crowd"))) {
             return;

@@ -49,12 +49,14 @@ final class GuestCrowd {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         boolean quick = args.length > 1 && args[1].equals("quick");
         try (io.roominvites.local.DynamoDbLocalServer server = io.roominvites.local.DynamoDbLocalServer.launch()) {
-            System.out.println(run(URI.create("http://127.0.0.1:" + server.port()), quick, root, System.err::println));
+            System.out.println(run(URI.create("http://127.0.0.1:" + server.port()), quick, root, System.err::println,
+                    "its `main` on the local module's classpath"));
         }
         System.exit(0);
     }
 
-    static String run(URI endpoint, boolean quick, Path root, Consumer<String> log) throws Exception {
+    /** {@code how}: how this run was started, for the report ("`scripts/bench.sh`", "its `main` ..."). */
+    static String run(URI endpoint, boolean quick, Path root, Consumer<String> log, String how) throws Exception {
         Capacity.Recorder recorder = new Capacity.Recorder();
         LocalServices.Options o = new LocalServices.Options();
         o.dynamoEndpoint = endpoint;
@@ -65,7 +67,7 @@ final class GuestCrowd {
         int guests = quick ? 1_000 : 5_000;
         int maxUses = quick ? 900 : 4_500;
         try (LocalServices services = LocalServices.start(o)) {
-            String md = measure(services, recorder, guests, maxUses, log);
+            String md = measure(services, recorder, guests, maxUses, log, how);
             if (!quick) {
                 Path out = root.resolve("bench/results/guest-link-crowd.md");
                 Files.writeString(out, md);
@@ -100,7 +102,7 @@ final class GuestCrowd {
     }
 
     private static String measure(LocalServices services, Capacity.Recorder recorder, int guests, int maxUses,
-                                  Consumer<String> log) throws Exception {
+                                  Consumer<String> log, String how) throws Exception {
         String admin = services.identityProvider().mint("admin@example.com", "Site", "Admin", true, Duration.ofHours(6));
         String owner = services.identityProvider().mint(Capacity.OWNER, "Olive", "Owner", false, Duration.ofHours(6));
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -174,10 +176,10 @@ final class GuestCrowd {
         double[] totals = recorder.byLabel.getOrDefault("crowd", new double[3]);
         StringBuilder md = new StringBuilder();
         md.append("# A guest link for a crowd\n\n");
-        md.append("Produced by the benchmark's \"guest-crowd\" part (`bench/.../GuestCrowd.java`: `BENCH_ONLY=guest-crowd "
-                + "scripts/bench.sh`, or its `main` on the local module's classpath, as here, where the bench module's CRT "
-                + "HTTP client was not in the offline Maven repository) on ")
-                .append(LocalDate.now()).append(", 2 cores shared with another build, DynamoDB Local in server mode on "
+        md.append("Produced by the benchmark's \"guest-crowd\" part (`bench/.../GuestCrowd.java`, run by ").append(how)
+                .append("; alone: `BENCH_ONLY=guest-crowd scripts/bench.sh`) on ")
+                .append(LocalDate.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, DynamoDB Local in server mode on "
                         + "loopback, the service through its router (16 clients). DynamoDB Local enforces no partition "
                         + "limit, so the capacity interceptor of the capacity part attributes every write to its "
                         + "partition with DynamoDB's rules: 2 WCU per started KB in a transaction, every try counted "

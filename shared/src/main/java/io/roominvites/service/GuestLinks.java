@@ -147,9 +147,14 @@ public final class GuestLinks {
 
     // ------------------------------------------------------------------ guests
 
-    /** The link a guest token names, with its room: LINK_INVALID when the token is not a guest link of ours. */
+    /**
+     * The link a guest token names, with its room: LINK_INVALID when the token is not a guest link of ours; a link
+     * whose items are gone answers ROOM_DELETED in a deleted room, LINK_EXPIRED past the expiry its token carries (TTL
+     * removes a link's items only after it expired), else LINK_INVALID.
+     */
     Resolved resolve(String token) {
-        String ref = links.verifyGuest(token);
+        LinkTokens.GuestRef guest = links.verifyGuest(token);
+        String ref = guest.ref();
         int sep = ref.indexOf(InviteeEntry.InviteRef.SEPARATOR);
         if (sep <= 0 || sep == ref.length() - 1) {
             throw new InviteException(ErrorCode.LINK_INVALID);
@@ -161,7 +166,7 @@ public final class GuestLinks {
             if (room.isPresent() && room.get().deleted()) {
                 throw new InviteException(ErrorCode.ROOM_DELETED);
             }
-            throw new InviteException(ErrorCode.LINK_INVALID);
+            throw new InviteException(clock.instant().isBefore(guest.expiresAt()) ? ErrorCode.LINK_INVALID : ErrorCode.LINK_EXPIRED);
         }
         return new Resolved(link, room.orElse(null));
     }

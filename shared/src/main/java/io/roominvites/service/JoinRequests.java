@@ -134,7 +134,7 @@ public final class JoinRequests {
             roomId = ref.roomId();
             inviteId = ref.inviteId();
         } catch (InviteException notAnInviteLink) {
-            String ref = links.verifyGuest(token);
+            String ref = links.verifyGuest(token).ref();
             int sep = ref.indexOf(InviteeEntry.InviteRef.SEPARATOR);
             if (sep <= 0) {
                 throw new InviteException(ErrorCode.LINK_INVALID);

@@ -87,13 +87,21 @@ public final class LinkTokens {
      * issuer (not its expiry: the guest link's stored expiry decides). LINK_INVALID for any problem, an invite link's
      * token included.
      */
-    public String verifyGuest(String token) {
+    public GuestRef verifyGuest(String token) {
         JWTClaimsSet claims = Jws.verifyOwn(token, MAX_LENGTH, JWSAlgorithm.HS256, ring::linkVerifier, GUEST_TYPE);
         if (claims == null || !issuer.equals(claims.getIssuer())
-                || !(claims.getClaim(GUEST_CLAIM) instanceof String ref) || ref.isBlank()) {
+                || !(claims.getClaim(GUEST_CLAIM) instanceof String ref) || ref.isBlank()
+                || claims.getExpirationTime() == null) {
             throw invalid();
         }
-        return ref;
+        return new GuestRef(ref, claims.getExpirationTime().toInstant());
+    }
+
+    /**
+     * What a verified guest link token names: {@code roomId:guestLinkId}, and the link's expiry when it was issued (a
+     * guest link's expiry never moves: once the item is gone, this still tells an expired link from a wrong one).
+     */
+    public record GuestRef(String ref, Instant expiresAt) {
     }
 
     /** The access codes of links, under the same ring (a code works while a link of the same key would). */

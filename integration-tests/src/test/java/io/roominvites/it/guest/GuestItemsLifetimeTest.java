@@ -70,5 +70,11 @@ class GuestItemsLifetimeTest extends ServiceTest {
         // past the retirement date: TTL removed every one of them
         service.advance(Duration.ofDays(1).plusMinutes(10));
         assertEquals(Set.of(), kindsOf(room));
+        // the link, gone with its room, still says what happened to it (as a retired room's invite links do), to a
+        // guest who held a use and to a new one
+        service.call("POST", "/guest/preview", null, Map.of("token", token, "deviceId", "kept-device-1"))
+                .expectError(410, "LINK_EXPIRED");
+        service.call("POST", "/guest/redeem", null, Map.of("token", token, "deviceId", "kept-device-2",
+                "firstName", "Kim", "lastName", "Late")).expectError(410, "LINK_EXPIRED");
     }
 }
