@@ -90,7 +90,8 @@ public final class BulkInvites {
         String hash = fingerprint(rows, sendEmail);
         BatchRecord key = idempotencyKey == null ? null
                 : new BatchRecord(caller.subject() + "|" + roomId, idempotencyKey, hash, roomId, now, null, false);
-        InviteStore.BulkContext context = store.loadForBulk(roomId, key);
+        InviteStore.BulkContext context = InviteService.beforeKeyKnown(() -> store.loadForBulk(roomId, key), key != null,
+                "created some of these invitations", "it carries out the same batch and creates no invitation twice");
         Room room = InviteService.requireManagedRoom(caller, context.room());
         if (context.earlier() != null) {
             return follow(context.earlier(), key, rows, room, caller, sendEmail);
