@@ -90,7 +90,7 @@ public final class BulkInvites {
         String hash = fingerprint(rows, sendEmail);
         BatchRecord key = idempotencyKey == null ? null
                 : new BatchRecord(caller.subject() + "|" + roomId, idempotencyKey, hash, roomId, now, null, false);
-        InviteStore.BulkContext context = InviteService.beforeKeyKnown(() -> store.loadForBulk(roomId, key), key != null,
+        InviteStore.BulkContext context = KeyedAnswers.beforeKeyKnown(() -> store.loadForBulk(roomId, key), key != null,
                 "created some of these invitations", "it carries out the same batch and creates no invitation twice");
         Room room = InviteService.requireManagedRoom(caller, context.room());
         if (context.earlier() != null) {

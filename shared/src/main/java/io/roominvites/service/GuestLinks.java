@@ -154,14 +154,8 @@ public final class GuestLinks {
      */
     Resolved resolve(String token) {
         LinkTokens.GuestRef guest = links.verifyGuest(token);
-        String ref = guest.ref();
-        int sep = ref.indexOf(InviteeEntry.InviteRef.SEPARATOR);
-        if (sep <= 0 || sep == ref.length() - 1) {
-            throw new InviteException(ErrorCode.LINK_INVALID);
-        }
-        String roomId = ref.substring(0, sep);
-        Optional<Room> room = store.findRoom(roomId);
-        GuestLink link = store.findGuestLink(roomId, ref.substring(sep + 1)).orElse(null);
+        Optional<Room> room = store.findRoom(guest.roomId());
+        GuestLink link = store.findGuestLink(guest.roomId(), guest.guestLinkId()).orElse(null);
         if (link == null) {
             if (room.isPresent() && room.get().deleted()) {
                 throw new InviteException(ErrorCode.ROOM_DELETED);

@@ -125,7 +125,7 @@ public final class InviteService {
         }
         List<String> ledgerKeys = limiter.keys(caller, roomId);
         IdempotencyRecord keyRead = key;
-        InviteStore.CreateContext context = beforeKeyKnown(() -> store.loadForCreate(roomId, keyRead, ledgerKeys),
+        InviteStore.CreateContext context = KeyedAnswers.beforeKeyKnown(() -> store.loadForCreate(roomId, keyRead, ledgerKeys),
                 key != null, "created this invitation", "it answers that invitation if there is one, else creates it");
         Room room = requireManagedRoom(caller, context.room());
         if (context.earlierUse() != null) {
@@ -255,46 +255,14 @@ public final class InviteService {
         }
     }
 
-    /**
-     * Runs the read a keyed request makes before it knows whether its Idempotency-Key was used. Should that read fail,
-     * this request has changed nothing, but an earlier one with the same key may have: the 503 says so, not "Nothing was
-     * changed" (the seeded simulation's seed 147: a keyed create's transaction landed but its answer timed out, and the
-     * retry's first read timed out too).
-     */
-    static <T> T beforeKeyKnown(java.util.function.Supplier<T> read, boolean keyed, String earlierMayHave, String retry) {
-        try {
-            return read.get();
-        } catch (InviteException e) {
-            if (!keyed || e.code() != ErrorCode.SERVICE_UNAVAILABLE
-                    || !ErrorCode.SERVICE_UNAVAILABLE.defaultMessage().equals(e.getMessage())) {
-                throw e;
-            }
-            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE, "This Idempotency-Key could not be checked just now:"
-                    + " an earlier request with it may have " + earlierMayHave + ". Try again in a few seconds with the same"
-                    + " key: " + retry + ".");
-        }
-    }
-
     private CreatedInvite replay(IdempotencyRecord earlier, IdempotencyRecord now) {
         if (!earlier.requestHash().equals(now.requestHash()) || !earlier.roomId().equals(now.roomId())) {
             throw new InviteException(ErrorCode.IDEMPOTENCY_CONFLICT);
         }
-        Invite invite;
-        SiteSettings s;
-        try {
-            invite = store.findInvite(earlier.roomId(), earlier.inviteId())
-                    .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND,
-                            "The invitation created with this Idempotency-Key no longer exists. Use a new key."));
-            s = settings.get();
-        } catch (InviteException e) {
-            if (e.code() != ErrorCode.SERVICE_UNAVAILABLE) {
-                throw e;
-            }
-            // not "nothing was changed": an earlier request with this key did create the invitation (the seeded
-            // simulation's seed 239: the create's answer was lost, its retry could not read what it had made)
-            throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE, "This Idempotency-Key already created an invitation,"
-                    + " but it could not be read just now. Try again in a few seconds with the same key: it answers that invitation.");
-        }
+        Invite invite = KeyedAnswers.afterKeyFound(() -> store.findInvite(earlier.roomId(), earlier.inviteId())
+                .orElseThrow(() -> new InviteException(ErrorCode.INVITE_NOT_FOUND,
+                        "The invitation created with this Idempotency-Key no longer exists. Use a new key.")));
+        SiteSettings s = KeyedAnswers.afterKeyFound(settings::get);
         return new CreatedInvite(invite, link(s, invite, clock.instant()),
                 invite.emailDelivery() == null ? EmailStatus.NOT_REQUESTED : EmailStatus.of(invite.emailDelivery().status()), true);
     }

@@ -134,13 +134,9 @@ public final class JoinRequests {
             roomId = ref.roomId();
             inviteId = ref.inviteId();
         } catch (InviteException notAnInviteLink) {
-            String ref = links.verifyGuest(token).ref();
-            int sep = ref.indexOf(InviteeEntry.InviteRef.SEPARATOR);
-            if (sep <= 0) {
-                throw new InviteException(ErrorCode.LINK_INVALID);
-            }
-            roomId = ref.substring(0, sep);
-            guestLinkId = ref.substring(sep + 1);
+            LinkTokens.GuestRef guest = links.verifyGuest(token);
+            roomId = guest.roomId();
+            guestLinkId = guest.guestLinkId();
         }
         JoinRequest r = store.findJoinRequest(roomId, joinRequestId).orElse(null);
         if (r == null || !(java.util.Objects.equals(inviteId, r.inviteId()) && java.util.Objects.equals(guestLinkId, r.guestLinkId()))) {

@@ -94,14 +94,18 @@ public final class LinkTokens {
                 || claims.getExpirationTime() == null) {
             throw invalid();
         }
-        return new GuestRef(ref, claims.getExpirationTime().toInstant());
+        int sep = ref.indexOf(':');
+        if (sep <= 0 || sep == ref.length() - 1) {
+            throw invalid();
+        }
+        return new GuestRef(ref.substring(0, sep), ref.substring(sep + 1), claims.getExpirationTime().toInstant());
     }
 
     /**
-     * What a verified guest link token names: {@code roomId:guestLinkId}, and the link's expiry when it was issued (a
-     * guest link's expiry never moves: once the item is gone, this still tells an expired link from a wrong one).
+     * What a verified guest link token names (its {@code roomId:guestLinkId}), and the link's expiry when it was issued
+     * (a guest link's expiry never moves: once the item is gone, this still tells an expired link from a wrong one).
      */
-    public record GuestRef(String ref, Instant expiresAt) {
+    public record GuestRef(String roomId, String guestLinkId, Instant expiresAt) {
     }
 
     /** The access codes of links, under the same ring (a code works while a link of the same key would). */
