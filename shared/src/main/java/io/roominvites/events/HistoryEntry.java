@@ -17,9 +17,13 @@ public record HistoryEntry(EventType type, Instant at, String actor, Map<String,
     /** What a history entry's details may hold that tells of the invitee: their masked email, a provider's reason. */
     public static final java.util.Set<String> PERSONAL = java.util.Set.of("invitee", "reason");
 
-    /** True when an entry of this type names the invitee as its actor (their own entry or re-entry). */
+    /**
+     * True when an entry of this type names the invitee as its actor (their own entry or re-entry), or the person who
+     * asked to be let in with the invite's refused link (a request to join).
+     */
     public static boolean actorIsInvitee(EventType type) {
-        return type == EventType.INVITE_REDEEMED || type == EventType.INVITE_REENTERED;
+        return type == EventType.INVITE_REDEEMED || type == EventType.INVITE_REENTERED
+                || type == EventType.JOIN_REQUESTED;
     }
 
     /**

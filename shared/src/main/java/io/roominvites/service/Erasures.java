@@ -9,7 +9,9 @@ import io.roominvites.domain.InviteException;
 import io.roominvites.logging.Log;
 import io.roominvites.store.ErasureStore.Holder;
 import io.roominvites.store.ErasureStore.HolderPage;
+import io.roominvites.store.ErasureStore.GuestUseHolder;
 import io.roominvites.store.ErasureStore.InviteHolder;
+import io.roominvites.store.ErasureStore.JoinRequestHolder;
 import io.roominvites.store.ErasureStore.KeyRecordHolder;
 import io.roominvites.store.InviteRecords.Replaced;
 import io.roominvites.store.InviteStore;
@@ -26,9 +28,11 @@ import java.util.Map;
 /**
  * Erasure of one person's data at their request (a site administrator asks for it): every invite of that email in
  * every room, found through the store's erasure-key index (no scan), is revoked where active and loses its email and
- * names, its history loses the invitee's masked email and what the email provider said; the directory entry and the
- * single creates' Idempotency-Key records that named those invites are deleted. The stream then tells one
- * {@code Invitee Erased} event per invite, with no email in it.
+ * names, its history loses the invitee's masked email and what the email provider said; the directory entry, the
+ * single creates' Idempotency-Key records that named those invites and the requests to join made with the address
+ * (pending or answered) are deleted; a guest who entered a guest link with the address keeps the use (the link's count
+ * stays exact) without the name they typed. The stream then tells one {@code Invitee Erased} event per invite, with no
+ * email in it.
  *
  * <p>The request only starts it (the directory entry, the erasure's record, a job on the queue) and answers 202; the
  * job runs off the request path, from the queue, and each step is idempotent: a history scrubbed again changes
@@ -99,7 +103,12 @@ public final class Erasures {
         return store.findErasure(erasureId).orElseThrow(() -> new InviteException(ErrorCode.ERASURE_NOT_FOUND));
     }
 
-    /** What one run of the job did. */
+    /**
+     * What one run of the job did.
+     *
+     * @param recordsDeleted the other holders it cleared: Idempotency-Key records and requests to join deleted, guests'
+     *                       uses stripped of what the guest typed
+     */
     public record Run(int invitesErased, int recordsDeleted, boolean finished) {
     }
 
@@ -127,6 +136,16 @@ public final class Erasures {
                         store.deleteKeyRecord(k);
                         deleted++;
                         changed = true;
+                    } else if (h instanceof JoinRequestHolder j) {
+                        if (store.deleteJoinRequest(j)) {
+                            deleted++;
+                            changed = true;
+                        }
+                    } else if (h instanceof GuestUseHolder g) {
+                        if (store.scrubGuestUse(g)) {
+                            deleted++;
+                            changed = true;
+                        }
                     } else if (h instanceof InviteHolder i) {
                         byRoom.computeIfAbsent(i.roomId(), r -> new ArrayList<>()).add(i.inviteId());
                     }

@@ -135,6 +135,10 @@ public final class EventRelay {
                 }
             }
             try {
+                if (change instanceof StoredChange.JoinRequestErased j && j.before().inviteId() != null) {
+                    // the request's own entry was relayed before its removal (one item's changes stay in order)
+                    store.scrubJoinRequestHistory(j.before().roomId(), j.before().inviteId(), j.before().joinRequestId());
+                }
                 for (LifecycleEvent e : events) {
                     if (e.type() == io.roominvites.events.EventType.INVITEE_ERASED) {
                         // every earlier change of this invite was relayed before this one (a stream keeps an item's

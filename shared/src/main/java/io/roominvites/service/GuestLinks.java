@@ -222,7 +222,8 @@ public final class GuestLinks {
             throw refusal(code, r.room());
         }
         if (!holds) {
-            takeUse(link, new GuestLinkStore.GuestUse(deviceId, firstName, lastName, Emails.mask(email), now),
+            takeUse(link, new GuestLinkStore.GuestUse(deviceId, firstName, lastName, Emails.mask(email),
+                    email == null ? null : Emails.erasureKey(email), now),
                     Lifetimes.roomRetiresAt(r.room().endsAt(), now));
         }
         return grant(link, r.room(), deviceId, firstName, lastName, email, now);

@@ -22,7 +22,10 @@ public interface ErasureStore {
 
     Optional<Erasure> findErasure(String erasureId);
 
-    /** Something that holds the address: an invite, or the record of a single create's Idempotency-Key. */
+    /**
+     * Something that holds the address: an invite, the record of a single create's Idempotency-Key, a request to join
+     * made with it, or a guest's use of a guest link entered with it.
+     */
     sealed interface Holder {
     }
 
@@ -31,6 +34,14 @@ public interface ErasureStore {
 
     /** An Idempotency-Key's record (its reference is the store's own). */
     record KeyRecordHolder(String ref) implements Holder {
+    }
+
+    /** A request to join made with the address (v3). */
+    record JoinRequestHolder(String roomId, String joinRequestId) implements Holder {
+    }
+
+    /** A guest's use of a guest link, entered with the address (v3; its reference is the store's own). */
+    record GuestUseHolder(String ref) implements Holder {
     }
 
     /**
@@ -56,8 +67,27 @@ public interface ErasureStore {
     /** Rewrites the invite's history entries without personal data ({@link io.roominvites.events.HistoryEntry#withoutPersonalData}); answers how many changed. */
     int scrubHistory(String roomId, String inviteId);
 
+    /**
+     * Rewrites the entries a request to join added to its invite's history without the requester (the entry's actor);
+     * answers how many changed.
+     */
+    int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId);
+
     /** Deletes an Idempotency-Key's record that held the address (gone already: nothing to do). */
     void deleteKeyRecord(KeyRecordHolder record);
+
+    /**
+     * Deletes a request to join and, while it is PENDING, its room's marker of a pending request of that address, in
+     * one transaction (the request holds the address, the name and the message the requester typed; a request is
+     * data the person gave, not a record the room needs). Answers whether this call deleted it (gone already: false).
+     */
+    boolean deleteJoinRequest(JoinRequestHolder request);
+
+    /**
+     * Removes the name the guest typed and their masked address from a guest's use, which stays (it is the device's
+     * claim of one of the link's uses, so {@code maxUses} stays exact). Answers whether this call changed it.
+     */
+    boolean scrubGuestUse(GuestUseHolder use);
 
     /** Marks {@code erasure} DONE at {@code finishedAt} (forgetting its erasure key), so another may start. */
     void finishErasure(Erasure erasure, Instant finishedAt);

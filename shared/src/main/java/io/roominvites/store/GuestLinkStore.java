@@ -45,8 +45,11 @@ public interface GuestLinkStore {
      */
     UseOutcome takeUse(GuestLink link, int shard, GuestUse use, Instant keepUntil);
 
-    /** Who used a guest link: the device and what the guest typed (the email only masked). */
-    record GuestUse(String deviceId, String firstName, String lastName, String emailMasked, Instant at) {
+    /**
+     * Who used a guest link: the device and what the guest typed (the email only masked, and its erasure key, by which
+     * an erasure of that address finds the use; both null when the guest gave no email).
+     */
+    record GuestUse(String deviceId, String firstName, String lastName, String emailMasked, String emailKey, Instant at) {
     }
 
     enum UseOutcome {

@@ -47,4 +47,11 @@ public sealed interface StoredChange {
     record JoinRequestWritten(io.roominvites.domain.JoinRequest before, io.roominvites.domain.JoinRequest after)
             implements StoredChange {
     }
+
+    /**
+     * A request to join deleted by an erasure of its email (not by TTL): the history entry it added to its invite
+     * names the requester, and goes without that name.
+     */
+    record JoinRequestErased(io.roominvites.domain.JoinRequest before) implements StoredChange {
+    }
 }

@@ -20,14 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An erasure on DynamoDB Local that crashes right after one of its store steps has done its work (the first time
  * that step runs), then is resumed as in AWS: the same request again when the request crashed, the queue's
  * redelivery when the job did. It ends as an erasure without a crash ends: every invite erased and counted once, the
- * directory entry and the key's record gone, nothing left that holds the address.
+ * directory entry, the key's record and the request to join gone, the guest's use without a name, nothing left that
+ * holds the address.
  */
 class ErasureCrashTest {
     private static final String PERSON = "crash.case@example.net";
 
     @ParameterizedTest
     @ValueSource(strings = {"removeUser", "startErasure", "holders", "findInvites", "scrubHistory", "eraseInvite",
-            "deleteKeyRecord", "finishErasure"})
+            "deleteKeyRecord", "deleteJoinRequest", "scrubGuestUse", "finishErasure"})
     void aCrashAfterAStepIsResumedToTheSameEnd(String step) throws Exception {
         CrashingStore crash = new CrashingStore(step, 1);
         try (Service service = new Service(EmulatorBackend.shared(), EmailGateway.NONE, o -> o.storeDecorator = crash::wrap)) {
@@ -45,6 +46,14 @@ class ErasureCrashTest {
                     .expect(200);
             service.call("PUT", "/admin/users/" + PERSON, service.adminToken(), Map.of("firstName", "Crash", "lastName", "Case"))
                     .expect(200);
+            // a request to join (the redeemed link tried on another device) and a guest's use entered with the address
+            service.redeem(redeemed.token(), "phone-0002", PERSON).expectError(409, "LINK_ALREADY_USED");
+            service.call("POST", "/invites/join-requests", null, Map.of("token", redeemed.token(), "email", PERSON))
+                    .expect(202);
+            String guestLink = String.valueOf(service.call("POST", "/rooms/" + rooms.get(0) + "/guest-links",
+                    service.token(Service.OWNER), Map.of("label", "Walk-ins")).expect(201).json().get("link"));
+            service.call("POST", "/guest/redeem", null, Map.of("token", guestLink.replaceFirst("^.*#guest=", ""),
+                    "deviceId", "guest-device-01", "firstName", "Crash", "lastName", "Guest", "email", PERSON)).expect(200);
 
             crash.arm();
             Service.Response first = service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", PERSON));

@@ -135,6 +135,13 @@ class ErasureEndToEndTest {
         return out;
     }
 
+    /** The items of {@code room}'s requests to join and its pending-request markers, as text. */
+    private List<String> joinItems(String room) {
+        String lower = room.toLowerCase(Locale.ROOT);
+        return scanTable().stream().filter(i -> i.contains("pk=attributevalue(s=joinreq#" + lower + ")")
+                || i.contains("pk=attributevalue(s=joinpend#" + lower + "#")).toList();
+    }
+
     private Map<String, Object> erasure(String id) {
         return service.call("GET", "/admin/erasures/" + id, service.adminToken(), null).expect(200).json();
     }
@@ -168,12 +175,39 @@ class ErasureEndToEndTest {
         }
         service.call("PUT", "/admin/users/" + ADDRESS, service.adminToken(), Map.of("firstName", "Zed", "lastName", "Person"))
                 .expect(200);
+        // the person's link used on another device: they ask to be let in, with a message naming them (PENDING)
+        Service.Response used = service.call("POST", "/invites/redeem", null, Map.of("token", linkToken(redeemed),
+                "deviceId", "phone-0002", "email", ADDRESS));
+        assertEquals(409, used.status(), used.body());
+        Map<String, Object> ask = new LinkedHashMap<>();
+        ask.put("token", linkToken(redeemed));
+        ask.put("email", PERSON);
+        ask.put("message", "Zed.Person here, my laptop broke: please let me in.");
+        String joinRequest = String.valueOf(service.call("POST", "/invites/join-requests", null, ask).expect(202).json()
+                .get("joinRequestId"));
+        // and with a colleague's link, used on the colleague's laptop, they ask in another room
+        Service.Response colleague = create(c, "ann.colleague@example.org", false, Map.of());
+        service.call("POST", "/invites/redeem", null, Map.of("token", linkToken(colleague), "deviceId", "ann-laptop-01",
+                "email", "ann.colleague@example.org")).expect(200);
+        Map<String, Object> askAgain = new LinkedHashMap<>(ask);
+        askAgain.put("token", linkToken(colleague));
+        service.call("POST", "/invites/join-requests", null, askAgain).expect(202);
+        awaitEvent(List.of(inviteId(colleague)), EventType.JOIN_REQUESTED);
+        // and they enter a guest link with the address, typing a name found nowhere else
+        Service.Response guestLink = service.call("POST", "/rooms/" + a + "/guest-links", owner(),
+                Map.of("label", "Open house", "maxUses", 5)).expect(201);
+        String guestToken = String.valueOf(guestLink.json().get("link")).replaceFirst("^.*#guest=", "");
+        Map<String, Object> guest = new LinkedHashMap<>(Map.of("token", guestToken, "deviceId", "guest-device-01",
+                "firstName", "Zoltan", "lastName", "Quuxley", "email", PERSON));
+        service.call("POST", "/guest/redeem", null, guest).expect(200);
         List<String> persons = List.of(inviteId(emailed), inviteId(failed), inviteId(redeemed), inviteId(revoked), bulkId);
         awaitEvent(persons, EventType.INVITE_CREATED);
         awaitEvent(List.of(inviteId(redeemed)), EventType.INVITE_REDEEMED);
         String masked = Emails.mask(ADDRESS).toLowerCase(Locale.ROOT);
         assertTrue(scanTable().stream().anyMatch(i -> i.contains(ADDRESS)), "the seeding stored the address");
         assertTrue(scanTable().stream().anyMatch(i -> i.contains(masked)), "and its masked form (history)");
+        assertTrue(scanTable().stream().anyMatch(i -> i.contains("zoltan")), "and the name the guest typed");
+        assertEquals(2, joinItems(b).size(), "a pending request and its marker: " + joinItems(b));
 
         Service.Response started = service.call("POST", "/admin/erasures", service.adminToken(), Map.of("email", PERSON))
                 .expect(202);
@@ -186,6 +220,12 @@ class ErasureEndToEndTest {
         assertEquals(5L, done.get("invitesErased"));
         assertEquals(3L, done.get("roomsTouched"));
         awaitEvent(persons, EventType.INVITEE_ERASED);
+        // the request's removal reaches the stream consumer too, which takes the requester out of the colleague's history
+        long until = System.currentTimeMillis() + 20_000;
+        while (history(c, inviteId(colleague)).get(2).get("actor") != null) {
+            assertTrue(System.currentTimeMillis() < until, "the colleague's history still names the requester");
+            Thread.sleep(20);
+        }
 
         // nothing with the address, whole or masked, anywhere in the table
         for (String item : scanTable()) {
@@ -195,6 +235,23 @@ class ErasureEndToEndTest {
         }
         // another person's invite is untouched
         assertTrue(scanTable().stream().anyMatch(i -> i.contains(OTHER)));
+        // the request to join is gone, with its room's marker of a pending request (a hash of the address)
+        assertFalse(scanTable().stream().anyMatch(i -> i.contains("zoltan") || i.contains("quuxley")), "the guest's name");
+        assertEquals(List.of(), joinItems(b), "no request to join and no pending marker is left");
+        assertEquals(List.of(), service.call("GET", "/rooms/" + b + "/join-requests", owner(), null).expect(200)
+                .list("joinRequests"));
+        service.call("POST", "/rooms/" + b + "/join-requests/" + joinRequest + "/admit", owner(), null)
+                .expectError(404, "JOIN_REQUEST_NOT_FOUND");
+        // the guest keeps the use they took (the link's count stays exact): the same device enters again, none taken
+        Map<String, Object> listedLink = service.call("GET", "/rooms/" + a + "/guest-links", owner(), null).expect(200)
+                .list("guestLinks").getFirst();
+        assertEquals(4L, ((Number) listedLink.get("usesLeft")).longValue(), listedLink.toString());
+        guest.remove("email");
+        guest.put("firstName", "Guest");
+        guest.put("lastName", "Again");
+        service.call("POST", "/guest/redeem", null, guest).expect(200);
+        assertEquals(4L, ((Number) service.call("GET", "/rooms/" + a + "/guest-links", owner(), null).expect(200)
+                .list("guestLinks").getFirst().get("usesLeft")).longValue());
 
         for (Service.Response r : List.of(emailed, failed, redeemed, revoked)) {
             Service.Response preview = service.call("POST", "/invites/preview", null, Map.of("token", linkToken(r),
@@ -216,9 +273,16 @@ class ErasureEndToEndTest {
         }
         // the history keeps what happened and when, and no one's personal data but the manager's
         List<Map<String, Object>> history = history(b, inviteId(redeemed));
-        assertEquals(List.of("Invite Created", "Invite Redeemed", "Invite Revoked", "Invitee Erased"),
+        assertEquals(List.of("Invite Created", "Invite Redeemed", "Join Requested", "Invite Revoked", "Invitee Erased"),
                 history.stream().map(e -> e.get("type")).toList());
         assertNull(history.get(1).get("actor"), "the invitee's own entry names no one: " + history);
+        assertNull(history.get(2).get("actor"), "nor their request to join: " + history);
+        // the colleague's invite is theirs and stays whole; the request the person made with its link names no one
+        List<Map<String, Object>> colleagues = history(c, inviteId(colleague));
+        assertEquals(List.of("Invite Created", "Invite Redeemed", "Join Requested"),
+                colleagues.stream().map(e -> e.get("type")).toList());
+        assertNull(colleagues.get(2).get("actor"), colleagues.toString());
+        assertEquals("ann.colleague@example.org", service.listed(c, inviteId(colleague)).get("email"));
         // erasing again is harmless: a new erasure that finds nothing
         String again = String.valueOf(service.call("POST", "/admin/erasures", service.adminToken(),
                 Map.of("email", ADDRESS)).expect(202).json().get("erasureId"));

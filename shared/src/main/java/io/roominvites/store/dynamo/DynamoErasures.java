@@ -4,11 +4,13 @@ import io.roominvites.domain.Erasure;
 import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.Invite;
 import io.roominvites.domain.InviteException;
+import io.roominvites.domain.JoinRequest;
 import io.roominvites.store.ErasureStore;
 import io.roominvites.store.InviteRecords.Replaced;
 import io.roominvites.store.InviteRecords.RoomCheck;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -26,8 +28,9 @@ import static io.roominvites.store.dynamo.Attr.s;
 
 /**
  * {@link ErasureStore} on the table: the holders of an address through the {@link TableSchema#EMAIL_KEY_INDEX} index
- * (one Query a page, no scan), each invite erased and counted in one transaction, an erasure started and finished with
- * its lock in one transaction.
+ * (one Query a page, no scan), each invite erased and counted in one transaction, a request to join deleted with its
+ * pending marker in one transaction, a guest's use stripped of what the guest typed, an erasure started and finished
+ * with its lock in one transaction.
  */
 final class DynamoErasures implements ErasureStore {
     private final Table table;
@@ -85,6 +88,11 @@ final class DynamoErasures implements ErasureStore {
                 out.add(new InviteHolder(parts[1], parts[2]));
             } else if (pk.startsWith("IDEM#")) {
                 out.add(new KeyRecordHolder(pk));
+            } else if (pk.startsWith(JoinRequestItems.roomPk(""))) {
+                out.add(new JoinRequestHolder(pk.substring(JoinRequestItems.roomPk("").length()),
+                        Attr.str(k, TableSchema.SK).substring(JoinRequestItems.REQ_PREFIX.length())));
+            } else if (pk.startsWith(GuestLinkItems.DEVICE_PK_PREFIX)) {
+                out.add(new GuestUseHolder(pk));
             }
         }
         Map<String, AttributeValue> last = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
@@ -148,9 +156,66 @@ final class DynamoErasures implements ErasureStore {
     }
 
     @Override
+    public int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId) {
+        List<WriteRequest> rewrites = new ArrayList<>();
+        for (Map<String, AttributeValue> item : DynamoHistory.items(table, roomId, inviteId, Integer.MAX_VALUE)) {
+            if (joinRequestId.equals(HistoryItems.historyEntry(item).details().get("joinRequestId"))) {
+                Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
+                if (kept != null) {
+                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
+                }
+            }
+        }
+        table.batchWrite(rewrites);
+        return rewrites.size();
+    }
+
+    @Override
     public void deleteKeyRecord(KeyRecordHolder record) {
         Calls.write(() -> table.db.deleteItem(b -> b.tableName(table.name)
                 .key(Keys.key(record.ref(), IdempotencyItems.IDEM_SK))));
+    }
+
+    @Override
+    public boolean deleteJoinRequest(JoinRequestHolder holder) {
+        Map<String, AttributeValue> key = JoinRequestItems.key(holder.roomId(), holder.joinRequestId());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Map<String, AttributeValue> item = table.get(key);
+            if (item == null) {
+                return false;
+            }
+            JoinRequest request = JoinRequestItems.request(item);
+            List<TransactWriteItem> items = new ArrayList<>(2);
+            // as read: an answer landing meanwhile (it frees the marker) makes this try again on what it wrote
+            items.add(TransactWriteItem.builder().delete(d -> d.tableName(table.name).key(key)
+                    .conditionExpression("#status = :status")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":status", s(request.status().name())))).build());
+            if (request.status() == JoinRequest.Status.PENDING) {
+                items.add(TransactWriteItem.builder().delete(d -> d.tableName(table.name)
+                        .key(JoinRequestItems.pendingKey(request.roomId(), request.email()))
+                        .conditionExpression("attribute_not_exists(pk) OR joinRequestId = :id")
+                        .expressionAttributeValues(Map.of(":id", s(request.joinRequestId())))).build());
+            }
+            if (table.transact(items, 5) == null) {
+                return true;
+            }
+        }
+        throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE); // answered and re-read five times over: the job retries
+    }
+
+    @Override
+    public boolean scrubGuestUse(GuestUseHolder use) {
+        try {
+            Calls.write(() -> table.db.updateItem(u -> u.tableName(table.name)
+                    .key(Keys.key(use.ref(), GuestLinkItems.DEVICE_SK))
+                    .updateExpression("REMOVE firstName, lastName, emailMasked, #ek")
+                    .conditionExpression("attribute_exists(#ek)")
+                    .expressionAttributeNames(Map.of("#ek", TableSchema.EMAIL_KEY))));
+            return true;
+        } catch (ConditionalCheckFailedException scrubbedOrGone) {
+            return false;
+        }
     }
 
     @Override

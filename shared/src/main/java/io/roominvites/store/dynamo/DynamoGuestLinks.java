@@ -144,6 +144,9 @@ final class DynamoGuestLinks implements GuestLinkStore {
         if (use.emailMasked() != null) {
             claim.put("emailMasked", Attr.s(use.emailMasked()));
         }
+        if (use.emailKey() != null) {
+            claim.put(TableSchema.EMAIL_KEY, Attr.s(use.emailKey())); // an erasure of the address finds the use
+        }
         claim.put("at", Attr.time(use.at()));
         claim.put("shard", Attr.n(shard));
         claim.put(TableSchema.TTL, Attr.n(Keys.ttlSeconds(keepUntil)));

@@ -281,6 +281,21 @@ public final class DynamoInviteStore implements InviteStore {
     }
 
     @Override
+    public int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId) {
+        return erasures.scrubJoinRequestHistory(roomId, inviteId, joinRequestId);
+    }
+
+    @Override
+    public boolean deleteJoinRequest(JoinRequestHolder request) {
+        return erasures.deleteJoinRequest(request);
+    }
+
+    @Override
+    public boolean scrubGuestUse(GuestUseHolder use) {
+        return erasures.scrubGuestUse(use);
+    }
+
+    @Override
     public void finishErasure(io.roominvites.domain.Erasure erasure, Instant finishedAt) {
         erasures.finishErasure(erasure, finishedAt);
     }

@@ -28,6 +28,7 @@ final class GuestLinkItems {
     static final String SLOT_PREFIX = "SLOT#";
     static final String USES_SK = "#USES";
     static final String DEVICE_SK = "#DEVICE";
+    static final String DEVICE_PK_PREFIX = "GLDEV#";
 
     private GuestLinkItems() {
     }
@@ -49,7 +50,7 @@ final class GuestLinkItems {
     }
 
     static Map<String, AttributeValue> deviceKey(GuestLink link, String deviceId) {
-        return Keys.key("GLDEV#" + link.roomId() + "#" + link.guestLinkId() + "#" + deviceId, DEVICE_SK);
+        return Keys.key(DEVICE_PK_PREFIX + link.roomId() + "#" + link.guestLinkId() + "#" + deviceId, DEVICE_SK);
     }
 
     static Map<String, AttributeValue> item(GuestLink l, Instant keepUntil) {

@@ -56,6 +56,7 @@ final class JoinRequestItems {
         item.put("joinRequestId", s(r.joinRequestId()));
         item.put("roomId", s(r.roomId()));
         item.put("email", s(r.email()));
+        item.put(TableSchema.EMAIL_KEY, s(Emails.erasureKey(r.email()))); // an erasure of the address finds the request
         put(item, "firstName", r.firstName());
         put(item, "message", r.message());
         item.put("reason", s(r.reason()));

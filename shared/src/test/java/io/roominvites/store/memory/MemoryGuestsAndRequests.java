@@ -9,11 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Guest links and requests to join in memory, with the table's conditions (slot free, claim new, shard below its cap,
@@ -23,7 +21,7 @@ final class MemoryGuestsAndRequests implements GuestLinkStore, JoinRequestStore 
     private final Map<String, GuestLink> links = new HashMap<>(); // roomId#id
     private final Map<String, String> slots = new HashMap<>(); // roomId#slot -> link id
     private final Map<String, Integer> shards = new HashMap<>(); // roomId#id#shard -> n
-    private final Set<String> devices = new HashSet<>(); // roomId#id#device
+    private final Map<String, GuestUse> devices = new HashMap<>(); // roomId#id#device -> what the guest typed
     private final Map<String, JoinRequest> requests = new HashMap<>(); // roomId#id
     private final Map<String, String> pending = new HashMap<>(); // roomId#email -> id
 
@@ -92,7 +90,7 @@ final class MemoryGuestsAndRequests implements GuestLinkStore, JoinRequestStore 
 
     @Override
     public synchronized boolean holdsUse(GuestLink link, String deviceId) {
-        return devices.contains(link.roomId() + "#" + link.guestLinkId() + "#" + deviceId);
+        return devices.containsKey(link.roomId() + "#" + link.guestLinkId() + "#" + deviceId);
     }
 
     @Override
@@ -106,7 +104,7 @@ final class MemoryGuestsAndRequests implements GuestLinkStore, JoinRequestStore 
             return UseOutcome.SHARD_FULL;
         }
         shards.put(key, n + 1);
-        devices.add(link.roomId() + "#" + link.guestLinkId() + "#" + use.deviceId());
+        devices.put(link.roomId() + "#" + link.guestLinkId() + "#" + use.deviceId(), use);
         return UseOutcome.TAKEN;
     }
 
@@ -154,5 +152,45 @@ final class MemoryGuestsAndRequests implements GuestLinkStore, JoinRequestStore 
         requests.put(key, answered);
         pending.remove(current.roomId() + "#" + current.email(), current.joinRequestId());
         return true;
+    }
+
+    /** The requests to join and the guests' uses that hold the address with {@code emailKey}, by a sortable key. */
+    synchronized Map<String, io.roominvites.store.ErasureStore.Holder> holders(String emailKey) {
+        Map<String, io.roominvites.store.ErasureStore.Holder> out = new HashMap<>();
+        for (JoinRequest r : requests.values()) {
+            if (io.roominvites.domain.Emails.erasureKey(r.email()).equals(emailKey)) {
+                out.put("JOINREQ\n" + r.roomId() + "\n" + r.joinRequestId(),
+                        new io.roominvites.store.ErasureStore.JoinRequestHolder(r.roomId(), r.joinRequestId()));
+            }
+        }
+        devices.forEach((ref, use) -> {
+            if (emailKey.equals(use.emailKey())) {
+                out.put("GLDEV\n" + ref, new io.roominvites.store.ErasureStore.GuestUseHolder(ref));
+            }
+        });
+        return out;
+    }
+
+    synchronized boolean deleteJoinRequest(io.roominvites.store.ErasureStore.JoinRequestHolder h) {
+        JoinRequest r = requests.remove(h.roomId() + "#" + h.joinRequestId());
+        if (r == null) {
+            return false;
+        }
+        pending.remove(r.roomId() + "#" + r.email(), r.joinRequestId());
+        return true;
+    }
+
+    synchronized boolean scrubGuestUse(io.roominvites.store.ErasureStore.GuestUseHolder h) {
+        GuestUse use = devices.get(h.ref());
+        if (use == null || use.emailKey() == null) {
+            return false;
+        }
+        devices.put(h.ref(), new GuestUse(use.deviceId(), null, null, null, null, use.at()));
+        return true;
+    }
+
+    /** What the guest on {@code deviceId} typed, as kept (for tests). */
+    synchronized Optional<GuestUse> use(GuestLink link, String deviceId) {
+        return Optional.ofNullable(devices.get(link.roomId() + "#" + link.guestLinkId() + "#" + deviceId));
     }
 }

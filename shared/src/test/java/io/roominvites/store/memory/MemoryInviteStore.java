@@ -406,6 +406,7 @@ public final class MemoryInviteStore implements InviteStore {
                 all.put("KEY\n" + ref, new KeyRecordHolder(ref));
             }
         });
+        all.putAll(guests.holders(emailKey));
         List<Holder> page = new ArrayList<>();
         String last = null;
         for (Map.Entry<String, Holder> e : (after == null ? all : all.tailMap(after, false)).entrySet()) {
@@ -460,6 +461,37 @@ public final class MemoryInviteStore implements InviteStore {
     public synchronized void deleteKeyRecord(KeyRecordHolder record) {
         int cut = record.ref().indexOf('\n');
         keys.remove(List.of(record.ref().substring(0, cut), record.ref().substring(cut + 1)));
+    }
+
+    @Override
+    public synchronized int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId) {
+        TreeMap<String, HistoryEntry> history = histories.get(new InviteKey(roomId, inviteId));
+        int changed = 0;
+        if (history != null) {
+            for (Map.Entry<String, HistoryEntry> e : history.entrySet()) {
+                HistoryEntry kept = e.getValue().withoutPersonalData();
+                if (joinRequestId.equals(e.getValue().details().get("joinRequestId")) && !kept.equals(e.getValue())) {
+                    e.setValue(kept);
+                    changed++;
+                }
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public synchronized boolean deleteJoinRequest(JoinRequestHolder request) {
+        return guests.deleteJoinRequest(request);
+    }
+
+    @Override
+    public synchronized boolean scrubGuestUse(GuestUseHolder use) {
+        return guests.scrubGuestUse(use);
+    }
+
+    /** What the guest on {@code deviceId} typed, as kept (for tests). */
+    public Optional<GuestUse> guestUse(io.roominvites.domain.GuestLink link, String deviceId) {
+        return guests.use(link, deviceId);
     }
 
     @Override
