@@ -15,6 +15,7 @@ import io.roominvites.service.AdminService;
 import io.roominvites.service.BulkInvites;
 import io.roominvites.service.QueuedEmails;
 import io.roominvites.service.Ids;
+import io.roominvites.service.InvitationEmails;
 import io.roominvites.service.InviteChanges;
 import io.roominvites.service.InviteService;
 import io.roominvites.service.InviteeEntry;
@@ -58,11 +59,11 @@ public final class App {
         this.settings = new SettingsCache(parts.store, parts.clock, parts.settingsMaxAge);
         LinkTokens links = parts.keys == null ? null : new LinkTokens(parts.keys, parts.issuer);
         AccessTokens access = parts.keys == null ? null : new AccessTokens(parts.keys, parts.issuer, parts.accessAudience);
-        this.invites = new InviteService(parts.store, settings, links, access, parts.email, parts.clock, parts.ids,
-                parts.accessTokenTtl, parts.calendar);
+        this.invites = new InviteService(parts.store, settings, links, parts.email, parts.clock, parts.ids, parts.calendar);
+        InvitationEmails invitations = invites.emails();
         AdminService admin = new AdminService(parts.store, settings, parts.clock, parts.ids);
-        this.queuedEmails = new QueuedEmails(invites, parts.store, settings, parts.email, parts.clock,
-                new io.roominvites.service.FollowUpSender(invites, parts.store, settings, parts.email, parts.calendar,
+        this.queuedEmails = new QueuedEmails(invitations, parts.store, settings, parts.email, parts.clock,
+                new io.roominvites.service.FollowUpSender(invitations, parts.store, settings, parts.email, parts.calendar,
                         parts.clock, parts.ids));
         this.followUps = parts.followUpQueue == null || parts.emailQueue == null ? null
                 : new io.roominvites.service.FollowUps(parts.store, settings, parts.emailQueue, parts.followUpQueue,
@@ -70,14 +71,14 @@ public final class App {
         BulkInvites bulk = new BulkInvites(invites, parts.store, settings, queuedEmails, parts.emailQueue, parts.clock,
                 parts.ids);
         InviteeEntry entry = new InviteeEntry(parts.store, settings, links, access, parts.clock, parts.accessTokenTtl);
-        InviteChanges changes = new InviteChanges(invites, parts.store, settings, parts.clock);
+        InviteChanges changes = new InviteChanges(invitations, parts.store, settings, parts.clock);
         this.erasures = new io.roominvites.service.Erasures(parts.store, parts.erasureQueue, parts.clock, parts.ids,
                 parts.erasureBudget);
         io.roominvites.service.GuestLinks guests = new io.roominvites.service.GuestLinks(parts.store, settings, links,
                 access, parts.clock, parts.ids, parts.accessTokenTtl);
         io.roominvites.service.JoinRequests joins = new io.roominvites.service.JoinRequests(parts.store, settings, links,
                 guests, invites, changes, parts.clock, parts.ids);
-        Api api = new Api(invites, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
+        Api api = new Api(invites, invitations, changes, entry, bulk, new io.roominvites.service.InviteExport(parts.store, links, parts.clock),
                 erasures, new io.roominvites.service.CodeExchange(parts.store, links, parts.clock),
                 new io.roominvites.service.InviteCalendar(entry, settings, parts.calendar, parts.clock), admin, parts.callers, access, parts.clock, parts.issuer, guests, joins);
         Map<Operation, Router.Handler> handlers = api.handlers(operations);

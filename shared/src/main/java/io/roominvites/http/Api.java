@@ -8,9 +8,9 @@ import io.roominvites.domain.ErrorCode;
 import io.roominvites.domain.InviteException;
 import io.roominvites.domain.InviteStatus;
 import io.roominvites.domain.Role;
-import io.roominvites.domain.RoomDetails;
 import io.roominvites.domain.SiteSettings;
 import io.roominvites.service.AdminService;
+import io.roominvites.service.InvitationEmails;
 import io.roominvites.service.InviteChanges;
 import io.roominvites.service.InviteService;
 import io.roominvites.service.InviteeEntry;
@@ -28,12 +28,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose.
- *
- * <p>Why over 400 lines: one short method per route (31 routes; the settings body in {@link SettingsBody}, the export in
- * {@link ExportRoute}, the calendar file in {@link CalendarRoute}, the access code in {@link AccessCodeRoute}), each only parsing and validating its body with
- * {@link Body} (the field rules and their messages are the contract's) and answering through {@link Views}; splitting
- * it by audience would spread one table of routes over several files that change together.
+ * The contract's routes: HTTP in, a service call, the contract's JSON out. Thin on purpose. One table of every route
+ * ({@link #handlers}) and the managers' routes are here; the other audiences' routes stand beside it, one class each
+ * ({@link AdminRoutes}, {@link InviteeRoutes}, {@link GuestLinkRoute}, {@link JoinRequestRoute}), as do the export, the
+ * calendar file and the access code. Each route only parses and validates its body with {@link Body} (the field rules
+ * and their messages are the contract's, shared from here) and answers through {@link Views}.
  */
 public final class Api {
     static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -42,6 +41,7 @@ public final class Api {
     static final int MAX_NAME = 100;
 
     private final InviteService invites;
+    private final InvitationEmails invitations;
     private final InviteeEntry entry;
     private final InviteChanges changes;
     private final io.roominvites.service.BulkInvites bulk;
@@ -57,11 +57,12 @@ public final class Api {
     private final io.roominvites.service.GuestLinks guests;
     private final io.roominvites.service.JoinRequests joins;
 
-    public Api(InviteService invites, InviteChanges changes, InviteeEntry entry, io.roominvites.service.BulkInvites bulk,
-               io.roominvites.service.InviteExport export, io.roominvites.service.Erasures erasures,
-               io.roominvites.service.CodeExchange codes, io.roominvites.service.InviteCalendar calendar, AdminService admin,
-               CallerVerifier callers, AccessTokens accessTokens, Clock clock, String issuer,
-               io.roominvites.service.GuestLinks guests, io.roominvites.service.JoinRequests joins) {
+    public Api(InviteService invites, InvitationEmails invitations, InviteChanges changes, InviteeEntry entry,
+               io.roominvites.service.BulkInvites bulk, io.roominvites.service.InviteExport export,
+               io.roominvites.service.Erasures erasures, io.roominvites.service.CodeExchange codes,
+               io.roominvites.service.InviteCalendar calendar, AdminService admin, CallerVerifier callers,
+               AccessTokens accessTokens, Clock clock, String issuer, io.roominvites.service.GuestLinks guests,
+               io.roominvites.service.JoinRequests joins) {
         this.guests = guests;
         this.joins = joins;
         this.export = export;
@@ -69,6 +70,7 @@ public final class Api {
         this.calendar = calendar;
         this.erasures = erasures;
         this.invites = invites;
+        this.invitations = invitations;
         this.entry = entry;
         this.changes = changes;
         this.bulk = bulk;
@@ -83,22 +85,15 @@ public final class Api {
     public Map<Operation, Router.Handler> handlers(Set<Operation> operations) {
         Map<Operation, Router.Handler> all = new EnumMap<>(Operation.class);
         all.put(Operation.GET_SETTINGS, (r, p) -> ok(Views.settings(admin.settings(caller(r)))));
-        all.put(Operation.PUT_SETTINGS, this::putSettings);
-        all.put(Operation.PUT_ROOM, this::putRoom);
+        all.put(Operation.PUT_SETTINGS, (r, p) -> AdminRoutes.putSettings(admin, adminCaller(r), r));
+        all.put(Operation.PUT_ROOM, (r, p) -> AdminRoutes.putRoom(admin, adminCaller(r), roomId(p), r));
         all.put(Operation.DELETE_ROOM, (r, p) -> {
             Caller c = adminCaller(r); // a non-admin learns nothing, not even that the id is malformed
             admin.deleteRoom(c, roomId(p));
             return new HttpResponse(204, Map.of(), null);
         });
-        all.put(Operation.PUT_USER, this::putUser);
-        all.put(Operation.START_ERASURE, (r, p) -> {
-            Caller c = adminCaller(r);
-            Body b = Body.parse(r.body());
-            String email = b.string("email", true, 254);
-            b.check();
-            return new HttpResponse(202, Map.of("Content-Type", "application/json"),
-                    Json.write(Views.startedErasure(erasures.start(c, email), Emails.normalize(email))));
-        });
+        all.put(Operation.PUT_USER, (r, p) -> AdminRoutes.putUser(admin, adminCaller(r), p.get("email"), r));
+        all.put(Operation.START_ERASURE, (r, p) -> AdminRoutes.startErasure(erasures, adminCaller(r), r));
         all.put(Operation.GET_ERASURE, (r, p) -> ok(Views.erasure(erasures.find(adminCaller(r), p.get("erasureId")))));
         all.put(Operation.INVITE_OPTIONS, this::inviteOptions);
         all.put(Operation.INVITEE_SUGGESTIONS, this::suggestions);
@@ -113,7 +108,7 @@ public final class Api {
         all.put(Operation.PROMOTE_INVITE, this::promote);
         all.put(Operation.RESEND_INVITE, (r, p) -> {
             Caller c = caller(r);
-            return created(200, invites.resend(c, roomId(p), inviteId(p)));
+            return created(200, invitations.resend(c, roomId(p), inviteId(p)));
         });
         all.put(Operation.REISSUE_INVITE, (r, p) -> {
             Caller c = caller(r);
@@ -135,10 +130,10 @@ public final class Api {
             Caller c = caller(r);
             return ok(Map.of("events", Views.history(invites.history(c, roomId(p), inviteId(p)))));
         });
-        all.put(Operation.PREVIEW_INVITE, this::preview);
+        all.put(Operation.PREVIEW_INVITE, (r, p) -> InviteeRoutes.preview(entry, callers, r));
         all.put(Operation.INVITE_CALENDAR, (r, p) -> CalendarRoute.answer(calendar, r));
         all.put(Operation.EXCHANGE_CODE, (r, p) -> AccessCodeRoute.answer(codes, r));
-        all.put(Operation.REDEEM_INVITE, this::redeem);
+        all.put(Operation.REDEEM_INVITE, (r, p) -> InviteeRoutes.redeem(entry, callers, r));
         all.put(Operation.CREATE_GUEST_LINK, (r, p) -> GuestLinkRoute.create(guests, caller(r), roomId(p), r, clock));
         all.put(Operation.LIST_GUEST_LINKS, (r, p) -> GuestLinkRoute.list(guests, caller(r), roomId(p), clock));
         all.put(Operation.REVOKE_GUEST_LINK, (r, p) -> {
@@ -175,64 +170,6 @@ public final class Api {
     private Router.Handler discovery() {
         String doc = Discovery.document(issuer);
         return (r, p) -> new HttpResponse(200, Map.of("Content-Type", "application/json", "Cache-Control", "public, max-age=300"), doc);
-    }
-
-    // ------------------------------------------------------------------ admin
-
-    private HttpResponse putSettings(HttpRequest r, Map<String, String> p) {
-        Caller c = adminCaller(r);
-        return ok(Views.settings(admin.saveSettings(c, SettingsBody.parse(Body.parse(r.body())))));
-    }
-
-    private HttpResponse putRoom(HttpRequest r, Map<String, String> p) {
-        Caller c = adminCaller(r);
-        String roomId = roomId(p);
-        Body b = Body.parse(r.body());
-        String title = b.string("title", true, 200);
-        String description = b.string("description", false, 5000);
-        var startsAt = b.instant("startsAt", true);
-        var endsAt = b.instant("endsAt", true);
-        if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
-            b.problem("endsAt", "must be after startsAt");
-        }
-        Boolean cc = b.bool("chatAndCollaborationEnabled", true, null);
-        String owner = email(b, "owner", true);
-        List<String> coOwners = emails(b, "coOwners");
-        List<String> coEditors = emails(b, "coEditors");
-        List<String> coPublishers = emails(b, "coPublishers");
-        List<Integer> reminders = SettingsBody.reminderMinutes(b, "reminderMinutesBefore");
-        String timeZone = timeZone(b);
-        b.check();
-        RoomDetails room = new RoomDetails(roomId, title, description == null ? "" : description, startsAt, endsAt, cc,
-                owner, coOwners, coEditors, coPublishers, reminders, timeZone);
-        return ok(Views.room(admin.putRoom(c, room)));
-    }
-
-    /** A room's optional {@code timeZone}: an IANA zone name (UTC when absent); problems go to {@code b}. */
-    private static String timeZone(Body b) {
-        String raw = b.string("timeZone", false, 64);
-        if (raw == null || raw.isEmpty()) {
-            return null;
-        }
-        String zone = io.roominvites.domain.Locales.zone(raw);
-        if (zone == null) {
-            b.problem("timeZone", io.roominvites.domain.Locales.zoneProblem(raw));
-        }
-        return zone;
-    }
-
-    private HttpResponse putUser(HttpRequest r, Map<String, String> p) {
-        Caller c = adminCaller(r);
-        String email = Emails.normalize(p.get("email"));
-        String problem = Emails.problem(email);
-        if (problem != null) {
-            throw InviteException.invalid("email", problem);
-        }
-        Body b = Body.parse(r.body());
-        String first = b.string("firstName", true, MAX_NAME);
-        String last = b.string("lastName", true, MAX_NAME);
-        b.check();
-        return ok(Views.user(admin.putUser(c, new DirectoryUser(email, first, last))));
     }
 
     // ------------------------------------------------------------------ managers
@@ -276,10 +213,7 @@ public final class Api {
     private HttpResponse create(HttpRequest r, Map<String, String> p) {
         Caller c = caller(r);
         String roomId = roomId(p);
-        String key = r.header("idempotency-key");
-        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw InviteException.invalid("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
-        }
+        String key = idempotencyKey(r);
         Body b = Body.parse(r.body());
         String email = email(b, "email", true);
         String first = b.string("firstName", true, MAX_NAME);
@@ -310,7 +244,7 @@ public final class Api {
             if (row.created()) {
                 m.put("invite", Views.invite(row.invite(), now));
                 m.put("link", row.link());
-                m.put("accessCode", invites.accessCode(row.invite()));
+                m.put("accessCode", invitations.accessCode(row.invite()));
             } else {
                 m.put("error", Views.error(row.error(), io.roominvites.i18n.Messages.negotiate(r.header("accept-language"))));
             }
@@ -340,7 +274,7 @@ public final class Api {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("invite", Views.invite(created.invite(), clock.instant()));
         m.put("link", created.link());
-        m.put("accessCode", invites.accessCode(created.invite()));
+        m.put("accessCode", invitations.accessCode(created.invite()));
         Map<String, Object> email = new LinkedHashMap<>();
         email.put("status", created.emailStatus().name());
         if (created.emailMessageId() != null) {
@@ -417,50 +351,6 @@ public final class Api {
         return ok(m);
     }
 
-    // ------------------------------------------------------------------ invitees
-
-    private HttpResponse preview(HttpRequest r, Map<String, String> p) {
-        Body b = Body.parse(r.body());
-        String token = b.string("token", true, 4096);
-        String device = deviceId(b, false);
-        b.check();
-        InviteeEntry.Preview pv = entry.preview(token, device, optionalCaller(r));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", pv.state().name());
-        m.put("next", pv.next() == null ? null : pv.next().name());
-        m.put("startsAt", Views.time(pv.room().startsAt()));
-        m.put("endsAt", Views.time(pv.room().endsAt()));
-        m.put("secondsUntilStart", pv.secondsUntilStart());
-        m.put("room", Views.roomView(pv.room().view(), false));
-        Map<String, Object> invitee = new LinkedHashMap<>();
-        invitee.put("firstName", pv.invite().firstName());
-        invitee.put("role", pv.invite().role().name());
-        invitee.put("locale", pv.locale());
-        m.put("invitee", invitee);
-        return ok(m);
-    }
-
-    private HttpResponse redeem(HttpRequest r, Map<String, String> p) {
-        Body b = Body.parse(r.body());
-        String token = b.string("token", true, 4096);
-        String device = deviceId(b, true);
-        String email = b.has("email") ? email(b, "email", false) : null;
-        b.check();
-        InviteeEntry.Redemption red = entry.redeem(token, device, email, optionalCaller(r));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accessToken", red.accessToken());
-        m.put("expiresAt", Views.time(red.expiresAt()));
-        m.put("role", red.invite().role().name());
-        m.put("permissions", red.invite().role().permissionIds());
-        m.put("room", Views.roomView(red.room().view(), true));
-        Map<String, Object> invitee = new LinkedHashMap<>();
-        invitee.put("email", red.invite().email());
-        invitee.put("firstName", red.invite().firstName());
-        invitee.put("lastName", red.invite().lastName());
-        m.put("invitee", invitee);
-        return ok(m);
-    }
-
     // ------------------------------------------------------------------ helpers
 
     private Caller caller(HttpRequest r) {
@@ -472,19 +362,6 @@ public final class Api {
         Caller c = caller(r);
         AdminService.requireAdmin(c);
         return c;
-    }
-
-    /** Invitees need no login: a bearer token is used when it is valid and ignored otherwise (the lobby remains). */
-    private Caller optionalCaller(HttpRequest r) {
-        String header = r.header("authorization");
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return callers.verify(header);
-        } catch (InviteException e) {
-            return null;
-        }
     }
 
     private static String roomId(Map<String, String> p) {
@@ -514,19 +391,6 @@ public final class Api {
             return null;
         }
         return Emails.normalize(raw);
-    }
-
-    private static List<String> emails(Body b, String field) {
-        List<String> out = new ArrayList<>();
-        for (String e : b.strings(field, 100, 254)) {
-            String problem = Emails.problem(e);
-            if (problem != null) {
-                b.problem(field, "'" + e + "' " + problem);
-            } else if (!out.contains(Emails.normalize(e))) {
-                out.add(Emails.normalize(e));
-            }
-        }
-        return out;
     }
 
     static Role role(Body b) {

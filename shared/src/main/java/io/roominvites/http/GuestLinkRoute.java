@@ -62,13 +62,7 @@ final class GuestLinkRoute {
         String device = Api.deviceId(b, false);
         b.check();
         GuestLinks.Preview pv = guests.preview(token, device);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", pv.state().name());
-        m.put("next", pv.next() == null ? null : pv.next().name());
-        m.put("startsAt", Views.time(pv.room().startsAt()));
-        m.put("endsAt", Views.time(pv.room().endsAt()));
-        m.put("secondsUntilStart", pv.secondsUntilStart());
-        m.put("room", Views.roomView(pv.room().view(), false));
+        Map<String, Object> m = Views.preview(pv.state(), pv.next(), pv.secondsUntilStart(), pv.room());
         m.put("invitee", null);
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("label", pv.link().label());

@@ -5,7 +5,9 @@ import io.roominvites.domain.Invite;
 import io.roominvites.domain.Role;
 import io.roominvites.domain.Room;
 import io.roominvites.domain.RoomView;
+import io.roominvites.domain.SessionState;
 import io.roominvites.domain.SiteSettings;
+import io.roominvites.service.InviteeEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,6 +151,21 @@ final class Views {
             m.put("startsAt", time(r.startsAt()));
             m.put("endsAt", time(r.endsAt()));
         }
+        return m;
+    }
+
+    /**
+     * What a preview answers alike for an invite's link and a guest link: where the session stands and its room; who
+     * the link is for follows.
+     */
+    static Map<String, Object> preview(SessionState state, InviteeEntry.Next next, long secondsUntilStart, Room room) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", state.name());
+        m.put("next", next == null ? null : next.name());
+        m.put("startsAt", time(room.startsAt()));
+        m.put("endsAt", time(room.endsAt()));
+        m.put("secondsUntilStart", secondsUntilStart);
+        m.put("room", roomView(room.view(), false));
         return m;
     }
 

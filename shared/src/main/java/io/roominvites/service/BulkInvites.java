@@ -98,7 +98,7 @@ public final class BulkInvites {
         }
         SiteSettings s = settings.get();
         CreatePolicy.checkRoom(room, s, now);
-        CreatePolicy.checkSetup(s, sendEmail, sendEmail && invites.sendEmailAvailable(s));
+        CreatePolicy.checkSetup(s, sendEmail, sendEmail && invites.emails().sendEmailAvailable(s));
         if (sendEmail && queue == null && rows.size() > SEND_WITHIN_REQUEST) {
             // without a queue every email would go out within the request, past what a request may take
             throw InviteException.invalid("sendEmail", "can email at most " + SEND_WITHIN_REQUEST
@@ -147,7 +147,7 @@ public final class BulkInvites {
                 out.add(new RowResult(p.row, null, null, new InviteException(ErrorCode.INVITE_NOT_FOUND,
                         "The invitation this row created no longer exists.")));
             } else if (i != null) {
-                out.add(new RowResult(p.row, i, invites.link(s, i, clock.instant()), null));
+                out.add(new RowResult(p.row, i, invites.emails().link(s, i, clock.instant()), null));
             } else {
                 out.add(new RowResult(p.row, null, null, p.error));
             }
@@ -286,7 +286,7 @@ public final class BulkInvites {
                 out.add(new RowResult(p.row, null, null, p.error));
             } else {
                 Invite i = byId.get(p.inviteId);
-                out.add(new RowResult(p.row, i, invites.link(s, i, clock.instant()), null));
+                out.add(new RowResult(p.row, i, invites.emails().link(s, i, clock.instant()), null));
             }
         }
         return new BulkResult(out, replayed);

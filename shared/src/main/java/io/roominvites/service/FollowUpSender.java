@@ -35,7 +35,7 @@ public final class FollowUpSender {
         };
     }
 
-    private final InviteService invites;
+    private final InvitationEmails invitations;
     private final InviteStore store;
     private final SettingsCache settings;
     private final EmailGateway email;
@@ -43,9 +43,9 @@ public final class FollowUpSender {
     private final Clock clock;
     private final Ids ids;
 
-    public FollowUpSender(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email,
+    public FollowUpSender(InvitationEmails invitations, InviteStore store, SettingsCache settings, EmailGateway email,
                           CalendarWriter calendar, Clock clock, Ids ids) {
-        this.invites = invites;
+        this.invitations = invitations;
         this.store = store;
         this.settings = settings;
         this.email = email;
@@ -92,10 +92,10 @@ public final class FollowUpSender {
     private EmailGateway.SendOutcome deliver(EmailQueue.Job job, Invite invite, Room room, SiteSettings s, long sequence,
                                              Instant now) {
         boolean cancel = job.followUp() == FollowUpMail.Kind.CALENDAR_CANCEL;
-        String link = cancel ? null : invites.link(s, invite, now);
-        String locale = InviteService.localeOf(invite, s);
-        Map<String, Object> data = InviteService.templateData(invite, room, invite.createdByName(), link,
-                cancel ? null : invites.accessCode(invite), locale);
+        String link = cancel ? null : invitations.link(s, invite, now);
+        String locale = InvitationEmails.localeOf(invite, s);
+        Map<String, Object> data = InvitationEmails.templateData(invite, room, invite.createdByName(), link,
+                cancel ? null : invitations.accessCode(invite), locale);
         data.put("sequence", sequence);
         if (job.followUp() == FollowUpMail.Kind.REMINDER) {
             data.put("minutesBefore", Integer.parseInt(job.ref().substring(job.ref().indexOf(':') + 1)));

@@ -21,13 +21,13 @@ import java.time.temporal.ChronoUnit;
  * room (one call), decides in plain Java ({@link InviteRules}), and writes once, conditioned on what it read.
  */
 public final class InviteChanges {
-    private final InviteService invites;
+    private final InvitationEmails invitations;
     private final InviteStore store;
     private final SettingsCache settings;
     private final Clock clock;
 
-    public InviteChanges(InviteService invites, InviteStore store, SettingsCache settings, Clock clock) {
-        this.invites = invites;
+    public InviteChanges(InvitationEmails invitations, InviteStore store, SettingsCache settings, Clock clock) {
+        this.invitations = invitations;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
@@ -80,7 +80,7 @@ public final class InviteChanges {
      */
     public InviteService.CreatedInvite reissue(Caller caller, String roomId, String inviteId, boolean sendEmail) {
         SiteSettings s = settings.get();
-        if (sendEmail && !invites.sendEmailAvailable(s)) {
+        if (sendEmail && !invitations.sendEmailAvailable(s)) {
             throw new InviteException(ErrorCode.EMAIL_TEMPLATE_NOT_CONFIGURED);
         }
         if (s.linkBaseUrl() == null) {
@@ -116,11 +116,11 @@ public final class InviteChanges {
         });
         Invite invite = changed.after();
         Instant now = clock.instant();
-        String link = invites.link(s, invite, now);
+        String link = invitations.link(s, invite, now);
         if (!sendEmail) {
             return new InviteService.CreatedInvite(invite, link, InviteService.EmailStatus.NOT_REQUESTED, false);
         }
-        return invites.sendAndRecord(invite, changed.room(), caller, link, s);
+        return invitations.sendAndRecord(invite, changed.room(), caller, link, s);
     }
 
     /**

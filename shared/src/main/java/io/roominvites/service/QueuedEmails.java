@@ -22,21 +22,21 @@ import java.util.List;
  * between the claim and the send leaves the attempt QUEUED (never sent twice; the manager may resend it).
  */
 public final class QueuedEmails {
-    private final InviteService invites;
+    private final InvitationEmails invitations;
     private final InviteStore store;
     private final SettingsCache settings;
     private final EmailGateway email;
     private final Clock clock;
     private final FollowUpSender followUps;
 
-    public QueuedEmails(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock) {
-        this(invites, store, settings, email, clock, null);
+    public QueuedEmails(InvitationEmails invitations, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock) {
+        this(invitations, store, settings, email, clock, null);
     }
 
     /** @param followUps sends the follow-up jobs (calendar updates and cancellations, reminders); null: none come here */
-    public QueuedEmails(InviteService invites, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock,
+    public QueuedEmails(InvitationEmails invitations, InviteStore store, SettingsCache settings, EmailGateway email, Clock clock,
                         FollowUpSender followUps) {
-        this.invites = invites;
+        this.invitations = invitations;
         this.store = store;
         this.settings = settings;
         this.email = email;
@@ -95,13 +95,13 @@ public final class QueuedEmails {
                 outcome = EmailGateway.SendOutcome.failed(cancelled);
             } else {
                 SiteSettings s = settings.get();
-                String link = invites.link(s, next, now);
-                String locale = InviteService.localeOf(next, s);
-                outcome = email.send(next.email(), invites.invitationTemplate(s, locale),
-                        InviteService.templateData(next, room, next.createdByName(), link, invites.accessCode(next), locale),
-                        invites.attachments(next, room, link));
+                String link = invitations.link(s, next, now);
+                String locale = InvitationEmails.localeOf(next, s);
+                outcome = email.send(next.email(), invitations.invitationTemplate(s, locale),
+                        InvitationEmails.templateData(next, room, next.createdByName(), link, invitations.accessCode(next), locale),
+                        invitations.attachments(next, room, link));
             }
-            return invites.recordOutcome(next, room, outcome, claimAt);
+            return invitations.recordOutcome(next, room, outcome, claimAt);
         }
         throw new InviteException(ErrorCode.SERVICE_UNAVAILABLE);
     }
