@@ -124,6 +124,41 @@ class ErasureTest {
     }
 
     @Test
+    void theRequestsToJoinAndTheGuestUsesOfTheAddressAreClearedAndTheUseStillCounts() {
+        InProcessService s = new InProcessService();
+        Seeded seeded = seed(s);
+        // the redeemed link tried on another device: the person asks to be let in
+        s.redeem(seeded.redeemed().token(), "phone-000002", ADDRESS, null).error(409, "LINK_ALREADY_USED");
+        String request = s.call("POST", "/invites/join-requests", null, Map.of("token", seeded.redeemed().token(),
+                "email", PERSON, "message", "Erin here, my laptop broke")).expect(202).text("joinRequestId");
+        // and enters a guest link with the address
+        String link = s.call("POST", "/rooms/er-a/guest-links", s.token(OWNER), Map.of("label", "Walk-ins", "maxUses", 3))
+                .expect(201).text("link");
+        Map<String, Object> guest = new LinkedHashMap<>(Map.of("token", link.substring(link.indexOf("#guest=") + 7),
+                "deviceId", "guest-device-01", "firstName", "Eri", "lastName", "Dee", "email", PERSON));
+        s.call("POST", "/guest/redeem", null, guest).expect(200);
+        assertEquals(6, s.store.holders(Emails.erasureKey(ADDRESS), 100, null).holders().size(),
+                "three invites, the key's record, the request and the guest's use: "
+                        + s.store.holders(Emails.erasureKey(ADDRESS), 100, null).holders());
+
+        erase(s, PERSON).expect(202);
+        assertEquals(1, s.runErasureJobs());
+
+        assertEquals(List.of(), s.store.holders(Emails.erasureKey(ADDRESS), 100, null).holders());
+        assertEquals(List.of(), s.call("GET", "/rooms/er-b/join-requests", s.token(OWNER), null).expect(200)
+                .list("joinRequests"));
+        s.call("POST", "/rooms/er-b/join-requests/" + request + "/admit", s.token(OWNER), null)
+                .error(404, "JOIN_REQUEST_NOT_FOUND");
+        // the guest keeps the use: it still counts, and the same device enters again without taking another
+        assertEquals(2L, ((Number) s.call("GET", "/rooms/er-a/guest-links", s.token(OWNER), null).expect(200)
+                .list("guestLinks").getFirst().get("usesLeft")).longValue());
+        guest.remove("email");
+        s.call("POST", "/guest/redeem", null, guest).expect(200);
+        assertEquals(2L, ((Number) s.call("GET", "/rooms/er-a/guest-links", s.token(OWNER), null).expect(200)
+                .list("guestLinks").getFirst().get("usesLeft")).longValue());
+    }
+
+    @Test
     void anErasedInviteCannotBeResentReissuedPromotedOrReleased() {
         InProcessService s = new InProcessService();
         s.settings(Map.of("emailTemplateName", "invite-email"));
