@@ -132,22 +132,22 @@ public final class Erasures {
                 HolderPage page = store.holders(erasure.emailKey(), PAGE, after);
                 Map<String, List<String>> byRoom = new LinkedHashMap<>();
                 for (Holder h : page.holders()) {
-                    if (h instanceof KeyRecordHolder k) {
-                        store.deleteKeyRecord(k);
+                    // invites are erased by room below (one read of each room's); the other holders here, one each
+                    boolean cleared = switch (h) {
+                        case InviteHolder i -> {
+                            byRoom.computeIfAbsent(i.roomId(), r -> new ArrayList<>()).add(i.inviteId());
+                            yield false;
+                        }
+                        case KeyRecordHolder k -> {
+                            store.deleteKeyRecord(k);
+                            yield true;
+                        }
+                        case JoinRequestHolder j -> store.deleteJoinRequest(j);
+                        case GuestUseHolder g -> store.scrubGuestUse(g);
+                    };
+                    if (cleared) {
                         deleted++;
                         changed = true;
-                    } else if (h instanceof JoinRequestHolder j) {
-                        if (store.deleteJoinRequest(j)) {
-                            deleted++;
-                            changed = true;
-                        }
-                    } else if (h instanceof GuestUseHolder g) {
-                        if (store.scrubGuestUse(g)) {
-                            deleted++;
-                            changed = true;
-                        }
-                    } else if (h instanceof InviteHolder i) {
-                        byRoom.computeIfAbsent(i.roomId(), r -> new ArrayList<>()).add(i.inviteId());
                     }
                 }
                 for (Map.Entry<String, List<String>> room : byRoom.entrySet()) {

@@ -86,7 +86,7 @@ class RoomChangesAtScaleTest extends ServiceTest {
     }
 
     /**
-     * Creates {@code n} invites in {@code roomId} as a manager with a list would: bulk creates of up to 500 rows, 4 at
+     * Creates {@code n} invites in {@code roomId} as a manager with a list would: bulk creates of up to 500 rows, 8 at
      * a time; answers their link tokens.
      */
     private List<String> links(String roomId, int n) throws Exception {
@@ -110,11 +110,7 @@ class RoomChangesAtScaleTest extends ServiceTest {
             });
         }
         List<String> links = new ArrayList<>(n);
-        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-            for (Future<List<String>> f : pool.invokeAll(batches)) {
-                links.addAll(f.get());
-            }
-        }
+        runAll(batches).forEach(links::addAll);
         return links;
     }
 

@@ -3,7 +3,6 @@ package io.roominvites.it.sim;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.nio.file.Files;
@@ -64,7 +63,6 @@ class ServiceSimulationTest {
      * retry's very first read timing out, before it could check its key).
      */
     @Test
-    @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void seedsThatFoundProductDefectsStayFixed() {
         List<String> failures = new ArrayList<>();
         for (long seed : new long[]{133, 147, 224, 239}) {
@@ -77,7 +75,6 @@ class ServiceSimulationTest {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void seedsKeepEveryRule() {
         String one = System.getProperty("sim.seed");
         if (one != null) {
@@ -112,7 +109,6 @@ class ServiceSimulationTest {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void oneSeedGivesOneTrace() {
         long seed = Long.getLong("sim.seed", 7);
         Simulation.Result a = new Simulation(infra, seed, STEPS, Set.of()).run();
@@ -123,7 +119,6 @@ class ServiceSimulationTest {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = "sim.many", matches = "true")
     void theSimulationSeesEachOldDefect() {
         // the test command starts each defect's search at a seed that found it when measured (scripts/simulate.sh
         // measures how many seeds find each, from seed 1: bench/results/simulation.md), and tries a few seeds from

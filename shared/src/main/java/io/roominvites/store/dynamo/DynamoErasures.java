@@ -144,26 +144,22 @@ final class DynamoErasures implements ErasureStore {
 
     @Override
     public int scrubHistory(String roomId, String inviteId) {
-        List<WriteRequest> rewrites = new ArrayList<>();
-        for (Map<String, AttributeValue> item : DynamoHistory.items(table, roomId, inviteId, Integer.MAX_VALUE)) {
-            Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
-            if (kept != null) {
-                rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
-            }
-        }
-        table.batchWrite(rewrites);
-        return rewrites.size();
+        return scrub(roomId, inviteId, item -> true);
     }
 
     @Override
     public int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId) {
+        return scrub(roomId, inviteId,
+                item -> joinRequestId.equals(HistoryItems.historyEntry(item).details().get("joinRequestId")));
+    }
+
+    /** Rewrites the invite's history entries that {@code which} picks without personal data; answers how many changed. */
+    private int scrub(String roomId, String inviteId, java.util.function.Predicate<Map<String, AttributeValue>> which) {
         List<WriteRequest> rewrites = new ArrayList<>();
         for (Map<String, AttributeValue> item : DynamoHistory.items(table, roomId, inviteId, Integer.MAX_VALUE)) {
-            if (joinRequestId.equals(HistoryItems.historyEntry(item).details().get("joinRequestId"))) {
-                Map<String, AttributeValue> kept = HistoryItems.withoutPersonalData(item);
-                if (kept != null) {
-                    rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
-                }
+            Map<String, AttributeValue> kept = which.test(item) ? HistoryItems.withoutPersonalData(item) : null;
+            if (kept != null) {
+                rewrites.add(WriteRequest.builder().putRequest(p -> p.item(kept)).build());
             }
         }
         table.batchWrite(rewrites);

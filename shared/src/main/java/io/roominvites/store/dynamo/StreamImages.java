@@ -55,11 +55,10 @@ public final class StreamImages {
             return new StoredChange.GuestJoined(Attr.str(after, "roomId"), Attr.str(after, "guestLinkId"), useKey(pk),
                     Attr.str(after, "emailMasked"), Attr.instant(after, "at"));
         }
-        if (sk.startsWith(JoinRequestItems.REQ_PREFIX) && pk.startsWith("JOINREQ#") && before != null && after == null
-                && !removedByTtl) {
-            return new StoredChange.JoinRequestErased(JoinRequestItems.request(before));
-        }
         if (sk.startsWith(JoinRequestItems.REQ_PREFIX) && pk.startsWith("JOINREQ#")) {
+            if (before != null && after == null && !removedByTtl) {
+                return new StoredChange.JoinRequestErased(JoinRequestItems.request(before)); // only an erasure deletes one
+            }
             return new StoredChange.JoinRequestWritten(before == null ? null : JoinRequestItems.request(before),
                     after == null ? null : JoinRequestItems.request(after));
         }

@@ -188,9 +188,4 @@ final class MemoryGuestsAndRequests implements GuestLinkStore, JoinRequestStore 
         devices.put(h.ref(), new GuestUse(use.deviceId(), null, null, null, null, use.at()));
         return true;
     }
-
-    /** What the guest on {@code deviceId} typed, as kept (for tests). */
-    synchronized Optional<GuestUse> use(GuestLink link, String deviceId) {
-        return Optional.ofNullable(devices.get(link.roomId() + "#" + link.guestLinkId() + "#" + deviceId));
-    }
 }

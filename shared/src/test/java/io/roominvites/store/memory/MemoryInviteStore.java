@@ -443,12 +443,16 @@ public final class MemoryInviteStore implements InviteStore {
 
     @Override
     public synchronized int scrubHistory(String roomId, String inviteId) {
+        return scrub(roomId, inviteId, e -> true);
+    }
+
+    private int scrub(String roomId, String inviteId, java.util.function.Predicate<HistoryEntry> which) {
         TreeMap<String, HistoryEntry> history = histories.get(new InviteKey(roomId, inviteId));
         int changed = 0;
         if (history != null) {
             for (Map.Entry<String, HistoryEntry> e : history.entrySet()) {
                 HistoryEntry kept = e.getValue().withoutPersonalData();
-                if (!kept.equals(e.getValue())) {
+                if (which.test(e.getValue()) && !kept.equals(e.getValue())) {
                     e.setValue(kept);
                     changed++;
                 }
@@ -465,18 +469,7 @@ public final class MemoryInviteStore implements InviteStore {
 
     @Override
     public synchronized int scrubJoinRequestHistory(String roomId, String inviteId, String joinRequestId) {
-        TreeMap<String, HistoryEntry> history = histories.get(new InviteKey(roomId, inviteId));
-        int changed = 0;
-        if (history != null) {
-            for (Map.Entry<String, HistoryEntry> e : history.entrySet()) {
-                HistoryEntry kept = e.getValue().withoutPersonalData();
-                if (joinRequestId.equals(e.getValue().details().get("joinRequestId")) && !kept.equals(e.getValue())) {
-                    e.setValue(kept);
-                    changed++;
-                }
-            }
-        }
-        return changed;
+        return scrub(roomId, inviteId, e -> joinRequestId.equals(e.details().get("joinRequestId")));
     }
 
     @Override
@@ -487,11 +480,6 @@ public final class MemoryInviteStore implements InviteStore {
     @Override
     public synchronized boolean scrubGuestUse(GuestUseHolder use) {
         return guests.scrubGuestUse(use);
-    }
-
-    /** What the guest on {@code deviceId} typed, as kept (for tests). */
-    public Optional<GuestUse> guestUse(io.roominvites.domain.GuestLink link, String deviceId) {
-        return guests.use(link, deviceId);
     }
 
     @Override
